@@ -1,0 +1,301 @@
+//! The command line: clap types, dispatch to one file per command, and how errors are printed.
+//!
+//! `main` calls [`main`], which returns the process exit code (README, "Exit codes").
+
+use std::ffi::OsString;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::bump::Level;
+use crate::config::{Config, Strategy};
+use crate::error::{Error, Result};
+
+mod check;
+mod init;
+mod lint;
+mod plan;
+mod recover;
+mod release;
+mod set;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "vbump",
+    version,
+    about = "Next semantic version from Conventional Commits, written into every version file, released atomically",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Options of `vbump release`, which is what `vbump` without a subcommand does.
+    #[command(flatten)]
+    pub release: ReleaseArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Run in DIR instead of the current directory.
+    #[arg(short = 'C', value_name = "DIR", global = true, default_value = ".")]
+    pub dir: PathBuf,
+    /// Read settings from FILE instead of vbump.toml at the repository root.
+    #[arg(long, value_name = "FILE", global = true)]
+    pub config: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, global = true, default_value_t = Format::Human)]
+    pub format: Format,
+    /// When to colour human output.
+    #[arg(long, value_enum, global = true, default_value_t = Color::Auto)]
+    pub color: Color,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    /// GitHub Actions workflow commands (`::error file=…::`), for `check` and `lint`.
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Bump, write, commit, tag and (with --push) push a release.
+    Release(ReleaseArgs),
+    /// Print what a release would do, changing nothing (same as `vbump --dry-run`).
+    Plan(PlanArgs),
+    /// Print the next version alone; print nothing when there is nothing to release.
+    Next(PlanArgs),
+    /// Check that every version location parses, is semver, and agrees with the others.
+    Check(CheckArgs),
+    /// Write VERSION to every version location (no commit, no tag).
+    Set(SetArgs),
+    /// Print the detected version locations as a vbump.toml (write it with --write).
+    Init(InitArgs),
+    /// Finish or undo a release that was interrupted, using its journal.
+    Recover(RecoverArgs),
+    /// Check commit messages against Conventional Commits and the configured types.
+    Lint(LintArgs),
+}
+
+/// How the next version is chosen.
+#[derive(Debug, Clone, Default, Args)]
+pub struct PlanArgs {
+    /// Force the bump level instead of deriving it from commits (`auto` derives it).
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub bump: Option<BumpArg>,
+    /// Make a pre-release with this identifier: `--pre rc` gives 1.3.0-rc.1, then rc.2.
+    #[arg(long, value_name = "ID")]
+    pub pre: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BumpArg {
+    Auto,
+    Major,
+    Minor,
+    Patch,
+}
+
+impl BumpArg {
+    /// The forced level, `None` for `auto`.
+    pub fn level(self) -> Option<Level> {
+        match self {
+            BumpArg::Auto => None,
+            BumpArg::Major => Some(Level::Major),
+            BumpArg::Minor => Some(Level::Minor),
+            BumpArg::Patch => Some(Level::Patch),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Args)]
+pub struct ReleaseArgs {
+    #[command(flatten)]
+    pub plan: PlanArgs,
+    /// Print the plan and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Push the release commit and tag (atomically) and run the GitHub steps.
+    #[arg(long)]
+    pub push: bool,
+    /// Remote to push to (default: the branch's upstream remote, else `origin`).
+    #[arg(long, value_name = "NAME")]
+    pub remote: Option<String>,
+    /// Environment variable holding the token for git and the GitHub API.
+    #[arg(long, value_name = "VAR", default_value = "GITHUB_TOKEN")]
+    pub token_env: String,
+    /// How the release reaches the branch (overrides `strategy` in vbump.toml).
+    #[arg(long, value_enum)]
+    pub strategy: Option<StrategyArg>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StrategyArg {
+    Auto,
+    Push,
+    Pr,
+}
+
+impl From<StrategyArg> for Strategy {
+    fn from(arg: StrategyArg) -> Strategy {
+        match arg {
+            StrategyArg::Auto => Strategy::Auto,
+            StrategyArg::Push => Strategy::Push,
+            StrategyArg::Pr => Strategy::Pr,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    /// Also fail when the last release tag differs from the files.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SetArgs {
+    /// The version to write, e.g. 1.4.0.
+    pub version: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct InitArgs {
+    /// Write vbump.toml instead of printing it.
+    #[arg(long)]
+    pub write: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RecoverArgs {
+    /// Remote the interrupted release was pushing to.
+    #[arg(long, value_name = "NAME")]
+    pub remote: Option<String>,
+    /// Environment variable holding the token for git.
+    #[arg(long, value_name = "VAR", default_value = "GITHUB_TOKEN")]
+    pub token_env: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LintArgs {
+    /// Check this message.
+    #[arg(long, value_name = "TEXT", conflicts_with_all = ["message_file", "range"])]
+    pub message: Option<String>,
+    /// Check the message in FILE (a `commit-msg` hook passes the file).
+    #[arg(long, value_name = "FILE", conflicts_with = "range")]
+    pub message_file: Option<PathBuf>,
+    /// Check every commit in a revision range, e.g. `origin/main..HEAD`.
+    #[arg(long, value_name = "RANGE")]
+    pub range: Option<String>,
+}
+
+/// What every command gets: the global options, resolved.
+pub struct Context {
+    pub dir: PathBuf,
+    pub config_path: Option<PathBuf>,
+    pub format: Format,
+    pub color: bool,
+}
+
+/// A repository opened for a command: its work tree root and settings.
+pub struct Workspace {
+    pub repo: git2::Repository,
+    /// The work tree root.
+    pub root: PathBuf,
+    pub config: Config,
+}
+
+impl Context {
+    /// Opens the repository containing `-C DIR` and loads its settings.
+    pub fn workspace(&self) -> Result<Workspace> {
+        let repo = git2::Repository::discover(&self.dir).map_err(|e| {
+            Error::input(format!("`{}` is not inside a git repository ({})", self.dir.display(), e.message()))
+                .hint("run vbump inside a git work tree, or pass one with `-C DIR`")
+        })?;
+        let root = repo
+            .workdir()
+            .ok_or_else(|| {
+                Error::input(format!("`{}` is a bare repository", self.dir.display()))
+                    .hint("vbump edits version files, so it needs a repository with a work tree")
+            })?
+            .to_path_buf();
+        let config = Config::discover(&root, self.config_path.as_deref())?;
+        Ok(Workspace { repo, root, config })
+    }
+}
+
+/// Parses the arguments, runs the command and returns the exit code.
+pub fn main() -> i32 {
+    run(std::env::args_os())
+}
+
+/// Like [`main`], with explicit arguments (the first is the program name).
+pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> i32 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let ctx = Context {
+        dir: cli.global.dir.clone(),
+        config_path: cli.global.config.clone(),
+        format: cli.global.format,
+        color: match cli.global.color {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        },
+    };
+    let result = match cli.command {
+        None => release::run(&ctx, &cli.release),
+        Some(Command::Release(args)) => release::run(&ctx, &args),
+        Some(Command::Plan(args)) => plan::run_plan(&ctx, &args),
+        Some(Command::Next(args)) => plan::run_next(&ctx, &args),
+        Some(Command::Check(args)) => check::run(&ctx, &args),
+        Some(Command::Set(args)) => set::run(&ctx, &args),
+        Some(Command::Init(args)) => init::run(&ctx, &args),
+        Some(Command::Recover(args)) => recover::run(&ctx, &args),
+        Some(Command::Lint(args)) => lint::run(&ctx, &args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            report_error(&error);
+            error.exit_code()
+        }
+    }
+}
+
+/// Prints `vbump: error: …` on stderr; inside GitHub Actions also as an `::error::` annotation.
+pub fn report_error(error: &Error) {
+    eprintln!("vbump: error: {error}");
+    if std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true") {
+        // Workflow commands take one line: newlines are escaped as %0A.
+        let text = error.to_string().replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+        println!("::error::{text}");
+    }
+}
+
+/// Prints a warning on stderr.
+pub fn warn(message: &str) {
+    eprintln!("vbump: warning: {message}");
+}
+
+/// Resolves `path` against the work tree root for messages and I/O.
+pub fn in_root(root: &Path, path: &Path) -> PathBuf {
+    root.join(path)
+}

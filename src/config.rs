@@ -1,0 +1,318 @@
+//! `vbump.toml`: the raw file as serde reads it, and the validated [`Config`] the rest of vbump uses.
+//!
+//! Discovery: `--config PATH` when given, else `vbump.toml` at the repository root, else defaults
+//! (with version locations auto-detected, see `detect`). Unknown keys are errors that name the key
+//! and its line, because a misspelt key silently ignored is a release with the wrong settings.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::bump::Level;
+use crate::error::{Error, Place, Result};
+
+/// The name of the configuration file at the repository root.
+pub const FILE_NAME: &str = "vbump.toml";
+
+/// How a release reaches the default branch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Strategy {
+    /// Push when the token may push (or when that is unknown); open a release PR when it may not.
+    #[default]
+    Auto,
+    /// Always push the release commit and tag to the branch.
+    Push,
+    /// Always go through a release pull request.
+    Pr,
+}
+
+/// `vbump.toml` exactly as written; every field optional so defaults live in one place.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConfig {
+    /// Prefix of release tags: `v` makes `v1.2.3`.
+    tag_prefix: Option<String>,
+    /// While the major version is 0, a breaking change bumps the minor version.
+    major_zero_breaking_is_minor: Option<bool>,
+    /// Message of the release commit; `{version}` and `{tag}` are replaced.
+    commit_message: Option<String>,
+    /// `auto`, `push` or `pr`.
+    strategy: Option<Strategy>,
+    /// A Keep-a-Changelog file to prepend the release notes to, inside the release commit.
+    changelog: Option<PathBuf>,
+    /// Branch that carries the release commit under the `pr` strategy.
+    release_branch: Option<String>,
+    /// Commit type → bump level. Replaces the default table when present.
+    bump: Option<BTreeMap<String, Level>>,
+    /// Version locations. Replaces auto-detection when present.
+    location: Option<Vec<toml::Spanned<RawLocation>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawLocation {
+    file: PathBuf,
+    json: Option<String>,
+    toml: Option<String>,
+    regex: Option<String>,
+    all: Option<bool>,
+    optional: Option<bool>,
+}
+
+/// Which value in a file holds the version, as written in the configuration (parsed by `edit`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Selector {
+    /// A JSON Pointer, with `[member=value]` segments to pick an array element by a member.
+    Json(String),
+    /// A dotted TOML key path; quoted segments may contain dots.
+    Toml(String),
+    /// A regular expression with a `(?P<version>...)` group.
+    Regex { pattern: String, all: bool },
+}
+
+/// One `[[location]]`: a file and the value in it that holds the version.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LocationSpec {
+    /// Path relative to the repository root, with `/` separators.
+    pub file: PathBuf,
+    pub selector: Selector,
+    /// A missing file is skipped instead of being an error.
+    pub optional: bool,
+    /// Where this location was declared (`vbump.toml:12`), or `None` when auto-detected.
+    #[serde(skip)]
+    pub declared_at: Option<Place>,
+}
+
+/// Validated settings, with every default applied.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub tag_prefix: String,
+    pub major_zero_breaking_is_minor: bool,
+    pub commit_message: String,
+    pub strategy: Strategy,
+    pub changelog: Option<PathBuf>,
+    pub release_branch: String,
+    pub bump: BTreeMap<String, Level>,
+    /// `None` means: auto-detect the locations.
+    pub locations: Option<Vec<LocationSpec>>,
+    /// The file these settings came from, if any.
+    pub source: Option<PathBuf>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config::from_raw(RawConfig::default(), None, "").expect("the defaults are valid")
+    }
+}
+
+impl Config {
+    /// Loads `explicit` if given (it must exist), else `root/vbump.toml` if it exists, else defaults.
+    pub fn discover(root: &Path, explicit: Option<&Path>) -> Result<Config> {
+        let path = match explicit {
+            Some(path) => path.to_path_buf(),
+            None => {
+                let path = root.join(FILE_NAME);
+                if !path.exists() {
+                    return Ok(Config::default());
+                }
+                path
+            }
+        };
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            Error::input(format!("cannot read the configuration: {e}"))
+                .in_file(&path)
+                .hint("pass an existing file to `--config`, or remove the option to use vbump.toml")
+        })?;
+        Config::parse(&text, &path)
+    }
+
+    /// Parses the text of a configuration file; `path` is used in messages.
+    pub fn parse(text: &str, path: &Path) -> Result<Config> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            let place = match e.span() {
+                Some(span) => Place::of_offset(path, text.as_bytes(), span.start),
+                None => Place::file(path),
+            };
+            Error::input(e.message().trim_end().to_string())
+                .at(place)
+                .hint("see README.md, section \"Configuration\", for every key vbump reads")
+        })?;
+        Config::from_raw(raw, Some(path), text)
+    }
+
+    fn from_raw(raw: RawConfig, path: Option<&Path>, text: &str) -> Result<Config> {
+        let source = path.map(Path::to_path_buf);
+        let place_of = |offset: usize| match path {
+            Some(p) => Place::of_offset(p, text.as_bytes(), offset),
+            None => Place::file(FILE_NAME),
+        };
+        let locations = match raw.location {
+            None => None,
+            Some(raw_locations) => {
+                let mut specs = Vec::with_capacity(raw_locations.len());
+                for spanned in raw_locations {
+                    let place = place_of(spanned.span().start);
+                    specs.push(location_spec(spanned.into_inner(), place)?);
+                }
+                Some(specs)
+            }
+        };
+        let release_branch = raw.release_branch.unwrap_or_else(|| "vbump/release".to_string());
+        Ok(Config {
+            tag_prefix: raw.tag_prefix.unwrap_or_else(|| "v".to_string()),
+            major_zero_breaking_is_minor: raw.major_zero_breaking_is_minor.unwrap_or(true),
+            commit_message: raw.commit_message.unwrap_or_else(|| "chore(release): {tag}".to_string()),
+            strategy: raw.strategy.unwrap_or_default(),
+            changelog: raw.changelog,
+            release_branch,
+            bump: raw.bump.unwrap_or_else(default_bump_table),
+            locations,
+            source,
+        })
+    }
+
+    /// The tag name of `version`: the prefix followed by the version.
+    pub fn tag_name(&self, version: &semver::Version) -> String {
+        format!("{}{}", self.tag_prefix, version)
+    }
+
+    /// The release commit message for `version`.
+    pub fn release_message(&self, version: &semver::Version) -> String {
+        self.commit_message
+            .replace("{version}", &version.to_string())
+            .replace("{tag}", &self.tag_name(version))
+    }
+}
+
+/// `feat` is a minor release, `fix` and `perf` are patch releases; other types release nothing.
+pub fn default_bump_table() -> BTreeMap<String, Level> {
+    BTreeMap::from([
+        ("feat".to_string(), Level::Minor),
+        ("fix".to_string(), Level::Patch),
+        ("perf".to_string(), Level::Patch),
+    ])
+}
+
+fn location_spec(raw: RawLocation, place: Place) -> Result<LocationSpec> {
+    let file_hint = "each [[location]] names a `file` and exactly one of `json`, `toml` or `regex`";
+    let selector = match (raw.json, raw.toml, raw.regex) {
+        (Some(pointer), None, None) => Selector::Json(pointer),
+        (None, Some(key), None) => Selector::Toml(key),
+        (None, None, Some(pattern)) => Selector::Regex { pattern, all: raw.all.unwrap_or(false) },
+        (None, None, None) => {
+            return Err(Error::input(format!(
+                "location for `{}` says neither `json`, `toml` nor `regex`",
+                raw.file.display()
+            ))
+            .at(place)
+            .hint(file_hint));
+        }
+        _ => {
+            return Err(Error::input(format!(
+                "location for `{}` gives more than one of `json`, `toml` and `regex`",
+                raw.file.display()
+            ))
+            .at(place)
+            .hint(file_hint));
+        }
+    };
+    if raw.all.is_some() && !matches!(selector, Selector::Regex { .. }) {
+        return Err(Error::input("`all` applies only to `regex` locations")
+            .at(place)
+            .hint("remove `all`, or use a `regex` location"));
+    }
+    Ok(LocationSpec {
+        file: raw.file,
+        selector,
+        optional: raw.optional.unwrap_or(false),
+        declared_at: Some(place),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config> {
+        Config::parse(text, Path::new("vbump.toml"))
+    }
+
+    #[test]
+    fn defaults_without_a_file() {
+        let c = Config::default();
+        assert_eq!(c.tag_prefix, "v");
+        assert!(c.major_zero_breaking_is_minor);
+        assert_eq!(c.bump["feat"], Level::Minor);
+        assert_eq!(c.bump["fix"], Level::Patch);
+        assert!(c.locations.is_none());
+        assert_eq!(c.release_message(&"1.2.3".parse().unwrap()), "chore(release): v1.2.3");
+    }
+
+    #[test]
+    fn reads_every_key() {
+        let c = parse(
+            r#"
+tag-prefix = ""
+major-zero-breaking-is-minor = false
+strategy = "pr"
+changelog = "CHANGELOG.md"
+
+[bump]
+feat = "minor"
+docs = "patch"
+
+[[location]]
+file = ".claude-plugin/plugin.json"
+json = "/version"
+
+[[location]]
+file = "src/about.py"
+regex = '__version__ = "(?P<version>[^"]+)"'
+optional = true
+"#,
+        )
+        .unwrap();
+        assert_eq!(c.tag_prefix, "");
+        assert!(!c.major_zero_breaking_is_minor);
+        assert_eq!(c.strategy, Strategy::Pr);
+        assert_eq!(c.bump.len(), 2);
+        assert_eq!(c.bump["docs"], Level::Patch);
+        let locations = c.locations.unwrap();
+        assert_eq!(locations[0].selector, Selector::Json("/version".into()));
+        assert_eq!(locations[0].declared_at.as_ref().unwrap().line, Some(11));
+        assert!(locations[1].optional);
+    }
+
+    #[test]
+    fn unknown_key_names_key_and_line() {
+        let e = parse("tag-prefix = \"v\"\ntag-prefx = \"v\"\n").unwrap_err();
+        let text = e.to_string();
+        assert!(text.starts_with("vbump.toml:2:1: "), "{text}");
+        assert!(text.contains("tag-prefx"), "{text}");
+        assert_eq!(e.exit_code(), 2);
+    }
+
+    #[test]
+    fn unknown_key_inside_a_location_names_its_line() {
+        let e = parse("[[location]]\nfile = \"a.json\"\njsn = \"/version\"\n").unwrap_err();
+        assert!(e.to_string().starts_with("vbump.toml:3:1: "), "{e}");
+        assert!(e.to_string().contains("jsn"), "{e}");
+    }
+
+    #[test]
+    fn location_needs_exactly_one_selector() {
+        let none = parse("[[location]]\nfile = \"a.json\"\n").unwrap_err();
+        assert!(none.to_string().contains("neither"), "{none}");
+        let two = parse("[[location]]\nfile = \"a\"\njson = \"/v\"\ntoml = \"v\"\n").unwrap_err();
+        assert!(two.to_string().contains("more than one"), "{two}");
+    }
+
+    #[test]
+    fn bad_bump_level_is_an_error() {
+        let e = parse("[bump]\nfeat = \"huge\"\n").unwrap_err();
+        assert!(e.to_string().starts_with("vbump.toml:2:"), "{e}");
+    }
+}

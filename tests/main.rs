@@ -1,0 +1,6 @@
+//! vbump's integration tests: one binary, one file per user-facing scenario.
+//! Each test builds real git repositories in temp dirs and runs the real `vbump` binary.
+
+mod support;
+
+mod cli;
