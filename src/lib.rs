@@ -17,3 +17,4 @@ pub mod plan;
 
 // The effectful half.
 pub mod cli;
+pub mod transaction;
