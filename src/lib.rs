@@ -11,8 +11,10 @@ pub mod error;
 
 // The pure half.
 pub mod bump;
+pub mod commits;
 pub mod config;
 pub mod edit;
+pub mod history;
 pub mod plan;
 
 // The effectful half.
