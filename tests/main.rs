@@ -5,3 +5,5 @@ mod support;
 
 mod cli;
 mod next;
+mod plan;
+mod readme;

@@ -85,13 +85,21 @@ pub fn render(plan: &Plan, color: bool) -> String {
         }
     };
 
-    let total = plan.commits.len() + plan.ignored.len();
-    let _ = writeln!(out, "{} {total} {since}", style.bold(if total == 1 { "commit:" } else { "commits:" }));
+    let _ = writeln!(
+        out,
+        "{} {} counted, {} ignored",
+        style.bold(&format!("commits {since}:")),
+        plan.commits.len(),
+        plan.ignored.len()
+    );
     for commit in &plan.commits {
         let scope = commit.scope.as_deref().map(|s| format!("({s})")).unwrap_or_default();
         let bang = if commit.breaking { "!" } else { "" };
         let effect = match (commit.level, commit.breaking) {
-            (Some(level), true) => format!("{level} (breaking)"),
+            (Some(level), true) => {
+                let what = commit.breaking_description.as_deref().unwrap_or_default();
+                format!("{level} (breaking: {what})")
+            }
             (Some(level), false) => level.to_string(),
             (None, _) => "no release".to_string(),
         };
@@ -104,17 +112,10 @@ pub fn render(plan: &Plan, color: bool) -> String {
             style.dim(&format!("-> {effect}"))
         );
     }
-    if !plan.ignored.is_empty() {
-        let _ = writeln!(out, "{} {}", style.bold("ignored:"), plan.ignored.len());
-        for ignored in &plan.ignored {
-            let _ = writeln!(
-                out,
-                "  {} {}  {}",
-                style.dim(short(&ignored.sha)),
-                ignored.summary,
-                style.dim(&format!("({})", ignored.reason))
-            );
-        }
+    for ignored in &plan.ignored {
+        let reason = format!("-> ignored ({})", ignored.reason);
+        let _ =
+            writeln!(out, "  {} {}  {}", style.dim(short(&ignored.sha)), ignored.summary, style.dim(&reason));
     }
 
     match (&plan.bump, &plan.next, &plan.tag) {
@@ -125,7 +126,11 @@ pub fn render(plan: &Plan, color: bool) -> String {
                         .commits
                         .iter()
                         .find(|c| &c.sha == sha)
-                        .map(|c| format!(" ({}: {})", c.kind, c.description))
+                        .map(|c| {
+                            let scope = c.scope.as_deref().map(|s| format!("({s})")).unwrap_or_default();
+                            let bang = if c.breaking { "!" } else { "" };
+                            format!(" ({}{scope}{bang}: {})", c.kind, c.description)
+                        })
                         .unwrap_or_default();
                     format!("decided by {}{subject}", short(sha))
                 }
