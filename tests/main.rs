@@ -3,5 +3,9 @@
 
 mod support;
 
+mod check;
 mod cli;
+mod init;
+mod locations;
 mod next;
+mod set;
