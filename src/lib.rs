@@ -13,6 +13,7 @@ pub mod error;
 pub mod bump;
 pub mod commits;
 pub mod config;
+pub mod detect;
 pub mod edit;
 pub mod history;
 pub mod plan;

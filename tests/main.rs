@@ -3,7 +3,11 @@
 
 mod support;
 
+mod check;
 mod cli;
+mod init;
+mod locations;
 mod next;
 mod plan;
 mod readme;
+mod set;
