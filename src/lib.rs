@@ -13,6 +13,7 @@ pub mod error;
 pub mod bump;
 pub mod config;
 pub mod edit;
+pub mod lint;
 pub mod plan;
 
 // The effectful half.
