@@ -3,5 +3,6 @@
 
 mod support;
 
+mod action;
 mod cli;
 mod lint;

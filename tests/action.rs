@@ -1,0 +1,469 @@
+//! The GitHub Action: its install script run for real against a release directory served on
+//! 127.0.0.1 (a verified download installs and runs; a tampered one is refused), and `action.yml`
+//! read as YAML, its run step executed with a stand-in binary, so that every input provably
+//! reaches vbump and every output is one vbump writes.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use sha2::{Digest, Sha256};
+use yaml_rust2::{Yaml, YamlLoader};
+
+use crate::support::TestRepo;
+use crate::support::http_files::FileServer;
+
+/// The outputs `vbump release` writes to `$GITHUB_OUTPUT` (README, "GitHub Actions outputs").
+const BINARY_OUTPUTS: &[&str] =
+    &["released", "version", "previous-version", "tag", "bump", "commit", "release-url", "pr-url"];
+
+fn source_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The install script.
+
+/// The release asset name the install script looks for on this machine.
+fn asset_name() -> String {
+    let os = match std::env::consts::OS {
+        "linux" => "unknown-linux-musl",
+        "macos" => "apple-darwin",
+        "windows" => "pc-windows-msvc",
+        other => panic!("no release asset for {other}"),
+    };
+    format!("vbump-{}-{os}{}", std::env::consts::ARCH, std::env::consts::EXE_SUFFIX)
+}
+
+/// A fake GitHub Releases download tree: `<tag>/<asset>` (the real vbump binary) and
+/// `<tag>/SHA256SUMS`, served on 127.0.0.1.
+struct Releases {
+    sandbox: TestRepo,
+    server: FileServer,
+}
+
+impl Releases {
+    fn new() -> Releases {
+        let sandbox = TestRepo::bare_sandbox();
+        std::fs::create_dir_all(sandbox.path()).unwrap();
+        std::fs::create_dir_all(sandbox.sandbox().join("releases")).unwrap();
+        let server = FileServer::start(&sandbox.sandbox().join("releases"));
+        Releases { sandbox, server }
+    }
+
+    /// Publishes `tag` with the given binary bytes and a SHA256SUMS of `checksummed` bytes.
+    fn publish(&self, tag: &str, binary: &[u8], checksummed: &[u8]) -> &Self {
+        let dir = self.sandbox.sandbox().join("releases").join(tag);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(asset_name()), binary).unwrap();
+        let sum = hex(&Sha256::digest(checksummed));
+        std::fs::write(
+            dir.join("SHA256SUMS"),
+            format!("{sum}  {}\n{}  vbump-other-target\n", asset_name(), "0".repeat(64)),
+        )
+        .unwrap();
+        self
+    }
+
+    fn publish_real(&self, tag: &str) -> &Self {
+        let binary = std::fs::read(env!("CARGO_BIN_EXE_vbump")).unwrap();
+        self.publish(tag, &binary, &binary)
+    }
+
+    fn file(&self, path: &str, contents: &str) -> &Self {
+        let path = self.sandbox.sandbox().join("releases").join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+        self
+    }
+
+    fn install_dir(&self) -> PathBuf {
+        self.sandbox.sandbox().join("install")
+    }
+
+    /// Runs scripts/install.sh with `env`; cargo is a stand-in that records its arguments.
+    fn install(&self, env: &[(&str, &str)]) -> Installed {
+        let cargo_log = self.sandbox.sandbox().join("cargo-args");
+        let fake_cargo = self.sandbox.sandbox().join("fake-cargo");
+        // Builds "from source" by copying the real binary where `--root` says, recording the call.
+        std::fs::write(
+            &fake_cargo,
+            format!(
+                "#!/usr/bin/env bash\nprintf '%s\\n' \"$@\" > '{}'\nwhile [ \"$1\" != --root ]; do shift; done\n\
+                 mkdir -p \"$2/bin\" && cp '{}' \"$2/bin/vbump\"\n",
+                cargo_log.display(),
+                env!("CARGO_BIN_EXE_vbump")
+            ),
+        )
+        .unwrap();
+        make_executable(&fake_cargo);
+        let output_file = self.sandbox.sandbox().join("github-output");
+        let _ = std::fs::remove_file(&output_file);
+        let mut cmd = self.sandbox.command("bash");
+        cmd.arg(source_root().join("scripts/install.sh"))
+            .env_remove("RUNNER_OS")
+            .env_remove("RUNNER_ARCH")
+            .env_remove("VBUMP_VERSION")
+            .env_remove("VBUMP_ACTION_REF")
+            .env("VBUMP_DOWNLOAD_URL", self.server.url())
+            .env("VBUMP_INSTALL_DIR", self.install_dir())
+            .env("GITHUB_ACTION_PATH", source_root())
+            .env("GITHUB_OUTPUT", &output_file)
+            .env("TMPDIR", self.sandbox.sandbox())
+            .env("CARGO", &fake_cargo);
+        for (key, value) in env {
+            cmd.env(key, value);
+        }
+        let out = cmd.output().unwrap();
+        Installed {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            github_output: std::fs::read_to_string(&output_file).unwrap_or_default(),
+            cargo_args: std::fs::read_to_string(&cargo_log).ok(),
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Installed {
+    code: i32,
+    stdout: String,
+    stderr: String,
+    github_output: String,
+    /// The arguments the stand-in cargo got, when the script fell back to building.
+    cargo_args: Option<String>,
+}
+
+impl Installed {
+    /// The installed binary, from the `path=` output; asserts it is the last stdout line too.
+    #[track_caller]
+    fn binary(&self) -> PathBuf {
+        assert_eq!(self.code, 0, "install failed: {self:#?}");
+        let path = self.github_output.strip_prefix("path=").expect("path= output").trim_end();
+        assert_eq!(self.stdout.trim_end().lines().last(), Some(path), "{self:#?}");
+        PathBuf::from(path)
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn run_version(binary: &Path) -> String {
+    let out = Command::new(binary).arg("--version").output().unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn install_downloads_the_release_verifies_it_and_the_binary_runs() {
+    let releases = Releases::new();
+    releases.publish_real("v9.9.9");
+    let installed = releases.install(&[("VBUMP_ACTION_REF", "v9.9.9")]);
+    let binary = installed.binary();
+    assert_eq!(binary, releases.install_dir().join(format!("vbump{}", std::env::consts::EXE_SUFFIX)));
+    assert_eq!(run_version(&binary), format!("vbump {}\n", env!("CARGO_PKG_VERSION")));
+    assert_eq!(installed.cargo_args, None, "a published release must not be built from source");
+    assert_eq!(
+        releases.server.requests(),
+        ["/v9.9.9/SHA256SUMS".to_string(), format!("/v9.9.9/{}", asset_name())]
+    );
+}
+
+#[test]
+fn install_refuses_a_tampered_binary_and_installs_nothing() {
+    let releases = Releases::new();
+    let genuine = std::fs::read(env!("CARGO_BIN_EXE_vbump")).unwrap();
+    let mut tampered = genuine.clone();
+    tampered.extend_from_slice(b"\0evil");
+    releases.publish("v9.9.9", &tampered, &genuine);
+    let installed = releases.install(&[("VBUMP_ACTION_REF", "v9.9.9")]);
+    assert_ne!(installed.code, 0, "{installed:#?}");
+    assert!(installed.stderr.contains("SHA-256 mismatch"), "{}", installed.stderr);
+    assert!(installed.stderr.contains("refusing to install"), "{}", installed.stderr);
+    assert_eq!(installed.cargo_args, None, "a bad download must not fall back to a build");
+    assert_eq!(installed.github_output, "");
+    assert!(!releases.install_dir().exists(), "nothing may be installed");
+}
+
+#[test]
+fn install_refuses_a_binary_missing_from_sha256sums() {
+    let releases = Releases::new();
+    releases
+        .publish_real("v9.9.9")
+        .file("v9.9.9/SHA256SUMS", &format!("{}  vbump-other-target\n", "0".repeat(64)));
+    let installed = releases.install(&[("VBUMP_VERSION", "9.9.9")]);
+    assert_ne!(installed.code, 0);
+    assert!(installed.stderr.contains("lists no checksum"), "{}", installed.stderr);
+    assert!(!releases.install_dir().exists());
+}
+
+#[test]
+fn install_of_a_named_version_that_does_not_exist_fails_without_building() {
+    let releases = Releases::new();
+    let installed = releases.install(&[("VBUMP_VERSION", "v1.0.0")]);
+    assert_ne!(installed.code, 0);
+    assert!(installed.stderr.contains("release v1.0.0 has no vbump binary"), "{}", installed.stderr);
+    assert_eq!(installed.cargo_args, None);
+    let installed = releases.install(&[("VBUMP_VERSION", "latest; rm -rf /")]);
+    assert!(installed.stderr.contains("is not a release version"), "{}", installed.stderr);
+}
+
+#[test]
+fn install_builds_from_the_action_source_for_a_branch_ref() {
+    let releases = Releases::new();
+    let installed = releases.install(&[("VBUMP_ACTION_REF", "main")]);
+    let binary = installed.binary();
+    assert_eq!(binary, releases.install_dir().join("source/bin/vbump"));
+    let args = installed.cargo_args.expect("cargo install was run");
+    let root = source_root().display().to_string();
+    assert!(args.starts_with(&format!("install\n--locked\n--quiet\n--path\n{root}\n--root\n")), "{args}");
+    assert!(releases.server.requests().is_empty(), "a branch has no release to download");
+    assert_eq!(run_version(&binary), format!("vbump {}\n", env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn install_for_a_commit_sha_downloads_the_release_cut_from_that_commit() {
+    let releases = Releases::new();
+    let version = env!("CARGO_PKG_VERSION");
+    let sha = "0123456789abcdef0123456789abcdef01234567";
+    releases.publish_real(&format!("v{version}")).file(&format!("v{version}/COMMIT"), &format!("{sha}\n"));
+    let installed = releases.install(&[("VBUMP_ACTION_REF", sha)]);
+    installed.binary();
+    assert_eq!(installed.cargo_args, None);
+    // Another commit carries the same Cargo.toml version, but the release is not its build.
+    let other = releases.install(&[("VBUMP_ACTION_REF", &"f".repeat(40))]);
+    other.binary();
+    assert!(other.cargo_args.is_some(), "a commit that is not the release's must be built: {other:#?}");
+}
+
+#[test]
+fn install_refuses_plain_http_to_anything_but_loopback() {
+    let releases = Releases::new();
+    let installed =
+        releases.install(&[("VBUMP_VERSION", "1.0.0"), ("VBUMP_DOWNLOAD_URL", "http://example.com/dl")]);
+    assert_ne!(installed.code, 0);
+    assert!(installed.stderr.contains("only https"), "{}", installed.stderr);
+}
+
+// ---------------------------------------------------------------------------------------------
+// action.yml.
+
+fn action() -> Yaml {
+    let text = std::fs::read_to_string(source_root().join("action.yml")).unwrap();
+    YamlLoader::load_from_str(&text).unwrap().remove(0)
+}
+
+fn step<'a>(action: &'a Yaml, id: &str) -> &'a Yaml {
+    action["runs"]["steps"]
+        .as_vec()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"].as_str() == Some(id))
+        .unwrap_or_else(|| panic!("no step with id {id}"))
+}
+
+/// The inputs with their defaults, in file order.
+fn inputs(action: &Yaml) -> Vec<(String, String)> {
+    action["inputs"]
+        .as_hash()
+        .unwrap()
+        .iter()
+        .map(|(name, spec)| {
+            (name.as_str().unwrap().to_string(), spec["default"].as_str().unwrap_or("").to_string())
+        })
+        .collect()
+}
+
+/// What the stand-in binary saw: its arguments, and the token in `GITHUB_TOKEN`.
+#[derive(Debug, PartialEq, Eq)]
+struct Invocation {
+    code: i32,
+    args: Vec<String>,
+    token: String,
+    stdout: String,
+}
+
+/// Runs the `run` step's script as the runner would, with `with` overriding the input defaults.
+fn run_step(with: &[(&str, &str)]) -> Invocation {
+    let action = action();
+    let step = step(&action, "run");
+    assert_eq!(step["shell"].as_str(), Some("bash"));
+    let sandbox = TestRepo::bare_sandbox();
+    std::fs::create_dir_all(sandbox.path()).unwrap();
+    let record = sandbox.sandbox().join("record");
+    let fake = sandbox.sandbox().join("fake-vbump");
+    std::fs::write(
+        &fake,
+        format!("#!/usr/bin/env bash\nprintf '%s\\n' \"$GITHUB_TOKEN\" \"$@\" > '{}'\n", record.display()),
+    )
+    .unwrap();
+    make_executable(&fake);
+    let mut values: BTreeMap<String, String> = inputs(&action).into_iter().collect();
+    values.insert("token".into(), "ghs_default_token".into());
+    for (name, value) in with {
+        assert!(values.contains_key(*name), "action.yml has no input {name}");
+        values.insert(name.to_string(), value.to_string());
+    }
+    let mut cmd = sandbox.command("bash");
+    cmd.arg("-c").arg(step["run"].as_str().unwrap());
+    for (var, expression) in step["env"].as_hash().unwrap() {
+        let expression = expression.as_str().unwrap();
+        let value = match expression.strip_prefix("${{ inputs.").and_then(|e| e.strip_suffix(" }}")) {
+            Some(input) => values[input].clone(),
+            None if expression == "${{ steps.install.outputs.path }}" => fake.display().to_string(),
+            None => panic!("unexpected env expression {expression}"),
+        };
+        cmd.env(var.as_str().unwrap(), value);
+    }
+    let out = cmd.output().unwrap();
+    let recorded = std::fs::read_to_string(&record).unwrap_or_default();
+    let mut lines = recorded.lines().map(str::to_string);
+    Invocation {
+        code: out.status.code().unwrap_or(-1),
+        token: lines.next().unwrap_or_default(),
+        args: lines.collect(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+    }
+}
+
+#[track_caller]
+fn assert_args(invocation: &Invocation, expected: &[&str]) {
+    assert_eq!(invocation.code, 0, "{invocation:#?}");
+    assert_eq!(invocation.args, expected, "{invocation:#?}");
+    // The real binary must accept exactly these arguments: `--help` at the end makes clap parse
+    // and validate everything before it, then print help and exit 0.
+    let out = Command::new(env!("CARGO_BIN_EXE_vbump")).args(expected).arg("--help").output().unwrap();
+    assert!(out.status.success(), "vbump rejects {expected:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn action_defaults_release_and_push_with_the_masked_token() {
+    let run = run_step(&[]);
+    assert_args(&run, &["release", "-C", ".", "--push"]);
+    assert_eq!(run.token, "ghs_default_token");
+    assert!(run.stdout.starts_with("::add-mask::ghs_default_token\n"), "{}", run.stdout);
+}
+
+#[test]
+fn action_passes_every_input_to_the_binary() {
+    let run = run_step(&[
+        ("token", "ghs_app"),
+        ("command", "release"),
+        ("push", "true"),
+        ("dry-run", "false"),
+        ("bump", "minor"),
+        ("pre", "rc"),
+        ("strategy", "pr"),
+        ("config", "ci/vbump.toml"),
+        ("working-directory", "plugin"),
+    ]);
+    assert_args(
+        &run,
+        &[
+            "release",
+            "-C",
+            "plugin",
+            "--config",
+            "ci/vbump.toml",
+            "--bump",
+            "minor",
+            "--pre",
+            "rc",
+            "--push",
+            "--strategy",
+            "pr",
+        ],
+    );
+    assert_eq!(run.token, "ghs_app");
+    assert_args(&run_step(&[("dry-run", "true")]), &["release", "-C", ".", "--dry-run"]);
+    assert_args(&run_step(&[("push", "false")]), &["release", "-C", "."]);
+    assert_args(
+        &run_step(&[("command", "plan"), ("bump", "major")]),
+        &["plan", "-C", ".", "--bump", "major"],
+    );
+    assert_args(&run_step(&[("command", "check")]), &["check", "-C", ".", "--format", "github"]);
+}
+
+#[test]
+fn action_changes_the_invocation_for_each_input_of_the_run_step() {
+    // Guards against an input declared but dropped on the way: each one must change what vbump gets.
+    let baseline = run_step(&[]);
+    let samples = [
+        ("token", "ghs_other"),
+        ("command", "plan"),
+        ("push", "false"),
+        ("dry-run", "true"),
+        ("bump", "patch"),
+        ("pre", "beta"),
+        ("strategy", "push"),
+        ("config", "other.toml"),
+        ("working-directory", "sub"),
+    ];
+    let action = action();
+    let run_env = step(&action, "run")["env"].as_hash().unwrap();
+    let install_env = step(&action, "install")["env"].as_hash().unwrap();
+    for (name, _) in inputs(&action) {
+        let expression = format!("${{{{ inputs.{name} }}}}");
+        if name == "vbump-version" {
+            // Goes to the install step (tested above through the script itself).
+            assert!(install_env.values().any(|v| v.as_str() == Some(expression.as_str())));
+            continue;
+        }
+        assert!(
+            run_env.values().any(|v| v.as_str() == Some(expression.as_str())),
+            "input {name} is not in the run step's env"
+        );
+        let (_, sample) =
+            samples.iter().find(|(n, _)| *n == name).unwrap_or_else(|| panic!("no sample for input {name}"));
+        assert_ne!(run_step(&[(name.as_str(), sample)]), baseline, "input {name} does not reach vbump");
+    }
+}
+
+#[test]
+fn action_rejects_bad_inputs_before_running_vbump() {
+    let run = run_step(&[("push", "yes")]);
+    assert_eq!(run.code, 2);
+    assert!(run.stdout.contains("input 'push' must be true or false"), "{}", run.stdout);
+    assert!(run.args.is_empty(), "vbump must not run: {run:#?}");
+    let run = run_step(&[("command", "publish")]);
+    assert_eq!(run.code, 2);
+    assert!(run.stdout.contains("input 'command' must be release, plan or check"), "{}", run.stdout);
+}
+
+#[test]
+fn action_outputs_are_the_ones_vbump_writes() {
+    let action = action();
+    let outputs = action["outputs"].as_hash().unwrap();
+    let names: Vec<&str> = outputs.keys().map(|k| k.as_str().unwrap()).collect();
+    assert_eq!(names, BINARY_OUTPUTS);
+    for (name, spec) in outputs {
+        let name = name.as_str().unwrap();
+        assert_eq!(spec["value"].as_str(), Some(format!("${{{{ steps.run.outputs.{name} }}}}").as_str()));
+        assert!(!spec["description"].as_str().unwrap_or("").is_empty(), "output {name} needs a description");
+    }
+    // The step the outputs come from runs the binary itself, so its $GITHUB_OUTPUT is vbump's.
+    assert!(step(&action, "run")["run"].as_str().unwrap().contains("exec \"$VBUMP_BIN\""));
+}
+
+#[test]
+fn action_has_no_expression_inside_run_scripts() {
+    let action = action();
+    for step in action["runs"]["steps"].as_vec().unwrap() {
+        let script = step["run"].as_str().unwrap_or("");
+        assert!(!script.contains("${{"), "expression inside run: {script}");
+    }
+    for (name, spec) in action["inputs"].as_hash().unwrap() {
+        assert!(!spec["description"].as_str().unwrap_or("").is_empty(), "input {name:?} needs a description");
+    }
+}
+
+#[cfg(unix)]
+fn make_executable(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+#[cfg(not(unix))]
+fn make_executable(_path: &Path) {}
