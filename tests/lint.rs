@@ -176,7 +176,9 @@ fn message_file_annotation_points_at_the_file() {
     let repo = TestRepo::new();
     repo.file("MSG", "feat: x\nno blank line\n");
     let out = repo.vbump(["lint", "--format", "github", "--message-file", "MSG"]);
-    out.code(1).stdout_has("file=").stdout_has(",line=2,col=1::").stdout_has("blank line");
+    out.code(1)
+        .stdout_has(",file=MSG,line=2,col=1::MSG:2:1: the body must be separated")
+        .stdout_has("blank line");
 }
 
 #[cfg(unix)]

@@ -62,9 +62,9 @@ fn collect(ctx: &Context, args: &LintArgs) -> Result<(Vec<Message>, Config)> {
             merge: false,
         }
     } else if let Some(path) = &args.message_file {
-        let path = if path.is_absolute() { path.clone() } else { ctx.dir.join(path) };
-        let bytes = std::fs::read(&path).map_err(|e| {
-            Error::input(format!("cannot read the commit message: {e}")).in_file(&path).hint(
+        // Messages name the file as given (git passes `.git/COMMIT_EDITMSG`); reads honour `-C`.
+        let bytes = std::fs::read(ctx.dir.join(path)).map_err(|e| {
+            Error::input(format!("cannot read the commit message: {e}")).in_file(path).hint(
                 "pass the file git gives a `commit-msg` hook (`$1`), e.g. `vbump lint --message-file \"$1\"`",
             )
         })?;
@@ -72,7 +72,7 @@ fn collect(ctx: &Context, args: &LintArgs) -> Result<(Vec<Message>, Config)> {
         Message {
             source: path.display().to_string(),
             commit: None,
-            file: Some(path),
+            file: Some(path.clone()),
             text,
             origin: Origin::Draft,
             merge: false,
