@@ -65,5 +65,6 @@ git init --quiet --initial-branch=main "$work/repo"
   } | git fast-import --quiet
   git reset --quiet --hard main
 )
+"$bin" lint -C "$work/repo" --range base..main | tail -n 1
 hyperfine --warmup 3 --runs 50 -N -n "vbump lint --message" "$bin lint --message 'feat(api): add pagination'"
 hyperfine --warmup 3 --runs 20 -N -n "vbump lint --range (1,000 commits)" "$bin lint -C $work/repo --range base..main"
