@@ -460,6 +460,100 @@ fn action_has_no_expression_inside_run_scripts() {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// The workflows.
+
+fn workflow(path: &str) -> Yaml {
+    let text = std::fs::read_to_string(source_root().join(path)).unwrap();
+    YamlLoader::load_from_str(&text).unwrap().remove(0)
+}
+
+const WORKFLOWS: &[&str] = &[
+    ".github/workflows/ci.yml",
+    ".github/workflows/release.yml",
+    "examples/workflows/claude-plugin-release.yml",
+];
+
+#[test]
+fn workflows_grant_no_default_permissions_and_each_job_its_own() {
+    for path in WORKFLOWS {
+        let workflow = workflow(path);
+        let top =
+            workflow["permissions"].as_hash().unwrap_or_else(|| panic!("{path}: no top-level permissions"));
+        assert!(top.is_empty(), "{path}: top-level permissions must be {{}}");
+        for (job, spec) in workflow["jobs"].as_hash().unwrap() {
+            assert!(spec["permissions"].as_hash().is_some(), "{path}: job {job:?} declares no permissions");
+        }
+    }
+}
+
+#[test]
+fn workflows_pin_every_action_by_commit_sha_with_its_tag() {
+    let mut pinned = 0;
+    for path in WORKFLOWS {
+        let text = std::fs::read_to_string(source_root().join(path)).unwrap();
+        for line in text.lines().filter(|l| l.trim_start().trim_start_matches("- ").starts_with("uses:")) {
+            let reference = line.split("uses:").nth(1).unwrap().trim();
+            if reference.starts_with("./") || reference.starts_with("vbump/vbump@") {
+                continue; // This repository itself (the example's pin is explained in its header).
+            }
+            let (action, rest) =
+                reference.split_once('@').unwrap_or_else(|| panic!("{path}: unpinned {reference}"));
+            let (sha, comment) =
+                rest.split_once(" # ").unwrap_or_else(|| panic!("{path}: {action} has no tag comment"));
+            assert!(sha.len() == 40 && sha.chars().all(|c| c.is_ascii_hexdigit()), "{path}: {action}@{sha}");
+            assert!(comment.starts_with('v'), "{path}: {action} comment {comment:?} names no tag");
+            pinned += 1;
+        }
+    }
+    assert!(pinned >= 10, "only {pinned} pinned actions found: is the `uses:` scan still matching?");
+}
+
+#[test]
+fn releases_run_one_at_a_time_and_are_never_cancelled() {
+    let release = workflow(".github/workflows/release.yml");
+    assert_eq!(release["concurrency"]["cancel-in-progress"].as_bool(), Some(false));
+    assert!(release["concurrency"]["group"].as_str().is_some());
+    let example = workflow("examples/workflows/claude-plugin-release.yml");
+    assert_eq!(example["jobs"]["release"]["concurrency"]["cancel-in-progress"].as_bool(), Some(false));
+}
+
+#[test]
+fn install_script_asks_for_the_asset_names_the_release_workflow_builds() {
+    let release = workflow(".github/workflows/release.yml");
+    let targets: Vec<&str> = release["jobs"]["build"]["strategy"]["matrix"]["include"]
+        .as_vec()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["target"].as_str().unwrap())
+        .collect();
+    assert_eq!(targets.len(), 5, "Linux x86_64/aarch64 musl, macOS x86_64/arm64, Windows x86_64");
+    for target in targets {
+        // The runner's names for the platform each target runs on.
+        let runner_os = match target {
+            t if t.contains("linux") => "Linux",
+            t if t.contains("apple") => "macOS",
+            _ => "Windows",
+        };
+        let runner_arch = if target.starts_with("aarch64") { "ARM64" } else { "X64" };
+        let exe = if runner_os == "Windows" { ".exe" } else { "" };
+        let releases = Releases::new();
+        // Checksums but no binaries: the script fetches the list, then asks for its asset (404).
+        releases.file("v9.9.9/SHA256SUMS", "");
+        let installed = releases.install(&[
+            ("VBUMP_VERSION", "9.9.9"),
+            ("RUNNER_OS", runner_os),
+            ("RUNNER_ARCH", runner_arch),
+        ]);
+        assert_ne!(installed.code, 0);
+        assert_eq!(
+            releases.server.requests(),
+            ["/v9.9.9/SHA256SUMS".to_string(), format!("/v9.9.9/vbump-{target}{exe}")],
+            "{target}"
+        );
+    }
+}
+
 #[cfg(unix)]
 fn make_executable(path: &Path) {
     use std::os::unix::fs::PermissionsExt;
