@@ -519,6 +519,37 @@ fn releases_run_one_at_a_time_and_are_never_cancelled() {
 }
 
 #[test]
+fn own_release_writes_the_version_into_cargo_toml_and_cargo_lock() {
+    // release.yml builds with `--locked`: a release that bumped Cargo.toml but not Cargo.lock
+    // would fail every binary build after the tag is out.
+    let config = vbump::config::Config::parse(
+        &std::fs::read_to_string(source_root().join("vbump.toml")).unwrap(),
+        Path::new("vbump.toml"),
+    )
+    .unwrap();
+    let locations = config.locations.expect("vbump.toml lists the locations");
+    let files: Vec<_> = locations.iter().map(|l| l.file.to_str().unwrap()).collect();
+    assert_eq!(files, ["Cargo.toml", "Cargo.lock"]);
+    for location in &locations {
+        let text = std::fs::read_to_string(source_root().join(&location.file)).unwrap();
+        match &location.selector {
+            vbump::config::Selector::Toml(key) => {
+                assert_eq!(key, "package.version");
+                let manifest: toml::Table = text.parse().unwrap();
+                assert_eq!(manifest["package"]["version"].as_str(), Some(env!("CARGO_PKG_VERSION")));
+            }
+            vbump::config::Selector::Regex { pattern, all } => {
+                assert!(!all);
+                let regex = regex::Regex::new(pattern).unwrap();
+                let found: Vec<_> = regex.captures_iter(&text).map(|c| c["version"].to_string()).collect();
+                assert_eq!(found, [env!("CARGO_PKG_VERSION")], "exactly one match, the package's version");
+            }
+            other => panic!("unexpected selector {other:?}"),
+        }
+    }
+}
+
+#[test]
 fn install_script_asks_for_the_asset_names_the_release_workflow_builds() {
     let release = workflow(".github/workflows/release.yml");
     let targets: Vec<&str> = release["jobs"]["build"]["strategy"]["matrix"]["include"]
