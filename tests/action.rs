@@ -287,6 +287,12 @@ struct Invocation {
 
 /// Runs the `run` step's script as the runner would, with `with` overriding the input defaults.
 fn run_step(with: &[(&str, &str)]) -> Invocation {
+    run_step_in(with, None, |_| {})
+}
+
+/// Like [`run_step`]; with `binary` the step runs that vbump instead of the recording stand-in,
+/// and `setup` adds to the step's environment (the runner's `GITHUB_*` variables).
+fn run_step_in(with: &[(&str, &str)], binary: Option<&Path>, setup: impl FnOnce(&mut Command)) -> Invocation {
     let action = action();
     let step = step(&action, "run");
     assert_eq!(step["shell"].as_str(), Some("bash"));
@@ -312,11 +318,14 @@ fn run_step(with: &[(&str, &str)]) -> Invocation {
         let expression = expression.as_str().unwrap();
         let value = match expression.strip_prefix("${{ inputs.").and_then(|e| e.strip_suffix(" }}")) {
             Some(input) => values[input].clone(),
-            None if expression == "${{ steps.install.outputs.path }}" => fake.display().to_string(),
+            None if expression == "${{ steps.install.outputs.path }}" => {
+                binary.unwrap_or(&fake).display().to_string()
+            }
             None => panic!("unexpected env expression {expression}"),
         };
         cmd.env(var.as_str().unwrap(), value);
     }
+    setup(&mut cmd);
     let out = cmd.output().unwrap();
     let recorded = std::fs::read_to_string(&record).unwrap_or_default();
     let mut lines = recorded.lines().map(str::to_string);
@@ -420,6 +429,33 @@ fn action_changes_the_invocation_for_each_input_of_the_run_step() {
             samples.iter().find(|(n, _)| *n == name).unwrap_or_else(|| panic!("no sample for input {name}"));
         assert_ne!(run_step(&[(name.as_str(), sample)]), baseline, "input {name} does not reach vbump");
     }
+}
+
+#[test]
+fn action_installs_from_a_release_and_lints_the_pull_request_title() {
+    // The two steps of action.yml in order, as the runner runs them: the install step's `path`
+    // output feeds the run step, which runs the downloaded (verified) binary for real.
+    let releases = Releases::new();
+    releases.publish_real("v9.9.9");
+    let binary = releases.install(&[("VBUMP_ACTION_REF", "v9.9.9")]).binary();
+    let event = releases.sandbox.sandbox().join("event.json");
+    let lint = |title: &str| {
+        std::fs::write(
+            &event,
+            serde_json::json!({ "pull_request": { "number": 7, "title": title } }).to_string(),
+        )
+        .unwrap();
+        run_step_in(&[("command", "lint")], Some(&binary), |cmd| {
+            cmd.env("GITHUB_EVENT_NAME", "pull_request").env("GITHUB_EVENT_PATH", &event);
+        })
+    };
+    let bad = lint("Added dark mode");
+    assert_eq!(bad.code, 1, "{bad:#?}");
+    assert!(bad.stdout.contains("::error title=vbump lint%3A pull request #7 title::"), "{}", bad.stdout);
+    assert!(bad.stdout.contains("write instead: feat: dark mode"), "{}", bad.stdout);
+    let good = lint("feat(ui): dark mode");
+    assert_eq!(good.code, 0, "{good:#?}");
+    assert_eq!(good.stdout, "::add-mask::ghs_default_token\n");
 }
 
 #[test]
