@@ -36,8 +36,10 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/vbump-install.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 # Never fetch a binary over plain http from the network: only loopback (the tests' server) may.
+proto=()
 case "$base_url" in
-  https://*) ;;
+  # Redirects (GitHub sends release assets to its CDN) must stay on https too.
+  https://*) proto=(--proto '=https' --proto-redir '=https') ;;
   http://127.0.0.1[:/]* | http://localhost[:/]* | http://\[::1\][:/]*) ;;
   *) fail "refusing to download from '$base_url': only https (or http on 127.0.0.1) is allowed" ;;
 esac
@@ -77,7 +79,7 @@ sha256_of() {
 
 fetch() { # URL FILE: 0 when fetched, 1 when the server says it does not exist, fail otherwise.
   local status
-  status=$(curl --silent --show-error --location --retry 3 --retry-delay 1 --connect-timeout 10 \
+  status=$(curl ${proto[@]+"${proto[@]}"} --silent --show-error --location --retry 3 --retry-connrefused --retry-delay 1 --connect-timeout 10 \
     --max-time 120 --output "$2" --write-out '%{http_code}' "$1") || fail "cannot download $1"
   case "$status" in
     200) return 0 ;;

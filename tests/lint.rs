@@ -133,6 +133,7 @@ fn bad_range_is_exit_2_with_a_hint() {
     repo.commit("chore: init");
     repo.vbump(["lint", "--range", "nope..HEAD"]).code(2).stderr_has("nope..HEAD").stderr_has("hint:");
     repo.vbump(["lint", "--range", "HEAD"]).code(2).stderr_has("single revision");
+    repo.vbump(["lint", "--range", "HEAD~0...HEAD"]).code(2).stderr_has("symmetric range");
 }
 
 #[test]
