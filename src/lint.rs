@@ -102,7 +102,21 @@ pub fn strip_comments(text: &str) -> String {
 
 /// Checks one message.
 pub fn check(message: &str, rules: &Rules, origin: Origin) -> Verdict {
-    let message = message.trim_start_matches(['\n', '\r']);
+    let trimmed = message.trim_start_matches(['\n', '\r']);
+    // Findings count lines from the first line of the text as given, blank lead-in included.
+    let lead = message[..message.len() - trimmed.len()].matches('\n').count();
+    match check_trimmed(trimmed, rules, origin) {
+        Verdict::Bad(mut findings) => {
+            for finding in &mut findings {
+                finding.line += lead;
+            }
+            Verdict::Bad(findings)
+        }
+        verdict => verdict,
+    }
+}
+
+fn check_trimmed(message: &str, rules: &Rules, origin: Origin) -> Verdict {
     let header = message.lines().next().unwrap_or("");
     if let Some(reason) = generated_by_git(header) {
         return Verdict::Skipped(reason);
@@ -138,7 +152,16 @@ pub fn check(message: &str, rules: &Rules, origin: Origin) -> Verdict {
 
 /// Messages git writes itself, which the release plan ignores anyway.
 fn generated_by_git(header: &str) -> Option<&'static str> {
-    if header.starts_with("Merge ") {
+    // Only git's own wording: a title like "Merge two parsers" is the author's and is checked.
+    const MERGES: &[&str] = &[
+        "Merge branch '",
+        "Merge branches '",
+        "Merge remote-tracking branch '",
+        "Merge tag '",
+        "Merge commit '",
+        "Merge pull request #",
+    ];
+    if MERGES.iter().any(|prefix| header.starts_with(prefix)) {
         Some("a merge commit's message")
     } else if header.starts_with("Revert \"") {
         Some("a message written by `git revert`")
@@ -424,10 +447,19 @@ mod tests {
         for message in [
             "Merge branch 'x' into main",
             "Merge pull request #3 from a/b",
+            "Merge remote-tracking branch 'origin/main'",
             "Revert \"feat: x\"\n\nThis reverts commit abc.",
         ] {
             assert!(matches!(check(message, &rules(), Origin::History), Verdict::Skipped(_)), "{message}");
         }
+        // An author's own title that merely starts with the word is checked like any other.
+        assert!(matches!(check("Merge two parsers", &rules(), Origin::Draft), Verdict::Bad(_)));
+    }
+
+    #[test]
+    fn lines_count_from_the_text_as_given() {
+        let f = findings("\n\nfeat: x\nno blank line");
+        assert_eq!(f[0].line, 4);
     }
 
     #[test]
