@@ -26,7 +26,12 @@ install_dir="${VBUMP_INSTALL_DIR:-${RUNNER_TEMP:-${TMPDIR:-/tmp}}/vbump}"
 fail() {
   # One line for humans, one annotation for the workflow run's summary.
   echo "vbump install: error: $*" >&2
-  if [ "${GITHUB_ACTIONS:-}" = "true" ]; then echo "::error title=vbump install::$*"; fi
+  if [ "${GITHUB_ACTIONS:-}" = "true" ]; then
+    # Escaped so that a value in the message (an input) cannot start a workflow command of its own.
+    local text="${*//%/%25}"
+    text="${text//$'\r'/%0D}"
+    echo "::error title=vbump install::${text//$'\n'/%0A}"
+  fi
   exit 1
 }
 note() { echo "vbump install: $*" >&2; }

@@ -206,8 +206,11 @@ fn install_of_a_named_version_that_does_not_exist_fails_without_building() {
     assert_ne!(installed.code, 0);
     assert!(installed.stderr.contains("release v1.0.0 has no vbump binary"), "{}", installed.stderr);
     assert_eq!(installed.cargo_args, None);
-    let installed = releases.install(&[("VBUMP_VERSION", "latest; rm -rf /")]);
+    let installed =
+        releases.install(&[("VBUMP_VERSION", "latest\n::add-mask::x"), ("GITHUB_ACTIONS", "true")]);
     assert!(installed.stderr.contains("is not a release version"), "{}", installed.stderr);
+    assert!(installed.stdout.contains("version 'latest%0A::add-mask::x' is not"), "{}", installed.stdout);
+    assert!(!installed.stdout.lines().any(|line| line.starts_with("::add-mask::")), "{}", installed.stdout);
 }
 
 #[test]
@@ -467,6 +470,11 @@ fn action_rejects_bad_inputs_before_running_vbump() {
     let run = run_step(&[("command", "publish")]);
     assert_eq!(run.code, 2);
     assert!(run.stdout.contains("input 'command' must be release, plan, check or lint"), "{}", run.stdout);
+    // A value cannot smuggle a second workflow command onto its own line.
+    let run = run_step(&[("command", "x\n::add-mask::y")]);
+    assert_eq!(run.code, 2);
+    assert!(run.stdout.contains("not 'x%0A::add-mask::y'"), "{}", run.stdout);
+    assert!(!run.stdout.lines().any(|line| line.starts_with("::add-mask::y")), "{}", run.stdout);
 }
 
 #[test]
