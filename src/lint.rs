@@ -509,6 +509,17 @@ mod tests {
         }
 
         #[test]
+        fn corrected_examples_pass_themselves(header in "[A-Za-z /]{0,9}(\\([a-z ]{0,5}\\)?)?!?:? {0,2}[a-zA-Z ]{0,12}") {
+            if let Verdict::Bad(findings) = check(&header, &rules(), Origin::Draft) {
+                for example in findings.iter().filter_map(|f| f.example.as_deref()) {
+                    proptest::prop_assert_eq!(
+                        check(example, &rules(), Origin::Draft), Verdict::Ok, "{:?} suggested {:?}", header, example
+                    );
+                }
+            }
+        }
+
+        #[test]
         fn well_formed_headers_pass(
             type_ in "(feat|fix|perf|docs|ci|security)",
             scope in proptest::option::of("[a-z][a-z0-9-]{0,8}"),
