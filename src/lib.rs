@@ -16,6 +16,7 @@ pub mod config;
 pub mod detect;
 pub mod edit;
 pub mod history;
+pub mod lint;
 pub mod plan;
 
 // The effectful half.

@@ -3,9 +3,11 @@
 
 mod support;
 
+mod action;
 mod check;
 mod cli;
 mod init;
+mod lint;
 mod locations;
 mod next;
 mod plan;
