@@ -400,7 +400,7 @@ proptest! {
         comment in proptest::option::of("[ a-zA-Z0-9#\"'=é]{0,16}"),
         crlf in any::<bool>(),
         final_newline in any::<bool>(),
-        before_keys in proptest::collection::vec(("[a-z]{1,6}", 0i64..100), 0..4),
+        before_keys in proptest::collection::btree_map("[a-z]{1,6}", 0i64..100, 0..4),
         dotted in any::<bool>(),
     ) {
         let (open, close) = match quote { 0 => ("\"", "\""), 1 => ("'", "'"), 2 => ("\"\"\"", "\"\"\""), _ => ("'''", "'''") };
