@@ -439,3 +439,15 @@ proptest! {
         prop_assert_eq!(got, want);
     }
 }
+
+#[test]
+fn contents_in_memory_read_like_files_on_disk() {
+    let contents = [(PathBuf::from("a.json"), b"{\"version\": \"1.0.0\"}".to_vec())];
+    let files = VersionFiles::from_contents(&[json("a.json", "/version")], &contents).unwrap();
+    assert_eq!(files.fields()[0].value, "1.0.0");
+    let e = VersionFiles::from_contents(&[json("b.json", "/version")], &contents).unwrap_err();
+    assert!(e.to_string().contains("`b.json` does not exist"), "{e}");
+    let not_utf8 = [(PathBuf::from("a.json"), b"{\"v\": \"\xff\"}".to_vec())];
+    let e = VersionFiles::from_contents(&[json("a.json", "/v")], &not_utf8).unwrap_err();
+    assert!(e.to_string().starts_with("a.json:1:8: the version file is not UTF-8 text"), "{e}");
+}
