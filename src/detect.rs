@@ -23,8 +23,6 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use jsonc_parser::ast::Value;
-
 use crate::config::{LocationSpec, Selector};
 use crate::edit::{json, pointer, toml};
 use crate::error::{Error, Place, Result};
@@ -113,7 +111,7 @@ fn parse_error(file: &str, text: &str, located: crate::edit::Located) -> Error {
         .hint("fix the file so vbump can detect its version, or list the locations in vbump.toml")
 }
 
-fn parse_json<'a>(text: &'a str, file: &str) -> Result<Value<'a>> {
+fn parse_json<'a>(text: &'a str, file: &str) -> Result<json::Json<'a>> {
     json::parse(text).map_err(|e| parse_error(file, text, e))
 }
 
@@ -126,8 +124,12 @@ fn json_has_string(text: &str, file: &str, pointer: &str) -> Result<bool> {
     Ok(has_string(&root, pointer))
 }
 
-fn has_string(root: &Value<'_>, pointer: &str) -> bool {
-    pointer::Pointer::parse(pointer).is_ok_and(|p| json::find(root, &p).is_ok())
+fn has_string(doc: &json::Json<'_>, pointer: &str) -> bool {
+    pointer::Pointer::parse(pointer).is_ok_and(|p| doc.has_string(&p))
+}
+
+fn get_string(doc: &json::Json<'_>, pointer: &str) -> Option<String> {
+    pointer::Pointer::parse(pointer).ok().and_then(|p| doc.get_string(&p))
 }
 
 fn toml_has_string(doc: &toml_edit::Document<&str>, key: &str) -> bool {
@@ -145,25 +147,18 @@ struct LocalEntry {
 
 fn marketplace(root: &Path, text: &str) -> Result<Vec<LocationSpec>> {
     let doc = parse_json(text, MARKETPLACE)?;
-    let Some(object) = doc.as_object() else { return Ok(Vec::new()) };
-    let plugin_root =
-        object.get_object("metadata").and_then(|m| m.get_string("pluginRoot")).map(|s| s.value.to_string());
-    let Some(plugins) = object.get_array("plugins") else { return Ok(Vec::new()) };
-    let names: Vec<Option<String>> = plugins
-        .elements
-        .iter()
-        .map(|e| e.as_object().and_then(|o| o.get_string("name")).map(|s| s.value.to_string()))
-        .collect();
+    let plugin_root = get_string(&doc, "/metadata/pluginRoot");
+    let plugins =
+        pointer::Pointer::parse("/plugins").ok().and_then(|p| doc.elements_at(&p)).unwrap_or_default();
+    let names: Vec<Option<String>> = plugins.iter().map(|entry| get_string(entry, "/name")).collect();
     let local: Vec<LocalEntry> = plugins
-        .elements
         .iter()
         .enumerate()
-        .filter_map(|(index, element)| {
-            let entry = element.as_object()?;
+        .filter_map(|(index, entry)| {
             // A string source is a local path; an object source is fetched from elsewhere.
-            let source = entry.get_string("source")?;
-            let folder = resolve_source(&source.value, plugin_root.as_deref())?;
-            let has_version = entry.get_string("version").is_some();
+            let source = get_string(entry, "/source")?;
+            let folder = resolve_source(&source, plugin_root.as_deref())?;
+            let has_version = has_string(entry, "/version");
             Some(LocalEntry { index, name: names[index].clone(), folder, has_version })
         })
         .collect();

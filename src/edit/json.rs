@@ -1,46 +1,45 @@
-//! The JSON editor: strict JSON (RFC 8259) with byte spans, and the search for a location in it.
+//! The JSON editor: strict JSON (RFC 8259) and the byte span of the value a pointer names.
 //!
-//! `jsonc-parser` gives the AST with byte ranges; every extension it knows (comments, trailing
-//! commas, single quotes, …) is turned off. It is lenient in a few corners that strict JSON is not
-//! (leading zeros, raw control characters in strings), so the text is also validated by
-//! `serde_json` without building anything. Duplicate member names are rejected here, because a
-//! reader that keeps the last one and an editor that edits the first would disagree.
+//! No tree of the document is built. One `serde_json` pass validates the whole text (strict
+//! grammar, nesting limit, and no duplicate member names, because a reader that keeps the last
+//! one and an editor that edits the first would disagree). Then the pointer is followed with
+//! `serde_json::value::RawValue`: each step splits only the object or array on the path into
+//! borrowed slices of the original text, so a slice's address gives its byte offset.
 //!
 //! A string value that contains escapes (`"1.2.\u0033"`) is read decoded, and an edit replaces the
 //! whole literal between the quotes: a version never needs escaping, so the new literal is plain.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
+use std::fmt;
 
-use jsonc_parser::ast::{ObjectPropName, Value};
-use jsonc_parser::{CollectOptions, ParseOptions};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
 
 use super::pointer::{Pointer, Segment, array_index, escape};
 use super::{Found, Located};
 
-/// Parses strict JSON; the error points at the offending byte.
-pub fn parse(text: &str) -> Result<Value<'_>, Located> {
-    if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
+/// A validated JSON text.
+#[derive(Debug, Clone, Copy)]
+pub struct Json<'a> {
+    text: &'a str,
+}
+
+/// Validates `text` as strict JSON without duplicate keys; the error points at the problem.
+pub fn parse(text: &str) -> Result<Json<'_>, Located> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let checked = Check.deserialize(&mut deserializer).and_then(|()| deserializer.end());
+    if let Err(e) = checked {
         let offset = offset_of_line_column(text, e.line(), e.column());
-        return Err(Located::new(offset, format!("invalid JSON: {}", serde_message(&e))));
+        let message = serde_message(&e);
+        let mut located = Located::new(offset, format!("invalid JSON: {message}"));
+        if message.starts_with("duplicate key") {
+            located =
+                located.hint("remove one of the two members: JSON readers disagree on which one counts");
+        }
+        return Err(located);
     }
-    let options = ParseOptions {
-        allow_comments: false,
-        allow_loose_object_property_names: false,
-        allow_trailing_commas: false,
-        allow_missing_commas: false,
-        allow_single_quoted_strings: false,
-        allow_hexadecimal_numbers: false,
-        allow_unary_plus_numbers: false,
-        allow_bare_decimal_point_numbers: false,
-        allow_non_finite_numbers: false,
-        allow_extended_string_escapes: false,
-    };
-    let collect = CollectOptions { comments: jsonc_parser::CommentCollectionStrategy::Off, tokens: false };
-    let parsed = jsonc_parser::parse_to_ast(text, &collect, &options)
-        .map_err(|e| Located::new(e.range().start, format!("invalid JSON: {}", e.kind())))?;
-    let value = parsed.value.ok_or_else(|| Located::new(0, "invalid JSON: the file holds no value"))?;
-    reject_duplicate_keys(&value)?;
-    Ok(value)
+    Ok(Json { text })
 }
 
 /// serde_json's message without its own " at line L column C" suffix (the place says it).
@@ -59,165 +58,287 @@ fn offset_of_line_column(text: &str, line: usize, column: usize) -> usize {
     (line_start + column.saturating_sub(1)).min(text.len())
 }
 
-fn reject_duplicate_keys(value: &Value<'_>) -> Result<(), Located> {
-    // An explicit stack: the parser caps nesting depth, but no recursion is needed at all.
-    let mut stack = vec![value];
-    while let Some(value) = stack.pop() {
-        match value {
-            Value::Object(object) => {
-                let mut seen = HashSet::with_capacity(object.properties.len());
-                for prop in &object.properties {
-                    let name = prop_name(&prop.name);
-                    if !seen.insert(name) {
-                        return Err(Located::new(
-                            prop.range.start,
-                            format!("duplicate key `{name}` in a JSON object"),
-                        )
-                        .hint("remove one of the two members: JSON readers disagree on which one counts"));
-                    }
-                    stack.push(&prop.value);
-                }
+/// A validating visitor that keeps nothing but the member names of the object it is in.
+struct Check;
+
+impl<'de> DeserializeSeed<'de> for Check {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Check {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element_seed(Check)?.is_some() {}
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut seen: HashSet<Name<'de>> = HashSet::new();
+        while let Some(key) = map.next_key::<Name<'de>>()? {
+            if seen.contains(&key) {
+                return Err(de::Error::custom(format!("duplicate key `{}`", key.0)));
             }
-            Value::Array(array) => stack.extend(array.elements.iter()),
-            _ => {}
+            seen.insert(key);
+            map.next_value_seed(Check)?;
+        }
+        Ok(())
+    }
+}
+
+/// A member name, borrowed from the text unless it holds escapes.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct Name<'a>(Cow<'a, str>);
+
+impl<'de> de::Deserialize<'de> for Name<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct NameVisitor;
+        impl<'de> Visitor<'de> for NameVisitor {
+            type Value = Name<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a member name")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Name<'de>, E> {
+                Ok(Name(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Name<'de>, E> {
+                Ok(Name(Cow::Owned(v.to_string())))
+            }
+        }
+        deserializer.deserialize_str(NameVisitor)
+    }
+}
+
+/// An object's members in document order, values left unparsed.
+struct Members<'a>(Vec<(Name<'a>, &'a RawValue)>);
+
+impl<'de> de::Deserialize<'de> for Members<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> Visitor<'de> for MembersVisitor {
+            type Value = Members<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Members<'de>, A::Error> {
+                let mut members = Vec::new();
+                while let Some(entry) = map.next_entry::<Name<'de>, &'de RawValue>()? {
+                    members.push(entry);
+                }
+                Ok(Members(members))
+            }
+        }
+        deserializer.deserialize_map(MembersVisitor)
+    }
+}
+
+/// A value on the pointer's path: its text (a slice of the document) and its kind.
+#[derive(Clone, Copy)]
+struct Node<'a> {
+    raw: &'a str,
+}
+
+impl<'a> Node<'a> {
+    fn kind(self) -> &'static str {
+        match self.raw.as_bytes().first() {
+            Some(b'"') => "a string",
+            Some(b'{') => "an object",
+            Some(b'[') => "an array",
+            Some(b't' | b'f') => "a boolean",
+            Some(b'n') => "null",
+            _ => "a number",
         }
     }
-    Ok(())
-}
 
-fn prop_name<'a>(name: &'a ObjectPropName<'_>) -> &'a str {
-    match name {
-        ObjectPropName::String(s) => &s.value,
-        ObjectPropName::Word(w) => w.value,
+    fn members(self) -> Option<Vec<(Name<'a>, Node<'a>)>> {
+        if !self.raw.starts_with('{') {
+            return None;
+        }
+        // The document was validated, so a slice of it parses.
+        let members: Members<'a> = serde_json::from_str(self.raw).ok()?;
+        Some(members.0.into_iter().map(|(name, raw)| (name, Node { raw: raw.get() })).collect())
+    }
+
+    fn elements(self) -> Option<Vec<Node<'a>>> {
+        if !self.raw.starts_with('[') {
+            return None;
+        }
+        let elements: Vec<&'a RawValue> = serde_json::from_str(self.raw).ok()?;
+        Some(elements.into_iter().map(|raw| Node { raw: raw.get() }).collect())
+    }
+
+    /// The decoded string, when this is one.
+    fn string(self) -> Option<String> {
+        if self.raw.starts_with('"') { serde_json::from_str(self.raw).ok() } else { None }
     }
 }
 
-fn kind(value: &Value<'_>) -> &'static str {
-    match value {
-        Value::StringLit(_) => "a string",
-        Value::NumberLit(_) => "a number",
-        Value::BooleanLit(_) => "a boolean",
-        Value::Object(_) => "an object",
-        Value::Array(_) => "an array",
-        Value::NullKeyword(_) => "null",
+impl<'a> Json<'a> {
+    /// Byte offset of `node` in the document (its slice points into the text).
+    fn offset(&self, node: Node<'a>) -> usize {
+        node.raw.as_ptr() as usize - self.text.as_ptr() as usize
     }
-}
 
-fn start(value: &Value<'_>) -> usize {
-    match value {
-        Value::StringLit(v) => v.range.start,
-        Value::NumberLit(v) => v.range.start,
-        Value::BooleanLit(v) => v.range.start,
-        Value::Object(v) => v.range.start,
-        Value::Array(v) => v.range.start,
-        Value::NullKeyword(v) => v.range.start,
+    fn root(&self) -> Node<'a> {
+        Node { raw: self.text.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r')) }
     }
-}
 
-/// Finds the string `pointer` names in `root` (parsed by [`parse`]).
-pub fn find(root: &Value<'_>, pointer: &Pointer) -> Result<Found, Located> {
-    let mut current = root;
-    // The part of the pointer walked so far, for messages.
-    let mut walked = String::new();
-    for segment in &pointer.segments {
-        current = match (segment, current) {
-            (Segment::Key(key), Value::Object(object)) => {
-                let Some(prop) = object.properties.iter().find(|p| prop_name(&p.name) == key) else {
-                    return Err(Located::new(
-                        object.range.start,
-                        format!("no member `{key}` in the object at `{}`", display(&walked)),
-                    ));
-                };
-                walked.push('/');
-                walked.push_str(&escape(key));
-                &prop.value
+    /// The value at `pointer` when it is a string: its decoded text and the span of its literal.
+    pub fn string_at(&self, pointer: &Pointer) -> Result<Found, Located> {
+        let node = self.walk(pointer)?;
+        match node.string() {
+            Some(value) => {
+                let start = self.offset(node);
+                Ok(Found { span: start + 1..start + node.raw.len() - 1, value })
             }
-            (Segment::Key(key), Value::Array(array)) => {
-                let Some(index) = array_index(key) else {
-                    return Err(Located::new(
-                        array.range.start,
-                        format!("`{}` is an array, and `{key}` is not an index", display(&walked)),
-                    )
-                    .hint("use a number, or select an element by a member: `[name=VALUE]`"));
-                };
-                let Some(element) = array.elements.get(index) else {
-                    return Err(Located::new(
-                        array.range.start,
-                        format!(
-                            "index {index} is past the end of `{}` ({} elements)",
-                            display(&walked),
-                            array.elements.len()
-                        ),
-                    ));
-                };
-                walked.push('/');
-                walked.push_str(key);
-                element
+            None => {
+                Err(Located::new(self.offset(node), format!("the value is {}, not a string", node.kind()))
+                    .hint("a version must be a JSON string, e.g. \"1.2.3\""))
             }
-            (Segment::Select { member, value }, Value::Array(array)) => {
-                let matches: Vec<&Value<'_>> = array
-                    .elements
-                    .iter()
-                    .filter(|element| {
-                        element
-                            .as_object()
-                            .and_then(|o| o.get_string(member))
-                            .is_some_and(|s| s.value == value.as_str())
-                    })
-                    .collect();
-                let here = display(&walked);
-                match matches.as_slice() {
-                    [one] => {
-                        walked.push_str(&format!("/[{}={}]", escape(member), escape(value)));
-                        one
-                    }
-                    [] => {
+        }
+    }
+
+    /// True when `pointer` names a string.
+    pub fn has_string(&self, pointer: &Pointer) -> bool {
+        self.walk(pointer).is_ok_and(|node| node.raw.starts_with('"'))
+    }
+
+    /// The decoded string at `pointer`, if there is one.
+    pub fn get_string(&self, pointer: &Pointer) -> Option<String> {
+        self.walk(pointer).ok().and_then(Node::string)
+    }
+
+    /// The elements of the array at `pointer`, each as a document of its own (`None`: no array).
+    pub fn elements_at(&self, pointer: &Pointer) -> Option<Vec<Json<'a>>> {
+        let elements = self.walk(pointer).ok().and_then(Node::elements)?;
+        Some(elements.into_iter().map(|node| Json { text: node.raw }).collect())
+    }
+
+    fn walk(&self, pointer: &Pointer) -> Result<Node<'a>, Located> {
+        let mut current = self.root();
+        // The part of the pointer walked so far, for messages.
+        let mut walked = String::new();
+        for segment in &pointer.segments {
+            let here = if walked.is_empty() { "(the document)".to_string() } else { walked.clone() };
+            current = match segment {
+                Segment::Key(key) => {
+                    if let Some(members) = current.members() {
+                        let Some((_, node)) = members.into_iter().find(|(name, _)| name.0 == key.as_str())
+                        else {
+                            return Err(Located::new(
+                                self.offset(current),
+                                format!("no member `{key}` in the object at `{here}`"),
+                            ));
+                        };
+                        walked.push('/');
+                        walked.push_str(&escape(key));
+                        node
+                    } else if let Some(elements) = current.elements() {
+                        let Some(index) = array_index(key) else {
+                            return Err(Located::new(
+                                self.offset(current),
+                                format!("`{here}` is an array, and `{key}` is not an index"),
+                            )
+                            .hint("use a number, or select an element by a member: `[name=VALUE]`"));
+                        };
+                        let Some(&node) = elements.get(index) else {
+                            return Err(Located::new(
+                                self.offset(current),
+                                format!(
+                                    "index {index} is past the end of `{here}` ({} elements)",
+                                    elements.len()
+                                ),
+                            ));
+                        };
+                        walked.push('/');
+                        walked.push_str(key);
+                        node
+                    } else {
                         return Err(Located::new(
-                            array.range.start,
-                            format!("no element of `{here}` has `{member}` equal to \"{value}\""),
+                            self.offset(current),
+                            format!("`{here}` is {}, so it has no member `{key}`", current.kind()),
                         ));
                     }
-                    [_, second, ..] => {
+                }
+                Segment::Select { member, value } => {
+                    let Some(elements) = current.elements() else {
                         return Err(Located::new(
-                            start(second),
+                            self.offset(current),
                             format!(
-                                "{} elements of `{here}` have `{member}` equal to \"{value}\"",
-                                matches.len()
+                                "`{here}` is {}, so `[{member}={value}]` cannot select in it",
+                                current.kind()
                             ),
-                        )
-                        .hint("a selector must match exactly one element; use an index instead"));
+                        ));
+                    };
+                    let matches: Vec<Node<'a>> = elements
+                        .into_iter()
+                        .filter(|element| {
+                            element.members().is_some_and(|members| {
+                                members.iter().any(|(name, v)| {
+                                    name.0 == member.as_str() && v.string().is_some_and(|s| s == *value)
+                                })
+                            })
+                        })
+                        .collect();
+                    match matches.as_slice() {
+                        [one] => {
+                            walked.push_str(&format!("/[{}={}]", escape(member), escape(value)));
+                            *one
+                        }
+                        [] => {
+                            return Err(Located::new(
+                                self.offset(current),
+                                format!("no element of `{here}` has `{member}` equal to \"{value}\""),
+                            ));
+                        }
+                        [_, second, ..] => {
+                            return Err(Located::new(
+                                self.offset(*second),
+                                format!(
+                                    "{} elements of `{here}` have `{member}` equal to \"{value}\"",
+                                    matches.len()
+                                ),
+                            )
+                            .hint("a selector must match exactly one element; use an index instead"));
+                        }
                     }
                 }
-            }
-            (Segment::Select { member, value }, other) => {
-                return Err(Located::new(
-                    start(other),
-                    format!(
-                        "`{}` is {}, so `[{member}={value}]` cannot select in it",
-                        display(&walked),
-                        kind(other)
-                    ),
-                ));
-            }
-            (Segment::Key(key), other) => {
-                return Err(Located::new(
-                    start(other),
-                    format!("`{}` is {}, so it has no member `{key}`", display(&walked), kind(other)),
-                ));
-            }
-        };
-    }
-    match current {
-        Value::StringLit(s) => {
-            Ok(Found { span: s.range.start + 1..s.range.end - 1, value: s.value.to_string() })
+            };
         }
-        other => Err(Located::new(start(other), format!("the value is {}, not a string", kind(other)))
-            .hint("a version must be a JSON string, e.g. \"1.2.3\"")),
+        Ok(current)
     }
 }
 
-fn display(walked: &str) -> &str {
-    if walked.is_empty() { "(the document)" } else { walked }
+/// Finds the string `pointer` names in a document validated by [`parse`].
+pub fn find(doc: &Json<'_>, pointer: &Pointer) -> Result<Found, Located> {
+    doc.string_at(pointer)
 }
 
 #[cfg(test)]
@@ -225,13 +346,13 @@ mod tests {
     use super::*;
 
     fn get(text: &str, pointer: &str) -> Result<Found, Located> {
-        let root = parse(text)?;
-        find(&root, &Pointer::parse(pointer).unwrap())
+        let doc = parse(text)?;
+        find(&doc, &Pointer::parse(pointer).unwrap())
     }
 
     #[test]
     fn span_is_inside_the_quotes() {
-        let text = "{\"a\": {\"version\": \"1.2.3\"}}";
+        let text = "  {\"a\": {\"version\": \"1.2.3\"}}\n";
         let found = get(text, "/a/version").unwrap();
         assert_eq!(&text[found.span.clone()], "1.2.3");
         assert_eq!(found.value, "1.2.3");
@@ -243,11 +364,14 @@ mod tests {
         let found = get(text, "/version").unwrap();
         assert_eq!(found.value, "1.2.3");
         assert_eq!(&text[found.span], r"1.2.\u0033");
+        // An escaped member name matches its decoded form.
+        assert_eq!(get(r#"{"ver\u0073ion": "2.0.0"}"#, "/version").unwrap().value, "2.0.0");
     }
 
     #[test]
     fn selector_picks_by_member() {
-        let text = r#"{"plugins":[{"name":"a","version":"1.0.0"},{"name":"b","version":"2.0.0"}]}"#;
+        let text =
+            r#"{"plugins":[{"name":"a","version":"1.0.0"},{"name":"b","version":"2.0.0"},{"name":1}]}"#;
         assert_eq!(get(text, "/plugins/[name=b]/version").unwrap().value, "2.0.0");
         assert_eq!(get(text, "/plugins/0/version").unwrap().value, "1.0.0");
         let missing = get(text, "/plugins/[name=c]/version").unwrap_err();
@@ -257,7 +381,9 @@ mod tests {
             missing.message
         );
         let dup = r#"{"p":[{"n":"a"},{"n":"a"}]}"#;
-        assert!(get(dup, "/p/[n=a]").unwrap_err().message.contains("2 elements"));
+        let e = get(dup, "/p/[n=a]").unwrap_err();
+        assert!(e.message.contains("2 elements"));
+        assert_eq!(e.offset, dup.find("},{").unwrap() + 2);
     }
 
     #[test]
@@ -267,18 +393,36 @@ mod tests {
         assert!(get(r#"{"a": [1]}"#, "/a/x").unwrap_err().message.contains("not an index"));
         assert!(get(r#"{"a": [1]}"#, "/a/3").unwrap_err().message.contains("past the end"));
         assert!(get(r#"{"a": 1}"#, "/a/b").unwrap_err().message.contains("a number, so it has no member"));
+        assert!(get(r#"{"a": {}}"#, "/a/[n=x]").unwrap_err().message.contains("an object, so `[n=x]`"));
+        let e = get("{\n  \"x\": null\n}", "/x").unwrap_err();
+        assert_eq!((e.offset, e.message.as_str()), (9, "the value is null, not a string"));
     }
 
     #[test]
     fn strictness() {
-        for bad in
-            ["{\"a\": 1,}", "{// c\n}", "{'a': 1}", "{\"a\": 01}", "{a: 1}", "[1] [2]", "", "{\"a\": \"\t\"}"]
-        {
+        for bad in [
+            "{\"a\": 1,}",
+            "{// c\n}",
+            "{'a': 1}",
+            "{\"a\": 01}",
+            "{a: 1}",
+            "[1] [2]",
+            "",
+            "{\"a\": \"\t\"}",
+            "[1,]",
+        ] {
             assert!(parse(bad).is_err(), "accepted {bad:?}");
         }
-        let dup = parse("{\n  \"a\": 1,\n  \"a\": 2\n}").err().unwrap();
-        assert!(dup.message.contains("duplicate key `a`"));
-        assert_eq!(dup.offset, 14);
+        let dup = parse("{\n  \"a\": 1,\n  \"b\": [{\"a\": 2, \"a\": 3}]\n}").err().unwrap();
+        assert!(dup.message.contains("duplicate key `a`"), "{}", dup.message);
+        assert_eq!(
+            crate::error::line_column(b"{\n  \"a\": 1,\n  \"b\": [{\"a\": 2, \"a\": 3}]\n}", dup.offset).0,
+            3
+        );
+        assert!(dup.hint.is_some());
+        // Deep nesting is an error, not a stack overflow.
+        let deep = "[".repeat(100_000);
+        assert!(parse(&deep).is_err());
     }
 
     #[test]

@@ -142,18 +142,44 @@ impl VersionFiles {
     /// Reads every location's file (each file once) and finds every field. Errors (exit 2) name
     /// the file:line:column and the location.
     pub fn read(root: &Path, specs: &[LocationSpec]) -> Result<VersionFiles> {
+        VersionFiles::build(specs, |spec| {
+            check_inside(spec)?;
+            match std::fs::read(root.join(&spec.file)) {
+                Ok(bytes) => Ok(Some(bytes)),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(e) => Err(Error::input(format!("cannot read version file: {e}")).in_file(&spec.file)),
+            }
+        })
+    }
+
+    /// Like [`VersionFiles::read`], with the files' contents given (path relative to the root,
+    /// bytes); a path not given is a missing file. For contents that are not on disk (a blob of
+    /// another commit) and for fuzzing.
+    pub fn from_contents(specs: &[LocationSpec], contents: &[(PathBuf, Vec<u8>)]) -> Result<VersionFiles> {
+        VersionFiles::build(specs, |spec| {
+            check_inside(spec)?;
+            Ok(contents.iter().find(|(path, _)| *path == spec.file).map(|(_, bytes)| bytes.clone()))
+        })
+    }
+
+    /// Finds every field; `source` gives a location's file bytes, `None` when it does not exist.
+    fn build(
+        specs: &[LocationSpec],
+        mut source: impl FnMut(&LocationSpec) -> Result<Option<Vec<u8>>>,
+    ) -> Result<VersionFiles> {
         let mut files: Vec<SourceFile> = Vec::new();
         let mut fields = Vec::new();
         let mut origins = Vec::new();
         for (spec_index, spec) in specs.iter().enumerate() {
             let file_index = match files.iter().position(|f| f.path == spec.file) {
                 Some(index) => index,
-                None => match load(root, spec)? {
-                    Some(file) => {
-                        files.push(file);
+                None => match source(spec)? {
+                    Some(bytes) => {
+                        files.push(source_file(spec, bytes)?);
                         files.len() - 1
                     }
-                    None => continue,
+                    None if spec.optional => continue,
+                    None => return Err(missing(spec)),
                 },
             };
             let file = &files[file_index];
@@ -289,9 +315,13 @@ pub fn parse_version(text: &str) -> std::result::Result<semver::Version, String>
     semver::Version::parse(text).map_err(|e| e.to_string())
 }
 
-/// Reads a location's file; `None` when it is missing and optional.
-fn load(root: &Path, spec: &LocationSpec) -> Result<Option<SourceFile>> {
-    let declared = || spec.declared_at.clone().unwrap_or_else(|| Place::file(&spec.file));
+/// Where a location was declared, or its file when it was detected.
+fn declared(spec: &LocationSpec) -> Place {
+    spec.declared_at.clone().unwrap_or_else(|| Place::file(&spec.file))
+}
+
+/// A location's file must be inside the repository.
+fn check_inside(spec: &LocationSpec) -> Result<()> {
     if spec.file.is_absolute()
         || spec.file.components().any(|c| matches!(c, Component::ParentDir | Component::Prefix(_)))
     {
@@ -299,32 +329,31 @@ fn load(root: &Path, spec: &LocationSpec) -> Result<Option<SourceFile>> {
             "location file `{}` is outside the repository",
             spec.file.display()
         ))
-        .at(declared())
+        .at(declared(spec))
         .hint("give the path relative to the repository root, without `..`"));
     }
-    let bytes = match std::fs::read(root.join(&spec.file)) {
-        Ok(bytes) => bytes,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && spec.optional => return Ok(None),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(Error::input(format!(
-                "version file `{}` does not exist (location `{}`)",
-                spec.file.display(),
-                selector_text(&spec.selector)
-            ))
-            .at(declared())
-            .hint("fix the path, or add `optional = true` to the location if the file may be absent"));
-        }
-        Err(e) => {
-            return Err(Error::input(format!("cannot read version file: {e}")).in_file(&spec.file));
-        }
-    };
+    Ok(())
+}
+
+fn missing(spec: &LocationSpec) -> Error {
+    Error::input(format!(
+        "version file `{}` does not exist (location `{}`)",
+        spec.file.display(),
+        selector_text(&spec.selector)
+    ))
+    .at(declared(spec))
+    .hint("fix the path, or add `optional = true` to the location if the file may be absent")
+}
+
+/// Checks the bytes are UTF-8 (after an optional byte order mark).
+fn source_file(spec: &LocationSpec, bytes: Vec<u8>) -> Result<SourceFile> {
     let bom = if bytes.starts_with(BOM) { BOM.len() } else { 0 };
     if let Err(e) = std::str::from_utf8(&bytes[bom..]) {
         return Err(Error::input("the version file is not UTF-8 text")
             .at(Place::of_offset(&spec.file, &bytes, bom + e.valid_up_to()))
             .hint("vbump edits UTF-8 files only; save it as UTF-8"));
     }
-    Ok(Some(SourceFile { path: spec.file.clone(), bytes, bom }))
+    Ok(SourceFile { path: spec.file.clone(), bytes, bom })
 }
 
 /// Finds every field `spec` names in `file`: one, or several for `regex` with `all = true`.

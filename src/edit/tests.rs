@@ -400,7 +400,7 @@ proptest! {
         comment in proptest::option::of("[ a-zA-Z0-9#\"'=é]{0,16}"),
         crlf in any::<bool>(),
         final_newline in any::<bool>(),
-        before_keys in proptest::collection::vec(("[a-z]{1,6}", 0i64..100), 0..4),
+        before_keys in proptest::collection::btree_map("[a-z]{1,6}", 0i64..100, 0..4),
         dotted in any::<bool>(),
     ) {
         let (open, close) = match quote { 0 => ("\"", "\""), 1 => ("'", "'"), 2 => ("\"\"\"", "\"\"\""), _ => ("'''", "'''") };
@@ -438,4 +438,16 @@ proptest! {
         let got: ::toml::Table = ::toml::from_str(std::str::from_utf8(&after).unwrap()).unwrap();
         prop_assert_eq!(got, want);
     }
+}
+
+#[test]
+fn contents_in_memory_read_like_files_on_disk() {
+    let contents = [(PathBuf::from("a.json"), b"{\"version\": \"1.0.0\"}".to_vec())];
+    let files = VersionFiles::from_contents(&[json("a.json", "/version")], &contents).unwrap();
+    assert_eq!(files.fields()[0].value, "1.0.0");
+    let e = VersionFiles::from_contents(&[json("b.json", "/version")], &contents).unwrap_err();
+    assert!(e.to_string().contains("`b.json` does not exist"), "{e}");
+    let not_utf8 = [(PathBuf::from("a.json"), b"{\"v\": \"\xff\"}".to_vec())];
+    let e = VersionFiles::from_contents(&[json("a.json", "/v")], &not_utf8).unwrap_err();
+    assert!(e.to_string().starts_with("a.json:1:8: the version file is not UTF-8 text"), "{e}");
 }
