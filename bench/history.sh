@@ -29,6 +29,7 @@ PEER_RUNS=${PEER_RUNS:-3}
 PEER_WARMUP=${PEER_WARMUP:-1}
 TAG=v1.0.0
 mkdir -p "$OUT" "$RESULTS"
+LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -154,5 +155,5 @@ cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
 python3 "$ROOT/bench/report.py" "$RESULTS" "$SIZES" \
     "$(date -u +%Y-%m-%d)" "$(nproc)" "$cpu" "$(git --version | awk '{print $3}')" \
     "$(hyperfine --version 2>/dev/null || echo 'none (date loop)')" \
-    "$(git -C "$ROOT" rev-parse --short HEAD)" >"$OUT/results.md"
+    "$(git -C "$ROOT" rev-parse --short HEAD)" "$LOAD" >"$OUT/results.md"
 cat "$OUT/results.md"
