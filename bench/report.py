@@ -9,7 +9,7 @@ import pathlib
 import sys
 
 results, sizes = pathlib.Path(sys.argv[1]), sys.argv[2].split()
-date, nproc, cpu, git, hyperfine, commit, load = sys.argv[3:10]
+date, nproc, cpu, git, hyperfine, commit, loadavg = sys.argv[3:10]
 ORDER = ["floor", "vbump", "git-cliff", "cog", "convco", "cz"]
 LABEL = {
     "floor": "`git log --format=%B v1.0.0..HEAD` (floor)",
@@ -53,7 +53,7 @@ present = [name for name in ORDER if any(data[s][name] for s in sizes)]
 print("## vbump history benchmark\n")
 print("| date | machine | load average (1/5/15 min, at start) | git | hyperfine | vbump |")
 print("|---|---|---|---|---|---|")
-print(f"| {date} | {nproc} × {cpu} | {load} | {git} | {hyperfine} | {commit} |\n")
+print(f"| {date} | {nproc} × {cpu} | {loadavg} | {git} | {hyperfine} | {commit} |\n")
 
 print("### Time (mean ± σ) and ratio to the floor\n")
 print("| command | " + " | ".join(f"{human(s)} commits" for s in sizes) + " |")
