@@ -15,6 +15,7 @@
 #   PEER_RUNS=3 PEER_WARMUP=1  hyperfine runs for the peers (Python peers are slow at 100k)
 #   INSTALL_PEERS=1            pip-install commitizen and git-cliff into bench/out/venv first
 #   NO_PEERS=1                 time vbump and the floor only
+#   NO_HYPERFINE=1             use the `date +%s%N` loop even when hyperfine is installed
 # Output: bench/out/results/<size>/<command>.{json,md,rss,out} and bench/out/results.md (printed).
 set -euo pipefail
 
@@ -100,7 +101,7 @@ measure() {
         return
     }
     say "$SIZE commits: $name -> $(head -c 60 "$base.out" | tr '\n' ' ')"
-    if command -v hyperfine >/dev/null; then
+    if [[ ${NO_HYPERFINE:-0} != 1 ]] && command -v hyperfine >/dev/null; then
         local quoted
         quoted=$(printf '%q ' "$@")
         (cd "$dir" && hyperfine --shell=none --style basic --warmup "$warmup" --runs "$runs" \
@@ -154,6 +155,6 @@ done
 cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
 python3 "$ROOT/bench/report.py" "$RESULTS" "$SIZES" \
     "$(date -u +%Y-%m-%d)" "$(nproc)" "$cpu" "$(git --version | awk '{print $3}')" \
-    "$(hyperfine --version 2>/dev/null || echo 'none (date loop)')" \
+    "$( ([[ ${NO_HYPERFINE:-0} != 1 ]] && hyperfine --version 2>/dev/null) || echo "none (date loop)")" \
     "$(git -C "$ROOT" rev-parse --short HEAD)" "$LOAD" >"$OUT/results.md"
 cat "$OUT/results.md"
