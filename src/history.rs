@@ -119,7 +119,9 @@ pub fn since_last_release<'t, S: Default>(
 }
 
 /// Calls `visit(sha, message)` for each commit reachable from `head` and not from `since`, newest
-/// first (see [`walk`] for the order), one at a time: memory stays flat however long the history.
+/// first, one at a time: only the messages of the walk's frontier are held, never the whole
+/// history's. Order: newest committer time first, equal times in the order the walk met them (a
+/// child before its parent, a merge's first parent before its second), which is `git log`'s order.
 ///
 /// Returns whether `since` is in `head`'s history (`true` when `since` is `None` or is `head`).
 /// When it is not, the commits visited are those of `head` that `since` lacks, which are not "the
