@@ -1,7 +1,7 @@
 //! Reading history with git2: release tags, the last release reachable from HEAD, and the commits
 //! since it. Nothing here writes to the repository.
 
-use git2::{Oid, Repository, Sort};
+use git2::{Oid, Repository};
 use semver::Version;
 
 use crate::error::{Error, Result};
@@ -70,32 +70,377 @@ pub fn last_release<'t>(
     Ok(None)
 }
 
+/// Process-wide libgit2 settings for reading long histories. Call once, first thing in `main`.
+///
+/// They are globals inside libgit2, read without locks, and the pack-window limits only apply to
+/// packs opened after they are set: so this must run before any thread or repository exists.
+pub fn tune_libgit2() {
+    // `walk` reads each commit exactly once, so libgit2's object cache only costs: it kept every
+    // commit a walk touched until exit (92 MB at 100k commits) and freeing it was 13 % of the run.
+    git2::opts::enable_caching(false);
+    // git does not re-hash objects it reads; libgit2's SHA-1 check of every read was ~8 % of a walk.
+    git2::opts::strict_hash_verification(false);
+    // Map the pack through small windows (1 MiB each, 4 MiB in all) instead of libgit2's defaults
+    // (up to 8 GiB mapped on 64-bit), so resident memory does not grow with the pack.
+    // SAFETY: these setters write unsynchronised globals that libgit2 reads when it maps a pack.
+    // This runs at the start of `main`, before any thread is spawned and before any repository is
+    // opened, so nothing can read them concurrently.
+    unsafe {
+        // A failure only leaves libgit2's defaults in place: slower to release memory, still correct.
+        let _ = git2::opts::set_mwindow_size(1 << 20);
+        let _ = git2::opts::set_mwindow_mapped_limit(4 << 20);
+    }
+}
+
+/// The last release HEAD contains, and what `visit` made of the commits since it (newest first).
+///
+/// `visit(state, sha, message)` folds each commit into a fresh `S::default()`. The highest tag is
+/// proved reachable by the same walk that reads the commits (see [`walk_since`]); only when it is
+/// not (it sits on a branch HEAD does not contain) are the lower tags checked with libgit2 and the
+/// commits read again, into a new state.
+pub fn since_last_release<'t, S: Default>(
+    repo: &Repository,
+    head: Oid,
+    tags: &'t [ReleaseTag],
+    mut visit: impl FnMut(&mut S, Oid, &str) -> Result<()>,
+) -> Result<(Option<&'t ReleaseTag>, S)> {
+    let mut state = S::default();
+    let Some(highest) = tags.first() else {
+        walk_since(repo, head, None, |oid, message| visit(&mut state, oid, message))?;
+        return Ok((None, state));
+    };
+    if walk_since(repo, head, Some(highest.commit), |oid, message| visit(&mut state, oid, message))? {
+        return Ok((Some(highest), state));
+    }
+    let last = last_release(repo, head, &tags[1..])?;
+    let mut state = S::default();
+    walk_since(repo, head, last.map(|t| t.commit), |oid, message| visit(&mut state, oid, message))?;
+    Ok((last, state))
+}
+
 /// Calls `visit(sha, message)` for each commit reachable from `head` and not from `since`, newest
-/// first, one at a time: nothing is collected, so memory stays flat however long the history.
+/// first, one at a time: only the messages of the walk's frontier are held, never the whole
+/// history's. Order: newest committer time first, equal times in the order the walk met them (a
+/// child before its parent, a merge's first parent before its second), which is `git log`'s order.
+///
+/// Returns whether `since` is in `head`'s history (`true` when `since` is `None` or is `head`).
+/// When it is not, the commits visited are those of `head` that `since` lacks, which are not "the
+/// commits since a release": callers discard them.
 pub fn walk_since(
     repo: &Repository,
     head: Oid,
     since: Option<Oid>,
-    mut visit: impl FnMut(Oid, &str) -> Result<()>,
-) -> Result<()> {
-    let mut walk = repo.revwalk()?;
-    walk.set_sorting(Sort::TIME)?;
-    walk.push(head)?;
-    if let Some(since) = since {
-        walk.hide(since)?;
+    visit: impl FnMut(Oid, &str) -> Result<()>,
+) -> Result<bool> {
+    if since == Some(head) {
+        return Ok(true);
     }
-    for oid in walk {
-        let oid = oid?;
-        let commit = repo.find_commit(oid)?;
-        let message = String::from_utf8_lossy(commit.message_bytes());
-        visit(oid, &message)?;
+    walk::Walk::new(repo)?.run(head, since, visit)
+}
+
+mod walk {
+    //! vbump's own history walk. `git log v1.0.0..HEAD` is the floor for what vbump reads; through
+    //! libgit2 (`graph_descendant_of` to prove the tag reachable, then a hiding revwalk, then
+    //! `find_commit` per commit) `vbump next` took 1.68x that floor's time and 125 MB at 100k
+    //! commits, because every commit was inflated and parsed by the reachability check, kept in
+    //! libgit2's object cache, walked again by the revwalk and parsed once more. This walk reads
+    //! each commit once from the object database, takes only its parents and committer time from
+    //! the raw header, keeps its message only while it waits in the queue, and proves the tag
+    //! reachable on the way (docs/notes/bench.md has the figures).
+    //!
+    //! Order: newest committer time first; equal times in the order the commits were queued, which
+    //! puts a child before its parent and a merge's first parent before its second. This is git's
+    //! own rule (`git rev-list --date-order` without `--topo-order`, a priority queue with an
+    //! insertion counter), so `vbump` and `git log` list a history the same way.
+    //!
+    //! Hiding: the commits `since` contains are marked uninteresting and the mark spreads to their
+    //! parents, as in git's `limit_list`. A commit reached from HEAD first and proved uninteresting
+    //! later (clock skew on the tag's side) is caught while it waits [`SETTLE`] pops before being
+    //! reported. The walk ends once only uninteresting commits are queued and [`SLOP`] more of them
+    //! went by in falling time order (git's slop for commits with skewed dates).
+
+    use std::cmp::Ordering;
+    use std::collections::{BinaryHeap, HashMap, HashSet, VecDeque};
+
+    use git2::{ErrorCode, ObjectType, Odb, Oid, Repository};
+
+    use crate::error::{Error, Result};
+
+    /// Commits popped in falling time order, with only uninteresting ones queued, before the walk
+    /// stops (git's `SLOP`).
+    const SLOP: u32 = 5;
+    /// Commits popped after an interesting one before it is reported, so that a mark arriving late
+    /// through skewed dates can still withdraw it. Costs at most this many messages of memory.
+    pub(super) const SETTLE: usize = 32;
+
+    /// A commit read and waiting in the queue.
+    struct Queued {
+        time: i64,
+        /// Queue insertion counter: the tie-break between equal times (lower first).
+        seq: u64,
+        oid: Oid,
+        parents: Vec<Oid>,
+        /// Kept only for commits queued as interesting.
+        message: Vec<u8>,
     }
-    Ok(())
+
+    impl Ord for Queued {
+        fn cmp(&self, other: &Self) -> Ordering {
+            // BinaryHeap pops the greatest: the newest, then the first queued.
+            self.time.cmp(&other.time).then_with(|| other.seq.cmp(&self.seq))
+        }
+    }
+    impl PartialOrd for Queued {
+        fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+            Some(self.cmp(other))
+        }
+    }
+    impl PartialEq for Queued {
+        fn eq(&self, other: &Self) -> bool {
+            self.cmp(other) == Ordering::Equal
+        }
+    }
+    impl Eq for Queued {}
+
+    /// What the walk knows about a commit it has read.
+    #[derive(Clone, Copy)]
+    struct Mark {
+        /// Contained in `since`.
+        uninteresting: bool,
+        /// Out of the queue (its parents are read).
+        popped: bool,
+    }
+
+    /// A popped interesting commit waiting [`SETTLE`] pops before it is reported.
+    struct Settling {
+        oid: Oid,
+        parents: Vec<Oid>,
+        message: Vec<u8>,
+    }
+
+    pub(super) struct Walk<'r> {
+        odb: Odb<'r>,
+        /// The boundary of a shallow clone: these commits' parents are not in the repository.
+        shallow: HashSet<Oid>,
+        marks: HashMap<Oid, Mark>,
+        queue: BinaryHeap<Queued>,
+        seq: u64,
+        /// Queued commits still marked interesting; the walk cannot end while there are any.
+        interesting_queued: usize,
+        settling: VecDeque<Settling>,
+    }
+
+    impl<'r> Walk<'r> {
+        pub(super) fn new(repo: &'r Repository) -> Result<Self> {
+            Ok(Walk {
+                odb: repo.odb()?,
+                shallow: shallow_commits(repo)?,
+                marks: HashMap::new(),
+                queue: BinaryHeap::new(),
+                seq: 0,
+                interesting_queued: 0,
+                settling: VecDeque::new(),
+            })
+        }
+
+        pub(super) fn run(
+            mut self,
+            head: Oid,
+            since: Option<Oid>,
+            mut visit: impl FnMut(Oid, &str) -> Result<()>,
+        ) -> Result<bool> {
+            let mut reached = since.is_none();
+            self.push(head, false)?;
+            if let Some(since) = since {
+                self.push(since, true)?;
+            }
+            let mut slop = SLOP;
+            while let Some(commit) = self.queue.pop() {
+                // `push` marks every commit it queues, so the mark is always there.
+                let Some(mark) = self.marks.get_mut(&commit.oid) else { continue };
+                mark.popped = true;
+                let uninteresting = mark.uninteresting;
+                if !uninteresting {
+                    self.interesting_queued -= 1;
+                }
+                // A commit whose parent is `since` is not contained in `since` (history has no
+                // cycles) and was reached from HEAD: so HEAD contains `since`.
+                if since.is_some_and(|since| commit.parents.contains(&since)) {
+                    reached = true;
+                }
+                for &parent in &commit.parents {
+                    self.push(parent, uninteresting)?;
+                }
+                if !uninteresting {
+                    let Queued { oid, parents, message, .. } = commit;
+                    self.settling.push_back(Settling { oid, parents, message });
+                    while self.settling.len() > SETTLE {
+                        self.report(&mut visit)?;
+                    }
+                }
+                slop = match self.queue.peek() {
+                    // Time went up: dates are skewed here, so keep going.
+                    Some(next) if next.time >= commit.time => SLOP,
+                    _ if self.interesting_queued > 0 => SLOP,
+                    _ => slop - 1,
+                };
+                if slop == 0 {
+                    break;
+                }
+            }
+            while !self.settling.is_empty() {
+                self.report(&mut visit)?;
+            }
+            Ok(reached)
+        }
+
+        /// Reports the oldest settling commit, unless a late mark made it uninteresting.
+        fn report(&mut self, visit: &mut impl FnMut(Oid, &str) -> Result<()>) -> Result<()> {
+            let Some(settled) = self.settling.pop_front() else { return Ok(()) };
+            if self.marks.get(&settled.oid).is_some_and(|mark| !mark.uninteresting) {
+                visit(settled.oid, &String::from_utf8_lossy(&settled.message))?;
+            }
+            Ok(())
+        }
+
+        /// Queues `oid` the first time it is seen; marks it uninteresting if asked and it is not yet.
+        fn push(&mut self, oid: Oid, uninteresting: bool) -> Result<()> {
+            if self.marks.contains_key(&oid) {
+                if uninteresting {
+                    self.mark_uninteresting(oid);
+                }
+                return Ok(());
+            }
+            let object = self.odb.read(oid).map_err(|e| {
+                if e.code() == ErrorCode::NotFound {
+                    Error::input(format!("commit {oid} is missing from the repository"))
+                        .hint("the clone is incomplete: run `git fetch --unshallow --tags` or clone again")
+                } else {
+                    Error::from(e)
+                }
+            })?;
+            if object.kind() != ObjectType::Commit {
+                return Err(Error::input(format!("object {oid} is a {}, not a commit", object.kind()))
+                    .hint("the repository may be corrupt: run `git fsck`"));
+            }
+            let raw = object.data();
+            let (header, message) = split_commit(raw);
+            let mut parents = Vec::new();
+            let mut time = 0;
+            for line in header.split(|&b| b == b'\n') {
+                if let Some(hex) = line.strip_prefix(b"parent ") {
+                    parents.push(parse_oid(hex, oid)?);
+                } else if let Some(committer) = line.strip_prefix(b"committer ") {
+                    time = committer_time(committer);
+                }
+            }
+            if self.shallow.contains(&oid) {
+                // The end of a shallow clone's history: git treats these commits as roots.
+                parents.clear();
+            }
+            let message = if uninteresting { Vec::new() } else { message.to_vec() };
+            self.marks.insert(oid, Mark { uninteresting, popped: false });
+            if !uninteresting {
+                self.interesting_queued += 1;
+            }
+            self.seq += 1;
+            self.queue.push(Queued { time, seq: self.seq, oid, parents, message });
+            Ok(())
+        }
+
+        /// Marks a commit already read as uninteresting, and through the settling commits (whose
+        /// parents are known) everything it reaches that is not yet marked.
+        fn mark_uninteresting(&mut self, oid: Oid) {
+            let mut stack = vec![oid];
+            while let Some(oid) = stack.pop() {
+                let Some(mark) = self.marks.get_mut(&oid) else { continue };
+                if mark.uninteresting {
+                    continue;
+                }
+                mark.uninteresting = true;
+                if !mark.popped {
+                    // Its parents are not read yet; they get the mark when it is popped.
+                    self.interesting_queued -= 1;
+                } else if let Some(settling) = self.settling.iter().find(|s| s.oid == oid) {
+                    stack.extend_from_slice(&settling.parents);
+                }
+            }
+        }
+    }
+
+    /// The commits listed in `.git/shallow` (none when the repository is complete).
+    fn shallow_commits(repo: &Repository) -> Result<HashSet<Oid>> {
+        if !repo.is_shallow() {
+            return Ok(HashSet::new());
+        }
+        let path = repo.commondir().join("shallow");
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| Error::input(format!("cannot read {}: {e}", path.display())))?;
+        text.lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty())
+            .map(|line| {
+                Oid::from_str(line).map_err(|_| {
+                    Error::input(format!("{}: `{line}` is not an object id", path.display()))
+                        .hint("the shallow clone is damaged: run `git fetch --unshallow`")
+                })
+            })
+            .collect()
+    }
+
+    /// A raw commit's header and message. The message is what follows the first empty line, with
+    /// leading newlines removed as libgit2 and git do; its bytes are kept as they are (an
+    /// `encoding` header is not applied: the caller reads them as lossy UTF-8).
+    pub(super) fn split_commit(raw: &[u8]) -> (&[u8], &[u8]) {
+        match raw.windows(2).position(|w| w == b"\n\n") {
+            Some(end) => {
+                let message = &raw[end + 2..];
+                let start = message.iter().position(|&b| b != b'\n').unwrap_or(message.len());
+                (&raw[..end], &message[start..])
+            }
+            None => (raw, &[]),
+        }
+    }
+
+    /// The seconds since the epoch in `Name <email> 1700000000 +0000`; 0 when unreadable, as git.
+    pub(super) fn committer_time(committer: &[u8]) -> i64 {
+        let after_email =
+            committer.iter().rposition(|&b| b == b'>').map_or(committer, |i| &committer[i + 1..]);
+        std::str::from_utf8(after_email)
+            .ok()
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|seconds| seconds.parse().ok())
+            .unwrap_or(0)
+    }
+
+    fn parse_oid(hex: &[u8], commit: Oid) -> Result<Oid> {
+        std::str::from_utf8(hex).ok().and_then(|hex| Oid::from_str(hex.trim()).ok()).ok_or_else(|| {
+            Error::input(format!("commit {commit} has a malformed parent line"))
+                .hint("the repository may be corrupt: run `git fsck`")
+        })
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The messages `walk_since` visits, in order, and whether it reached `since`.
+    fn messages(repo: &Repository, head: Oid, since: Option<Oid>) -> (Vec<String>, bool) {
+        let mut seen = Vec::new();
+        let reached = walk_since(repo, head, since, |_, m| {
+            seen.push(m.trim_end().to_string());
+            Ok(())
+        })
+        .unwrap();
+        (seen, reached)
+    }
+
+    /// A `since_last_release` visitor that counts commits.
+    fn count(n: &mut usize, _: Oid, _: &str) -> Result<()> {
+        *n += 1;
+        Ok(())
+    }
 
     /// A repository built with git2 alone (the integration tests use the git CLI).
     struct Repo {
@@ -117,6 +462,25 @@ mod tests {
                 self.repo.head().ok().map(|h| h.peel_to_commit().unwrap()).into_iter().collect();
             let parents: Vec<_> = parents.iter().collect();
             self.repo.commit(Some("HEAD"), &sig, &sig, message, &tree, &parents).unwrap()
+        }
+
+        /// A commit with the given parents and committer time, on no branch.
+        fn commit_at(&self, message: &str, time: i64, parents: &[Oid]) -> Oid {
+            let sig = git2::Signature::new("T", "t@example.com", &git2::Time::new(time, 0)).unwrap();
+            let tree = self.repo.find_tree(self.repo.index().unwrap().write_tree().unwrap()).unwrap();
+            let parents: Vec<_> = parents.iter().map(|p| self.repo.find_commit(*p).unwrap()).collect();
+            let parents: Vec<_> = parents.iter().collect();
+            self.repo.commit(None, &sig, &sig, message, &tree, &parents).unwrap()
+        }
+
+        /// The messages `walk_since` visits, in order, and whether it reached `since`.
+        fn walk(&self, head: Oid, since: Option<Oid>) -> (Vec<String>, bool) {
+            messages(&self.repo, head, since)
+        }
+
+        fn release(&self, name: &str, at: Oid) -> ReleaseTag {
+            self.tag(name, at);
+            ReleaseTag { name: name.into(), version: Version::parse(&name[1..]).unwrap(), commit: at }
         }
 
         fn tag(&self, name: &str, at: Oid) {
@@ -154,12 +518,174 @@ mod tests {
         r.commit("fix: a");
         let head = r.commit("feat: b");
         let mut seen = Vec::new();
-        walk_since(&r.repo, head, Some(released), |_, m| {
+        assert!(
+            walk_since(&r.repo, head, Some(released), |_, m| {
+                seen.push(m.to_string());
+                Ok(())
+            })
+            .unwrap()
+        );
+        assert_eq!(seen, ["feat: b", "fix: a"]);
+    }
+
+    #[test]
+    fn both_sides_of_a_merge_are_read_and_the_tag_history_is_not() {
+        let r = Repo::new();
+        let old = r.commit_at("feat: old", 100, &[]);
+        let tag = r.commit_at("chore(release): v1.0.0", 200, &[old]);
+        let a1 = r.commit_at("fix: main 1", 300, &[tag]);
+        let b1 = r.commit_at("feat: topic 1", 310, &[tag]);
+        let a2 = r.commit_at("fix: main 2", 320, &[a1]);
+        let b2 = r.commit_at("feat: topic 2", 330, &[b1]);
+        let merge = r.commit_at("Merge topic", 400, &[a2, b2]);
+        let (seen, reached) = r.walk(merge, Some(tag));
+        assert!(reached);
+        assert_eq!(seen, ["Merge topic", "feat: topic 2", "fix: main 2", "feat: topic 1", "fix: main 1"]);
+    }
+
+    #[test]
+    fn a_tag_reachable_only_through_the_second_parent_of_a_merge_is_the_last_release() {
+        let r = Repo::new();
+        let root = r.commit_at("feat: root", 100, &[]);
+        let main = r.commit_at("fix: on main", 500, &[root]);
+        let tagged = r.commit_at("chore(release): v1.0.0", 200, &[root]);
+        let after = r.commit_at("feat: after the tag", 300, &[tagged]);
+        let merge = r.commit_at("Merge release branch", 600, &[main, after]);
+        let (seen, reached) = r.walk(merge, Some(tagged));
+        assert!(reached);
+        assert_eq!(seen, ["Merge release branch", "fix: on main", "feat: after the tag"]);
+
+        let tags = [r.release("v1.0.0", tagged)];
+        let (last, count) = since_last_release(&r.repo, merge, &tags, count).unwrap();
+        assert_eq!(last.map(|t| t.name.as_str()), Some("v1.0.0"));
+        assert_eq!(count, 3);
+    }
+
+    #[test]
+    fn a_higher_tag_head_does_not_contain_falls_back_to_the_highest_one_it_does() {
+        let r = Repo::new();
+        let root = r.commit_at("feat: root", 100, &[]);
+        let v1 = r.commit_at("chore(release): v1.0.0", 200, &[root]);
+        let head = r.commit_at("fix: on main", 300, &[v1]);
+        let elsewhere = r.commit_at("chore(release): v2.0.0", 400, &[v1]);
+        assert!(!r.walk(head, Some(elsewhere)).1);
+
+        let tags = [r.release("v2.0.0", elsewhere), r.release("v1.0.0", v1)];
+        let (last, seen) = since_last_release(&r.repo, head, &tags, |seen: &mut Vec<String>, _, m| {
             seen.push(m.to_string());
             Ok(())
         })
         .unwrap();
-        assert_eq!(seen, ["feat: b", "fix: a"]);
+        assert_eq!(last.map(|t| t.name.as_str()), Some("v1.0.0"));
+        // Only the second walk's commits: the first one (hiding v2.0.0) is thrown away.
+        assert_eq!(seen, ["fix: on main"]);
+
+        let (last, seen) = since_last_release(&r.repo, head, &tags[..1], count).unwrap();
+        assert_eq!(last, None);
+        assert_eq!(seen, 3, "no release: the whole history");
+    }
+
+    #[test]
+    fn equal_times_go_in_queue_order_as_git_log_lists_them() {
+        // `git log` on this history (all at one instant) prints M A B R.
+        let r = Repo::new();
+        let root = r.commit_at("R", 100, &[]);
+        let b = r.commit_at("B", 100, &[root]);
+        let a = r.commit_at("A", 100, &[root]);
+        let merge = r.commit_at("M", 100, &[a, b]);
+        assert_eq!(r.walk(merge, None).0, ["M", "A", "B", "R"]);
+        let (seen, reached) = r.walk(merge, Some(root));
+        assert!(reached);
+        assert_eq!(seen, ["M", "A", "B"]);
+    }
+
+    #[test]
+    fn a_commit_dated_before_the_tag_on_the_head_side_is_still_read() {
+        // The commit after the release carries a clock from the past: older than the tag and
+        // than the tag's parent. The walk must not stop while it is queued.
+        let r = Repo::new();
+        let root = r.commit_at("feat: root", 1_000, &[]);
+        let before = r.commit_at("fix: before", 2_000, &[root]);
+        let tagged = r.commit_at("chore(release): v1.0.0", 3_000, &[before]);
+        let skewed = r.commit_at("feat: skewed clock", 500, &[tagged]);
+        let head = r.commit_at("fix: head", 4_000, &[skewed]);
+        let (seen, reached) = r.walk(head, Some(tagged));
+        assert!(reached);
+        assert_eq!(seen, ["fix: head", "feat: skewed clock"]);
+    }
+
+    #[test]
+    fn a_commit_the_tag_contains_reached_first_through_a_skewed_date_is_not_read() {
+        // `old` is in v1.0.0's history but dated after it, and HEAD merges it directly: the walk
+        // pops it as interesting before the tag's side marks it; the mark must still win.
+        let r = Repo::new();
+        let root = r.commit_at("feat: root", 100, &[]);
+        let old = r.commit_at("fix: old, skewed", 3_000, &[root]);
+        let tagged = r.commit_at("chore(release): v1.0.0", 1_000, &[old]);
+        let after = r.commit_at("feat: after", 2_000, &[tagged]);
+        let head = r.commit_at("Merge old branch", 4_000, &[after, old]);
+        let (seen, reached) = r.walk(head, Some(tagged));
+        assert!(reached);
+        assert_eq!(seen, ["Merge old branch", "feat: after"]);
+    }
+
+    #[test]
+    fn a_shallow_clone_ends_at_its_boundary_without_an_error() {
+        let r = Repo::new();
+        let root = r.commit_at("feat: root", 100, &[]);
+        let gone = r.commit_at("fix: not fetched", 200, &[root]);
+        let boundary = r.commit_at("chore(release): v1.0.0", 300, &[gone]);
+        let head = r.commit_at("feat: head", 400, &[boundary]);
+        // What `git clone --depth 2` leaves: the boundary listed in .git/shallow, its parents absent.
+        std::fs::write(r.repo.path().join("shallow"), format!("{boundary}\n")).unwrap();
+        for missing in [root, gone] {
+            let hex = missing.to_string();
+            std::fs::remove_file(r.repo.path().join("objects").join(&hex[..2]).join(&hex[2..])).unwrap();
+        }
+        let repo = Repository::open(r.repo.path()).unwrap();
+        assert!(repo.is_shallow());
+        assert_eq!(
+            messages(&repo, head, None),
+            (vec!["feat: head".into(), "chore(release): v1.0.0".into()], true)
+        );
+        assert_eq!(messages(&repo, head, Some(boundary)), (vec!["feat: head".into()], true));
+    }
+
+    #[test]
+    fn a_missing_parent_outside_a_shallow_clone_is_an_error_naming_it() {
+        let r = Repo::new();
+        let root = r.commit_at("feat: root", 100, &[]);
+        let head = r.commit_at("feat: head", 200, &[root]);
+        let hex = root.to_string();
+        std::fs::remove_file(r.repo.path().join("objects").join(&hex[..2]).join(&hex[2..])).unwrap();
+        let e = walk_since(&r.repo, head, None, |_, _| Ok(())).unwrap_err();
+        assert_eq!(e.message, format!("commit {root} is missing from the repository"));
+    }
+
+    #[test]
+    fn messages_in_another_encoding_are_read_lossily() {
+        let r = Repo::new();
+        let tree = r.repo.index().unwrap().write_tree().unwrap();
+        let raw = format!(
+            "tree {tree}\nauthor T <t@example.com> 100 +0000\ncommitter T <t@example.com> 100 +0000\nencoding ISO-8859-1\n\n"
+        );
+        let mut raw = raw.into_bytes();
+        raw.extend_from_slice(b"fix: caf\xe9\n");
+        let head = r.repo.odb().unwrap().write(git2::ObjectType::Commit, &raw).unwrap();
+        assert_eq!(r.walk(head, None).0, ["fix: caf\u{fffd}"]);
+    }
+
+    #[test]
+    fn raw_headers_give_the_message_and_the_committer_time() {
+        let raw =
+            b"tree 1\nparent 2\ncommitter A <a@b> 1700000000 +0100\ngpgsig x\n  y\n\n\nfeat: x\n\nbody\n";
+        let (header, message) = walk::split_commit(raw);
+        assert!(header.ends_with(b"  y"));
+        assert_eq!(message, b"feat: x\n\nbody\n");
+        assert_eq!(walk::committer_time(b"A <a@b> 1700000000 +0100"), 1_700_000_000);
+        assert_eq!(walk::committer_time(b"A <a> b> 42 +0000"), 42);
+        assert_eq!(walk::committer_time(b"broken"), 0);
+        assert_eq!(walk::split_commit(b"tree 1"), (&b"tree 1"[..], &b""[..]));
     }
 
     #[test]

@@ -162,7 +162,7 @@ pub fn build(
     }
     let head = history::head(repo)?;
     let tags = history::release_tags(repo, &config.tag_prefix)?;
-    let last = history::last_release(repo, head.commit, &tags)?;
+    let (last, read) = read_commits(repo, config, head.commit, &tags, request.detail)?;
     if last.is_none() && repo.is_shallow() {
         return Err(Error::input("this is a shallow clone and no release tag is reachable from HEAD")
             .hint("fetch the whole history: `fetch-depth: 0` for actions/checkout, or `git fetch --unshallow --tags`"));
@@ -174,8 +174,8 @@ pub fn build(
         branch: head.branch.clone(),
         head: head.commit.to_string(),
         previous,
-        commits: Vec::new(),
-        ignored: Vec::new(),
+        commits: read.commits,
+        ignored: read.ignored,
         bump: None,
         next: None,
         tag: None,
@@ -196,7 +196,7 @@ pub fn build(
         }
     }
 
-    let decided = read_commits(repo, config, head.commit, last.map(|t| t.commit), request.detail, &mut plan)?;
+    let decided = read.decided;
     let base = plan.previous.version().clone();
     let rules = bump::Rules { major_zero_breaking_is_minor: config.major_zero_breaking_is_minor };
     let chosen = match (request.bump, decided) {
@@ -268,39 +268,46 @@ fn previous_version(
     previous
 }
 
-/// Walks the commits since the last release; returns the highest level asked for and the newest
-/// commit that asked for it.
-fn read_commits(
+/// The commits since the last release, as [`read_commits`] folds them.
+#[derive(Default)]
+struct Read {
+    /// The highest level asked for and the newest commit that asked for it.
+    decided: Option<(Level, String)>,
+    /// Every conventional commit, newest first (empty for [`Detail::Summary`]).
+    commits: Vec<PlannedCommit>,
+    /// Every other commit, newest first (empty for [`Detail::Summary`]).
+    ignored: Vec<IgnoredCommit>,
+}
+
+/// Finds the last release HEAD contains and classifies the commits since it, in one walk.
+fn read_commits<'t>(
     repo: &Repository,
     config: &Config,
     head: git2::Oid,
-    since: Option<git2::Oid>,
+    tags: &'t [history::ReleaseTag],
     detail: Detail,
-    plan: &mut Plan,
-) -> Result<Option<(Level, String)>> {
+) -> Result<(Option<&'t history::ReleaseTag>, Read)> {
     let classifier = Classifier::new(&config.bump, &config.commit_message, &config.tag_prefix);
-    let mut decided: Option<(Level, String)> = None;
-    history::walk_since(repo, head, since, |oid, message| {
+    history::since_last_release(repo, head, tags, |read: &mut Read, oid, message| {
         match classifier.classify(&oid.to_string(), message) {
             Classified::Conventional(commit) => {
                 if let Some(level) = commit.level
-                    && decided.as_ref().is_none_or(|(highest, _)| level > *highest)
+                    && read.decided.as_ref().is_none_or(|(highest, _)| level > *highest)
                 {
-                    decided = Some((level, commit.sha.clone()));
+                    read.decided = Some((level, commit.sha.clone()));
                 }
                 if detail == Detail::Full {
-                    plan.commits.push(commit);
+                    read.commits.push(commit);
                 }
             }
             Classified::Ignored(ignored) => {
                 if detail == Detail::Full {
-                    plan.ignored.push(ignored);
+                    read.ignored.push(ignored);
                 }
             }
         }
         Ok(())
-    })?;
-    Ok(decided)
+    })
 }
 
 /// The level that takes the last stable release to the promoted pre-release's version.

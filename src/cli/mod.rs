@@ -236,6 +236,7 @@ impl Context {
 
 /// Parses the arguments, runs the command and returns the exit code.
 pub fn main() -> i32 {
+    crate::history::tune_libgit2(); // Process-global; must precede the first repository (see there).
     run(std::env::args_os())
 }
 
