@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use tempfile::NamedTempFile;
 
+use super::failpoint;
 use crate::edit::FileEdit;
 use crate::error::{Error, Result};
 
@@ -20,7 +21,7 @@ use crate::error::{Error, Result};
 /// bytes: a file changed since the plan was made is an error and nothing is written.
 pub fn write_atomically(root: &Path, edits: &[FileEdit]) -> Result<()> {
     let mut staged = Vec::with_capacity(edits.len());
-    for edit in edits {
+    for (index, edit) in edits.iter().enumerate() {
         let target = resolve(root, &edit.file)?;
         let current = fs::read(&target).map_err(|e| io_error("cannot read", &edit.file, &e))?;
         if current != edit.before {
@@ -31,19 +32,48 @@ pub fn write_atomically(root: &Path, edits: &[FileEdit]) -> Result<()> {
             .hint("run vbump again"));
         }
         staged.push((stage(&target, &edit.after, &edit.file)?, target, edit));
+        // Unfinished temp files are deleted when `staged` drops.
+        failpoint::hit(&format!("after-temp-write-{index}"))?;
     }
 
     let mut replaced: Vec<(&PathBuf, &FileEdit)> = Vec::with_capacity(staged.len());
-    for (temp, target, edit) in staged.iter_mut().map(|(t, p, e)| (t.take(), &*p, *e)) {
+    for (index, (temp, target, edit)) in staged.iter_mut().map(|(t, p, e)| (t.take(), &*p, *e)).enumerate() {
         let temp = temp.expect("each staged file is renamed once");
         if let Err(e) = temp.persist(target) {
             let cause = io_error("cannot replace", &edit.file, &e.error);
             return Err(restore(replaced, cause));
         }
         replaced.push((target, edit));
+        if let Err(cause) = failpoint::hit(&format!("after-rename-{index}")) {
+            return Err(restore(replaced, cause));
+        }
     }
     sync_directories(staged.iter().map(|(_, target, _)| target.as_path()));
     Ok(())
+}
+
+/// Puts `bytes` into `root/relative` the same atomic way (temp file, fsync, rename, directory
+/// fsync), keeping its mode bits. Used to restore originals during rollback and recovery.
+pub fn replace_file(root: &Path, relative: &Path, bytes: &[u8]) -> Result<()> {
+    let target = resolve(root, relative)?;
+    let temp = stage(&target, bytes, relative)?.expect("stage returns a file");
+    temp.persist(&target).map_err(|e| io_error("cannot restore", relative, &e.error))?;
+    sync_directories(std::iter::once(target.as_path()));
+    Ok(())
+}
+
+/// Removes temp files a killed release left beside `relative` (`.vbump-*.tmp`). Best effort.
+pub fn remove_leftover_temps(root: &Path, relative: &Path) {
+    let dir = root.join(relative);
+    let Some(dir) = dir.parent() else { return };
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(".vbump-") && name.ends_with(".tmp") {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// The file behind `relative` in `root`; a symbolic link is followed so the link itself survives.
