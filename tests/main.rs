@@ -4,3 +4,6 @@
 mod support;
 
 mod cli;
+mod next;
+mod plan;
+mod readme;
