@@ -4,6 +4,13 @@
 mod support;
 
 mod cli;
+#[cfg(feature = "failpoints")]
+mod crash;
 mod next;
 mod plan;
 mod readme;
+mod recover;
+mod release;
+mod rollback;
+mod shallow;
+mod token;

@@ -2,8 +2,9 @@
 //!
 //! `VBUMP_FAILPOINTS="after-commit=error"` makes the step boundary named `after-commit` fail as if
 //! git had failed there; `=pause` writes the file named by `VBUMP_FAILPOINT_READY` and then waits
-//! forever, so a test can SIGKILL the process exactly at that boundary. Several points are separated
-//! by `;`. Without the feature, [`hit`] is an empty inline function.
+//! until the file named by `VBUMP_FAILPOINT_GO` exists (forever without it), so a test can SIGKILL
+//! the process exactly at that boundary, or act (move the remote) and let it go on. Several points
+//! are separated by `;`. Without the feature, [`hit`] is an empty inline function.
 
 use crate::error::Result;
 
@@ -21,9 +22,11 @@ pub fn hit(name: &str) -> Result<()> {
                 // The test polls for this file, then kills us.
                 let _ = std::fs::write(ready, name);
             }
-            loop {
-                std::thread::sleep(std::time::Duration::from_secs(3600));
+            let go = std::env::var_os("VBUMP_FAILPOINT_GO").map(std::path::PathBuf::from);
+            while !go.as_ref().is_some_and(|go| go.exists()) {
+                std::thread::sleep(std::time::Duration::from_millis(10));
             }
+            Ok(())
         }
         _ => Ok(()),
     }
