@@ -40,6 +40,12 @@ fn release(ctx: &Context, args: &ReleaseArgs, token: Option<&Secret>, actions: &
     match &url {
         Some(url) => {
             git.authenticate(url, token);
+            // A separate push URL (`remote.<name>.pushurl`) needs the header too.
+            if let Ok(push_url) = git.run(&["remote", "get-url", "--push", &remote])
+                && push_url != *url
+            {
+                git.authenticate(&push_url, token);
+            }
         }
         None if args.push => {
             return Err(Error::input(format!("there is no remote named `{remote}` to push to"))

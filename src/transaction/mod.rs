@@ -100,7 +100,8 @@ pub fn apply(git: &Git, release: &Release<'_>, hooks: &mut dyn Hooks) -> Result<
         Err(cause) => return Err(rollback::undo(git, release.root, &store, &journal, cause)),
     };
     // Past the commit point: nothing is undone any more.
-    let finished = failpoint::hit("after-push").and_then(|()| store.finish());
+    let boundary = if release.push.is_some() { "after-push" } else { "after-tag" };
+    let finished = failpoint::hit(boundary).and_then(|()| store.finish());
     if let Err(e) = finished {
         return Err(Error::incomplete(
             format!("release {tag} is done, but its journal could not be closed: {}", e.message),
@@ -223,31 +224,31 @@ fn steps(git: &Git, store: &Store, journal: &mut Journal, release: &Release<'_>)
         &["tag", "--annotate", "--cleanup=verbatim", "--file=-", &tag, &sha],
         Some(release.tag_message.as_bytes()),
     )?;
+    // Without a remote, creating the tag was the commit point.
+    let Some(push) = &release.push else { return Ok(sha) };
     failpoint::hit("after-tag")?;
 
-    if let Some(push) = &release.push {
-        advance(store, journal, Step::Pushing)?;
-        failpoint::hit("before-push")?;
-        let branch_ref = format!("refs/heads/{}", journal.branch);
-        let tag_ref = format!("refs/tags/{tag}");
-        let out = git.output(
-            &[
-                "push",
-                "--atomic",
-                "--porcelain",
-                &push.remote,
-                &format!("{sha}:{branch_ref}"),
-                &format!("{tag_ref}:{tag_ref}"),
-            ],
-            None,
-        )?;
-        if !out.success {
-            return Err(push_rejected(&push.remote, &out));
-        }
-        // Keep the remote-tracking branch in step, as a plain `git push` would.
-        let tracking = format!("refs/remotes/{}/{}", push.remote, journal.branch);
-        let _ = git.run(&["update-ref", &tracking, &sha]);
+    advance(store, journal, Step::Pushing)?;
+    failpoint::hit("before-push")?;
+    let branch_ref = format!("refs/heads/{}", journal.branch);
+    let tag_ref = format!("refs/tags/{tag}");
+    let out = git.output(
+        &[
+            "push",
+            "--atomic",
+            "--porcelain",
+            &push.remote,
+            &format!("{sha}:{branch_ref}"),
+            &format!("{tag_ref}:{tag_ref}"),
+        ],
+        None,
+    )?;
+    if !out.success {
+        return Err(push_rejected(&push.remote, &out));
     }
+    // Keep the remote-tracking branch in step, as a plain `git push` would.
+    let tracking = format!("refs/remotes/{}/{}", push.remote, journal.branch);
+    let _ = git.run(&["update-ref", &tracking, &sha]);
     Ok(sha)
 }
 
