@@ -3,9 +3,14 @@
 
 use crate::support::TestRepo;
 
+/// Version files (detected once the editors are in) make the rollback restore real bytes; the CRLF
+/// line endings and the comment must come back exactly.
 fn ready_to_push() -> TestRepo {
     let repo = TestRepo::new();
-    repo.commit("chore: initial commit").annotated_tag("v1.2.0");
+    repo.file("Cargo.toml", "[package]\r\nname = \"demo\"\r\nversion = \"1.2.0\" # keep\r\n")
+        .file("package.json", "{\n  \"name\": \"demo\",\n  \"version\": \"1.2.0\"\n}\n")
+        .commit("chore: initial commit")
+        .annotated_tag("v1.2.0");
     repo.commit("feat: add a thing");
     repo.origin();
     repo
@@ -107,8 +112,16 @@ mod injected {
     /// Every injected fault before the commit point, through the real binary.
     #[test]
     fn every_injected_fault_before_the_commit_point_is_exit_3_and_changes_nothing() {
-        let points = ["journal-written", "before-commit", "after-commit", "after-tag", "before-push"];
-        for point in points {
+        let files = {
+            let plan = ready_to_push().vbump(["plan", "--format", "json"]);
+            let plan: serde_json::Value = serde_json::from_str(&plan.stdout).unwrap();
+            plan["files"].as_array().map_or(0, Vec::len)
+        };
+        let mut points: Vec<String> = vec!["journal-written".into()];
+        points.extend((0..files).map(|i| format!("after-temp-write-{i}")));
+        points.extend((0..files).map(|i| format!("after-rename-{i}")));
+        points.extend(["before-commit", "after-commit", "after-tag", "before-push"].map(String::from));
+        for point in &points {
             let repo = ready_to_push();
             let before = repo.state();
             let out = repo.vbump_with(["release", "--push"], |cmd| {
@@ -117,6 +130,7 @@ mod injected {
             out.code(3).stderr_has(&format!("injected fault at `{point}`"));
             assert_eq!(repo.state(), before, "{point}");
         }
+        eprintln!("injected faults through the binary: {}", points.len());
     }
 
     pub fn wait_for(path: &std::path::Path) {

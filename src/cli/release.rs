@@ -180,7 +180,10 @@ fn remote_name(git: &Git, explicit: Option<&str>, branch: Option<&str>) -> Strin
 
 /// When git config names nobody, commits are made as `GITHUB_ACTOR` (in Actions) or `vbump[bot]`.
 pub(super) fn set_identity(git: &mut Git) -> Result<()> {
-    if git.has_config("user.name")? && git.has_config("user.email")? {
+    // One process for both keys; `--get-regexp` fails (exit 1) when neither is set.
+    let out = git.output(&["config", "--get-regexp", r"^user\.(name|email)$"], None)?;
+    let keys: Vec<&str> = out.stdout.lines().filter_map(|line| line.split_whitespace().next()).collect();
+    if keys.contains(&"user.name") && keys.contains(&"user.email") {
         return Ok(());
     }
     let actor = std::env::var("GITHUB_ACTOR").ok().filter(|a| !a.is_empty());

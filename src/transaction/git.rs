@@ -119,11 +119,6 @@ impl Git {
         }
     }
 
-    /// True when a config key is set (in any scope git reads).
-    pub fn has_config(&self, key: &str) -> Result<bool> {
-        Ok(self.output(&["config", "--get", key], None)?.success)
-    }
-
     fn command<S: AsRef<OsStr>>(&self, args: &[S]) -> Command {
         let mut cmd = Command::new("git");
         cmd.current_dir(&self.dir).args(args);

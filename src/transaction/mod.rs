@@ -202,7 +202,13 @@ fn steps(git: &Git, store: &Store, journal: &mut Journal, release: &Release<'_>)
     advance(store, journal, Step::Committing)?;
     failpoint::hit("before-commit")?;
     let mut commit = vec![
-        "commit".to_string(),
+        // Housekeeping is the user's business, not the release's: `git maintenance run --auto`
+        // after a commit would add a process and tens of milliseconds to every release.
+        "-c".to_string(),
+        "maintenance.auto=false".into(),
+        "-c".into(),
+        "gc.auto=0".into(),
+        "commit".into(),
         "--quiet".into(),
         // The release commit is exactly the plan: hooks must not add to it or veto it.
         "--no-verify".into(),
