@@ -48,6 +48,9 @@ pub struct Journal {
     pub files: Vec<PathBuf>,
     /// The remote pushed to, `None` for a local release.
     pub remote: Option<String>,
+    /// The release commit's message: identifies the commit if the process died before recording it.
+    #[serde(default)]
+    pub message: String,
     /// The release commit, once made.
     pub release_commit: Option<String>,
     pub step: Step,
@@ -160,6 +163,7 @@ impl Journal {
             tag: tag.to_string(),
             files: Vec::new(),
             remote: None,
+            message: String::new(),
             release_commit: None,
             step: Step::WritingFiles,
         }

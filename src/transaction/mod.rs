@@ -92,6 +92,7 @@ pub fn apply(git: &Git, release: &Release<'_>, hooks: &mut dyn Hooks) -> Result<
     let mut journal = Journal::new(&branch, &plan.head, &next.to_string(), tag);
     journal.files = plan.files.iter().map(|edit| edit.file.clone()).collect();
     journal.remote = release.push.as_ref().map(|push| push.remote.clone());
+    journal.message = release.message.clone();
     let originals: Vec<&[u8]> = plan.files.iter().map(|edit| edit.before.as_slice()).collect();
     store.begin(&journal, &originals)?;
 

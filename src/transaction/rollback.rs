@@ -166,7 +166,8 @@ pub fn commit_point_passed(git: &Git, journal: &Journal) -> Result<bool> {
 }
 
 /// The release commit: as journaled, or, when the process died between `git commit` and the
-/// journal write, the branch tip if its parent is the original commit.
+/// journal write, the branch tip if its parent is the original commit and its message is the
+/// release message (so a commit the user made since is never taken for it).
 fn release_commit(git: &Git, journal: &Journal) -> Option<String> {
     if let Some(commit) = &journal.release_commit {
         return Some(commit.clone());
@@ -176,7 +177,11 @@ fn release_commit(git: &Git, journal: &Journal) -> Option<String> {
     }
     let tip = resolve(git, &format!("refs/heads/{}", journal.branch))?;
     let parent = resolve(git, &format!("{tip}^"))?;
-    (tip != journal.original_head && parent == journal.original_head).then_some(tip)
+    let message = git.run(&["log", "-1", "--format=%B", &tip]).ok()?;
+    let ours = tip != journal.original_head
+        && parent == journal.original_head
+        && message.trim_end() == journal.message.trim_end();
+    ours.then_some(tip)
 }
 
 /// The object a revision names, `None` when it names nothing.

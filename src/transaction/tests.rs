@@ -348,3 +348,40 @@ mod faults {
         }
     }
 }
+
+/// The process died right after `git commit`, before the journal recorded the commit.
+#[test]
+fn recover_finds_an_unrecorded_release_commit_by_parent_and_message() {
+    let s = Sandbox::new();
+    let before = s.state();
+    let plan = s.plan();
+    let store = journal::Store::new(&s.work().join(".git"));
+    let mut journal = journal::Journal::new("main", &plan.head, "1.3.0", "v1.3.0");
+    journal.files = plan.files.iter().map(|e| e.file.clone()).collect();
+    journal.message = "chore(release): v1.3.0".into();
+    journal.step = journal::Step::Committing;
+    let originals: Vec<&[u8]> = plan.files.iter().map(|e| e.before.as_slice()).collect();
+    store.begin(&journal, &originals).unwrap();
+    files::write_atomically(&s.work(), &plan.files).unwrap();
+    s.sh(&s.work(), &["commit", "--quiet", "-am", "chore(release): v1.3.0"]);
+
+    let recovered = recover::recover(&s.git(), &s.work(), &s.work().join(".git")).unwrap();
+    assert_eq!(recovered, recover::Recovered::RolledBack { tag: "v1.3.0".into() });
+    assert_eq!(s.state(), before);
+}
+
+/// A commit the user made after a crash is not mistaken for the release commit.
+#[test]
+fn recover_leaves_a_users_own_commit_alone() {
+    let s = Sandbox::new();
+    let plan = s.plan();
+    let store = journal::Store::new(&s.work().join(".git"));
+    let mut journal = journal::Journal::new("main", &plan.head, "1.3.0", "v1.3.0");
+    journal.message = "chore(release): v1.3.0".into();
+    journal.step = journal::Step::Committing;
+    store.begin(&journal, &[]).unwrap();
+    s.sh(&s.work(), &["commit", "--quiet", "--allow-empty", "-m", "fix: the user's own work"]);
+    let tip = s.sh(&s.work(), &["rev-parse", "HEAD"]);
+    recover::recover(&s.git(), &s.work(), &s.work().join(".git")).unwrap();
+    assert_eq!(s.sh(&s.work(), &["rev-parse", "HEAD"]), tip);
+}
