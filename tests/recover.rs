@@ -25,7 +25,7 @@ fn a_journal_blocks_release_until_recover_clears_it() {
     let repo = feature_since_v1_2_0();
     let head = repo.rev("HEAD");
     // What a release killed right after writing its journal leaves behind.
-    std::fs::create_dir_all(repo.path().join(".git/vbump/backup")).unwrap();
+    std::fs::create_dir_all(repo.path().join(".git/vbump")).unwrap();
     std::fs::write(
         repo.path().join(".git/vbump/journal.json"),
         format!(

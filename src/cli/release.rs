@@ -35,8 +35,10 @@ fn release(ctx: &Context, args: &ReleaseArgs, token: Option<&Secret>, actions: &
     let mut git = Git::new(&workspace.root);
     set_identity(&mut git)?;
     let branch = crate::history::head(&workspace.repo).ok().and_then(|head| head.branch);
-    let remote = remote_name(&git, args.remote.as_deref(), branch.as_deref());
-    let url = git.run(&["remote", "get-url", &remote]).ok();
+    let remote = remote_name(&workspace.repo, args.remote.as_deref(), branch.as_deref());
+    let was_shallow = workspace.repo.is_shallow();
+    // Only a push or a shallow clone talks to the remote; a local release spawns no git for it.
+    let url = if args.push || was_shallow { git.run(&["remote", "get-url", &remote]).ok() } else { None };
     match &url {
         Some(url) => {
             git.authenticate(url, token);
@@ -54,13 +56,12 @@ fn release(ctx: &Context, args: &ReleaseArgs, token: Option<&Secret>, actions: &
         None => {}
     }
 
-    let root = workspace.root.clone();
-    let prefix = workspace.config.tag_prefix.clone();
-    let was_shallow = workspace.repo.is_shallow();
-    shallow::ensure_history_with(&git, url.as_ref().map(|_| remote.as_str()), || {
-        tag_is_reachable(&root, &prefix)
-    })?;
     if was_shallow {
+        let root = workspace.root.clone();
+        let prefix = workspace.config.tag_prefix.clone();
+        shallow::ensure_history_with(&git, url.as_ref().map(|_| remote.as_str()), || {
+            tag_is_reachable(&root, &prefix)
+        })?;
         // libgit2 keeps the shallow boundary it read at open time.
         workspace = ctx.workspace()?;
     }
@@ -167,13 +168,14 @@ fn tag_message(plan: &Plan) -> String {
     format!("{title}\n\n{}", actions::grouped_commits(plan, "##")).trim_end().to_string() + "\n"
 }
 
-/// `--remote`, else the branch's upstream remote, else `origin`.
-fn remote_name(git: &Git, explicit: Option<&str>, branch: Option<&str>) -> String {
+/// `--remote`, else the branch's upstream remote, else `origin`. (Read with git2: the key lives
+/// in the repository's own config, and reading it needs no process.)
+fn remote_name(repo: &git2::Repository, explicit: Option<&str>, branch: Option<&str>) -> String {
     if let Some(name) = explicit {
         return name.to_string();
     }
     branch
-        .and_then(|b| git.run(&["config", "--get", &format!("branch.{b}.remote")]).ok())
+        .and_then(|b| repo.config().ok()?.get_string(&format!("branch.{b}.remote")).ok())
         .filter(|r| !r.is_empty() && r != ".")
         .unwrap_or_else(|| "origin".to_string())
 }

@@ -2,7 +2,8 @@
 //! so that `vbump recover` can finish or undo it after a crash.
 //!
 //! `journal.json` holds the plan's facts (branch, original commit, tag, files, remote) and the
-//! step reached; `backup/<n>` holds the original bytes of the n-th file. Every write goes to a temp
+//! step reached; `backup` holds the original bytes of every file (one file, so one fsync however
+//! many version files there are: each entry is its length as 8 little-endian bytes, then the bytes). Every write goes to a temp
 //! file, is fsynced and renamed, and the directory is fsynced: a crash leaves the previous journal
 //! or the new one, never half of one. The journal is removed when the release reaches a clean
 //! state (released, or rolled back).
@@ -44,7 +45,7 @@ pub struct Journal {
     /// The version being released and its tag.
     pub version: String,
     pub tag: String,
-    /// Files the release writes, relative to the work tree; `backup/<n>` holds file n's bytes.
+    /// Files the release writes, relative to the work tree; entry n of `backup` holds file n's bytes.
     pub files: Vec<PathBuf>,
     /// The remote pushed to, `None` for a local release.
     pub remote: Option<String>,
@@ -77,9 +78,9 @@ impl Store {
         &self.dir
     }
 
-    /// The backup of the `index`-th file.
-    pub fn backup(&self, index: usize) -> PathBuf {
-        self.dir.join("backup").join(index.to_string())
+    /// The file holding every original.
+    pub fn backup(&self) -> PathBuf {
+        self.dir.join("backup")
     }
 
     /// True when an unfinished release left its journal.
@@ -92,11 +93,14 @@ impl Store {
         if self.exists() {
             return Err(unfinished(&self.path()));
         }
-        let backups = self.dir.join("backup");
-        fs::create_dir_all(&backups).map_err(|e| io_error("cannot create", &backups, &e))?;
-        for (index, bytes) in originals.iter().enumerate() {
-            write_durably(&self.backup(index), bytes)?;
+        fs::create_dir_all(&self.dir).map_err(|e| io_error("cannot create", &self.dir, &e))?;
+        let mut backup = Vec::with_capacity(originals.iter().map(|o| o.len() + 8).sum());
+        for bytes in originals {
+            backup.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+            backup.extend_from_slice(bytes);
         }
+        // The backup is durable before the journal that points at it exists.
+        write_durably(&self.backup(), &backup)?;
         self.record(journal)
     }
 
@@ -133,8 +137,21 @@ impl Store {
 
     /// The original bytes of the `index`-th file.
     pub fn original(&self, index: usize) -> Result<Vec<u8>> {
-        let path = self.backup(index);
-        fs::read(&path).map_err(|e| io_error("cannot read the backup", &path, &e))
+        let path = self.backup();
+        let backup = fs::read(&path).map_err(|e| io_error("cannot read the backup", &path, &e))?;
+        let mut rest = backup.as_slice();
+        let mut current = 0;
+        loop {
+            let (length, after) = rest.split_at_checked(8).ok_or_else(|| truncated(&path))?;
+            let length = usize::try_from(u64::from_le_bytes(length.try_into().expect("8 bytes")))
+                .map_err(|_| truncated(&path))?;
+            let (bytes, after) = after.split_at_checked(length).ok_or_else(|| truncated(&path))?;
+            if current == index {
+                return Ok(bytes.to_vec());
+            }
+            rest = after;
+            current += 1;
+        }
     }
 
     /// Removes the journal and its backups: the release is in a clean state.
@@ -168,6 +185,11 @@ impl Journal {
             step: Step::WritingFiles,
         }
     }
+}
+
+fn truncated(path: &Path) -> Error {
+    Error::input(format!("the backup `{}` is truncated", path.display()))
+        .hint("restore the release's files with `git checkout -- <file>` and remove the journal directory")
 }
 
 /// The error for a release started while another one's journal exists.
@@ -216,7 +238,9 @@ mod tests {
         journal.files = vec!["Cargo.toml".into(), "pkg/package.json".into()];
         store.begin(&journal, &[b"one", b"two\r\n"]).unwrap();
         assert!(store.exists());
+        assert_eq!(store.original(0).unwrap(), b"one");
         assert_eq!(store.original(1).unwrap(), b"two\r\n");
+        assert!(store.original(2).unwrap_err().message.contains("truncated"));
         journal.step = Step::Tagging;
         journal.release_commit = Some("def".into());
         store.record(&journal).unwrap();

@@ -90,10 +90,12 @@ pub fn undo_steps(git: &Git, root: &Path, store: &Store, journal: &Journal) -> V
         });
         if let Err(e) = restored {
             remains.push(format!(
-                "`{}` holds the new version ({}); its original is `{}`",
+                "`{}` holds the new version ({}); its original is entry {index} of `{}`, or `git checkout {} -- {}`",
                 file.display(),
                 e.message,
-                store.backup(index).display()
+                store.backup().display(),
+                journal.original_head,
+                file.display()
             ));
         }
     }
