@@ -99,16 +99,25 @@ impl Store {
             backup.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
             backup.extend_from_slice(bytes);
         }
-        // The backup is durable before the journal that points at it exists.
-        write_durably(&self.backup(), &backup)?;
-        self.record(journal)
+        // The backup's bytes are durable before the journal that points at it exists; the
+        // journal's directory sync below makes both names durable.
+        write_durably(&self.backup(), &backup, false)?;
+        self.write(journal, true)
     }
 
-    /// Records `journal` (its new step) durably, replacing the previous record.
+    /// Records `journal` (its new step), replacing the previous record atomically.
+    ///
+    /// Only the first record syncs the directory. A later record lost to a power cut leaves an
+    /// earlier step on disk, which is safe: recovery finds the release commit from the branch
+    /// (its parent and message), not only from the record.
     pub fn record(&self, journal: &Journal) -> Result<()> {
+        self.write(journal, false)
+    }
+
+    fn write(&self, journal: &Journal, sync_dir: bool) -> Result<()> {
         let mut text = serde_json::to_vec_pretty(journal).expect("a journal always serialises");
         text.push(b'\n');
-        write_durably(&self.path(), &text)
+        write_durably(&self.path(), &text, sync_dir)
     }
 
     /// Reads the journal, `None` when there is none.
@@ -163,7 +172,7 @@ impl Store {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => return Err(io_error("cannot remove", &self.path(), &e)),
         }
-        sync_dir(&self.dir);
+        sync_directory(&self.dir);
         let _ = fs::remove_dir_all(&self.dir);
         Ok(())
     }
@@ -198,8 +207,9 @@ pub fn unfinished(path: &Path) -> Error {
         .hint("run `vbump recover` to finish or undo it, then run vbump again")
 }
 
-/// Writes `bytes` to `path` through a synced temp file and a rename, then syncs the directory.
-fn write_durably(path: &Path, bytes: &[u8]) -> Result<()> {
+/// Writes `bytes` to `path` through a synced temp file and a rename, then (with `sync_dir`) syncs
+/// the directory so the new name survives a power cut.
+fn write_durably(path: &Path, bytes: &[u8], sync_dir: bool) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let write = || -> std::io::Result<()> {
         let temp = path.with_extension("tmp");
@@ -209,12 +219,14 @@ fn write_durably(path: &Path, bytes: &[u8]) -> Result<()> {
         fs::rename(&temp, path)
     };
     write().map_err(|e| io_error("cannot write", path, &e))?;
-    sync_dir(dir);
+    if sync_dir {
+        sync_directory(dir);
+    }
     Ok(())
 }
 
 /// Fsyncs a directory so a rename in it is durable (best effort where unsupported).
-fn sync_dir(dir: &Path) {
+fn sync_directory(dir: &Path) {
     if let Ok(handle) = File::open(dir) {
         let _ = handle.sync_all();
     }

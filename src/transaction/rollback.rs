@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::files;
 use super::git::Git;
-use super::journal::{Journal, Step, Store};
+use super::journal::{Journal, Store};
 use crate::error::{Error, Result};
 
 /// Undoes everything the release journaled, newest first: the local tag, the branch (only while
@@ -68,8 +68,9 @@ pub fn undo_steps(git: &Git, root: &Path, store: &Store, journal: &Journal) -> V
         }
     }
 
-    // The index may hold the release's versions of the files; put back the original entries.
-    if !journal.files.is_empty() && journal.step >= Step::Committing {
+    // The index may hold the release's versions of the files; put back the original entries
+    // (a no-op when the commit never happened).
+    if !journal.files.is_empty() {
         let mut args =
             vec!["reset".to_string(), "--quiet".into(), journal.original_head.clone(), "--".into()];
         args.extend(journal.files.iter().map(|f| f.to_string_lossy().into_owned()));
@@ -105,9 +106,10 @@ pub fn undo_steps(git: &Git, root: &Path, store: &Store, journal: &Journal) -> V
 /// Makes local match a release whose commit point passed: the branch at the release commit, the
 /// tag present, the files as committed; then removes the journal.
 pub fn complete(git: &Git, root: &Path, store: &Store, journal: &Journal) -> Result<()> {
-    let release = journal.release_commit.as_deref().ok_or_else(|| {
+    let release = release_commit(git, journal).ok_or_else(|| {
         Error::input("the journal records no release commit, so the release cannot be completed")
     })?;
+    let release = release.as_str();
     let tag_ref = format!("refs/tags/{}", journal.tag);
     if resolve(git, &tag_ref).is_none() {
         let remote = journal.remote.as_deref().unwrap_or("origin");
@@ -148,7 +150,8 @@ pub fn complete(git: &Git, root: &Path, store: &Store, journal: &Journal) -> Res
 /// True when the release reached its commit point: the remote holds the tag at the release commit
 /// (a push), or the local tag exists at it (a local release).
 pub fn commit_point_passed(git: &Git, journal: &Journal) -> Result<bool> {
-    let Some(release) = journal.release_commit.as_deref() else { return Ok(false) };
+    let Some(release) = release_commit(git, journal) else { return Ok(false) };
+    let release = release.as_str();
     let tag_ref = format!("refs/tags/{}", journal.tag);
     match &journal.remote {
         None => Ok(peeled(git, &tag_ref).as_deref() == Some(release)),
@@ -168,14 +171,12 @@ pub fn commit_point_passed(git: &Git, journal: &Journal) -> Result<bool> {
 }
 
 /// The release commit: as journaled, or, when the process died between `git commit` and the
-/// journal write, the branch tip if its parent is the original commit and its message is the
-/// release message (so a commit the user made since is never taken for it).
+/// journal write (or a power cut lost that record), the branch tip if its parent is the original
+/// commit and its message is the release message (so a commit the user made since is never taken
+/// for it).
 fn release_commit(git: &Git, journal: &Journal) -> Option<String> {
     if let Some(commit) = &journal.release_commit {
         return Some(commit.clone());
-    }
-    if journal.step < Step::Committing {
-        return None;
     }
     let tip = resolve(git, &format!("refs/heads/{}", journal.branch))?;
     let parent = resolve(git, &format!("{tip}^"))?;
