@@ -47,7 +47,7 @@ for name in seed fifty; do
   rm -rf "$work/check"
 done
 
-hyperfine --warmup 3 --runs "${RUNS:-30}" --export-markdown "${OUT:-/dev/stdout}" \
+hyperfine --warmup 3 --runs "${RUNS:-30}" ${OUT:+--export-markdown "$OUT"} \
   --prepare "rm -rf '$work/run' && cp -a '$work/seed' '$work/run'" \
   --command-name "seed layout (3 files, 4 fields)" "'$VBUMP' release -C '$work/run'" \
   --prepare "rm -rf '$work/run' && cp -a '$work/fifty' '$work/run'" \
