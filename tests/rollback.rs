@@ -68,6 +68,47 @@ fn a_rejection_leaves_the_next_run_free_to_try_again() {
     repo.assert_released("v1.3.0", true);
 }
 
+#[test]
+fn a_rollback_that_cannot_finish_is_exit_4_naming_what_remains_and_recover_ends_it() {
+    let repo = ready_to_push();
+    // The hook runs on this machine: it locks the local branch, so moving it back must fail.
+    let lock = repo.path().join(".git/refs/heads/main.lock");
+    pre_receive(
+        &repo,
+        &format!(
+            "touch '{}'\necho 'error: GH006: Protected branch update failed' >&2\nexit 1",
+            lock.display()
+        ),
+    );
+    let before = repo.state();
+    let out = repo.vbump(["release", "--push"]);
+    out.code(4)
+        .stderr_has("could not be fully rolled back")
+        .stderr_has("remains: branch `main` points at the release commit")
+        .stderr_has("git update-ref refs/heads/main")
+        .stderr_has("vbump recover");
+    std::fs::remove_file(&lock).unwrap();
+    repo.vbump(["recover"]).expect(
+        0,
+        "recovered: release v1.3.0 had not reached the remote; everything local is undone\n",
+        "",
+    );
+    assert_eq!(repo.state(), before);
+}
+
+#[test]
+fn actions_outputs_say_not_released_when_the_push_is_rejected() {
+    let repo = ready_to_push();
+    pre_receive(&repo, "echo 'error: GH006: Protected branch update failed' >&2; exit 1");
+    let output = repo.sandbox().join("github_output");
+    let out = repo.vbump_with(["release", "--push"], |cmd| {
+        cmd.env("GITHUB_ACTIONS", "true").env("GITHUB_OUTPUT", &output);
+    });
+    out.code(3).stdout_has("::error::release v1.3.0 failed and was rolled back");
+    let outputs = std::fs::read_to_string(&output).unwrap();
+    assert!(outputs.starts_with("released=false\n"), "{outputs}");
+}
+
 #[cfg(feature = "failpoints")]
 mod injected {
     use super::*;
