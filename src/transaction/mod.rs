@@ -98,6 +98,9 @@ pub fn apply(git: &Git, release: &Release<'_>, hooks: &mut dyn Hooks) -> Result<
 
     let commit = match steps(git, &store, &mut journal, release) {
         Ok(commit) => commit,
+        Err(cause) if journal.step == Step::Pushing => {
+            settle_failed_push(git, release.root, &store, &journal, cause)?
+        }
         Err(cause) => return Err(rollback::undo(git, release.root, &store, &journal, cause)),
     };
     // Past the commit point: nothing is undone any more.
@@ -114,6 +117,46 @@ pub fn apply(git: &Git, release: &Release<'_>, hooks: &mut dyn Hooks) -> Result<
         Released { version: next.to_string(), tag: tag.clone(), commit, pushed: release.push.is_some() };
     hooks.after_commit_point(&released)?;
     Ok(released)
+}
+
+/// A failed push is ambiguous: the remote may have accepted it and the reply been lost (a dropped
+/// connection). The remote decides: if it holds the tag at the release commit, the commit point
+/// passed and the release stands; if not, everything is undone; if it cannot be asked, nothing is
+/// touched and `vbump recover` settles it later. Returns the release commit when it stands.
+fn settle_failed_push(
+    git: &Git,
+    root: &Path,
+    store: &Store,
+    journal: &Journal,
+    cause: Error,
+) -> Result<String> {
+    match rollback::commit_point_passed(git, journal) {
+        Ok(false) => Err(rollback::undo(git, root, store, journal, cause)),
+        Ok(true) => {
+            eprintln!(
+                "vbump: warning: git reported a failure ({}), but `{}` has release {}: the release stands",
+                cause.message.lines().next().unwrap_or_default(),
+                journal.remote.as_deref().unwrap_or("the remote"),
+                journal.tag
+            );
+            rollback::complete(git, root, store, journal)?;
+            journal.release_commit.clone().ok_or_else(|| Error::input("the journal lost the release commit"))
+        }
+        Err(unknown) => Err(Error::incomplete(
+            format!(
+                "the push of release {} failed ({}) and `{}` cannot be asked whether it arrived ({})",
+                journal.tag,
+                cause.message,
+                journal.remote.as_deref().unwrap_or("the remote"),
+                unknown.message
+            ),
+            vec![
+                format!("the release commit and tag `{}` exist locally", journal.tag),
+                format!("the journal `{}`", store.dir().display()),
+            ],
+        )
+        .hint("run `vbump recover` once the remote is reachable: it completes or undoes the release")),
+    }
 }
 
 /// The checks that must pass before anything changes; returns the branch. All errors are exit 2.
@@ -253,6 +296,8 @@ fn steps(git: &Git, store: &Store, journal: &mut Journal, release: &Release<'_>)
     if !out.success {
         return Err(push_rejected(&push.remote, &out));
     }
+    // Simulates a push whose reply was lost after the remote accepted it.
+    failpoint::hit("push-reply-lost")?;
     // Keep the remote-tracking branch in step, as a plain `git push` would.
     let tracking = format!("refs/remotes/{}/{}", push.remote, journal.branch);
     let _ = git.run(&["update-ref", &tracking, &sha]);

@@ -333,6 +333,40 @@ mod faults {
         }
     }
 
+    /// The remote accepted the push but git reported a failure (the reply was lost): the remote
+    /// decides, and the release stands.
+    #[test]
+    fn a_push_whose_reply_was_lost_is_settled_by_asking_the_remote() {
+        let s = Sandbox::new();
+        failpoint::set_for_thread(Some("push-reply-lost=error"));
+        let result = s.apply(&s.plan(), true, &mut NoHooks);
+        failpoint::set_for_thread(None);
+        let released = result.unwrap();
+        assert!(released.pushed);
+        s.assert_released(true);
+    }
+
+    /// The push failed and the remote cannot be asked: nothing is touched, exit 4, and recover
+    /// settles it once the remote is back.
+    #[test]
+    fn a_failed_push_to_an_unreachable_remote_is_left_for_recover() {
+        let s = Sandbox::new();
+        let origin = s.origin();
+        let away = s.temp.path().join("away.git");
+        // The remote "goes away" between the push and the question (a failure it reports).
+        s.hook(&format!("mv '{}' '{}' ; exit 1", origin.display(), away.display()));
+        let before = s.state();
+        let e = s.apply(&s.plan(), true, &mut NoHooks).unwrap_err();
+        assert_eq!(e.kind, Kind::Incomplete, "{e}");
+        assert!(e.message.contains("cannot be asked"), "{e}");
+        assert!(e.hint.as_deref().unwrap().contains("vbump recover"), "{e}");
+        std::fs::rename(&away, &origin).unwrap();
+        std::fs::remove_file(origin.join("hooks/pre-receive")).unwrap();
+        let recovered = recover::recover(&s.git(), &s.work(), &s.work().join(".git")).unwrap();
+        assert_eq!(recovered, recover::Recovered::RolledBack { tag: "v1.3.0".into() });
+        assert_eq!(s.state(), before);
+    }
+
     #[test]
     fn a_fault_after_the_commit_point_keeps_the_release_and_recover_tidies_up() {
         for push in [false, true] {
