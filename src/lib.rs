@@ -13,8 +13,10 @@ pub mod error;
 pub mod bump;
 pub mod commits;
 pub mod config;
+pub mod detect;
 pub mod edit;
 pub mod history;
+pub mod lint;
 pub mod plan;
 
 // The effectful half.

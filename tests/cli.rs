@@ -22,3 +22,28 @@ fn unknown_option_is_exit_2() {
     let repo = TestRepo::new();
     repo.vbump(["--no-such-option"]).code(2).stderr_has("--no-such-option");
 }
+
+#[test]
+fn global_options_go_before_or_after_the_subcommand() {
+    let repo = TestRepo::new();
+    repo.commit("feat: a");
+    let dir = repo.path();
+    let dir = dir.to_str().unwrap();
+    repo.vbump(["-C", dir, "next"]).expect(0, "0.1.0\n", "");
+    repo.vbump(["next", "-C", dir]).expect(0, "0.1.0\n", "");
+    repo.vbump(["--format", "json", "plan"]).code(0).stdout_has("\"next\": \"0.1.0\"");
+}
+
+#[test]
+fn release_options_before_another_subcommand_are_refused() {
+    let repo = TestRepo::new();
+    repo.commit("feat: a");
+    let out = repo.vbump(["--push", "next"]);
+    out.code(2).stderr_has("`--push` is an option of `vbump release`; it cannot be used before `next`");
+    assert_eq!(out.stdout, "");
+    repo.vbump(["--bump", "major", "release", "--dry-run"])
+        .code(2)
+        .stderr_has("cannot be used before `release`");
+    repo.vbump(["release", "--bump", "major", "--dry-run"]).code(0).stdout_has("next version: 1.0.0");
+    repo.vbump(["--bump", "major", "--dry-run"]).code(0).stdout_has("next version: 1.0.0");
+}

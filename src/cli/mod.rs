@@ -25,8 +25,7 @@ mod set;
 #[command(
     name = "vbump",
     version,
-    about = "Next semantic version from Conventional Commits, written into every version file, released atomically",
-    args_conflicts_with_subcommands = true
+    about = "Next semantic version from Conventional Commits, written into every version file, released atomically"
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -243,7 +242,7 @@ pub fn main() -> i32 {
 
 /// Like [`main`], with explicit arguments (the first is the program name).
 pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> i32 {
-    let cli = match Cli::try_parse_from(args) {
+    let cli = match parse(args) {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
@@ -279,6 +278,28 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> i32 {
             error.exit_code()
         }
     }
+}
+
+/// Parses the arguments. Release options belong to `vbump` alone or after `vbump release`: given
+/// before a subcommand (`vbump --push check`) they would be silently ignored, so they are an error. (clap's `args_conflicts_with_subcommands` would also reject the global options, as in
+/// `vbump -C DIR next`.)
+fn parse(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> Result<Cli, clap::Error> {
+    use clap::{CommandFactory, FromArgMatches, parser::ValueSource};
+    let mut command = Cli::command();
+    let matches = command.try_get_matches_from_mut(args)?;
+    if let Some((name, _)) = matches.subcommand() {
+        let release_only = ["dry_run", "push", "remote", "token_env", "strategy", "bump", "pre"];
+        if let Some(id) =
+            release_only.iter().find(|id| matches.value_source(id) == Some(ValueSource::CommandLine))
+        {
+            let flag = format!("--{}", id.replace('_', "-"));
+            return Err(command.error(
+                clap::error::ErrorKind::ArgumentConflict,
+                format!("`{flag}` is an option of `vbump release`; it cannot be used before `{name}`"),
+            ));
+        }
+    }
+    Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut command))
 }
 
 /// Prints `vbump: error: …` on stderr; inside GitHub Actions also as an `::error::` annotation.

@@ -11,6 +11,8 @@
 
 #![allow(dead_code)]
 
+pub mod http_files;
+
 use std::cell::Cell;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};

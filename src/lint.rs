@@ -1,0 +1,534 @@
+//! Commit-message lint: does a message follow Conventional Commits 1.0 with a type this repository
+//! knows?
+//!
+//! The header is checked by hand, piece by piece (type, scope, `!`, colon, space, description), so
+//! that each problem is reported at its column with a corrected example built from the parts that
+//! were right. A message whose header passes is then parsed by `git-conventional`, the parser the
+//! release plan uses, so lint never accepts a message the release would ignore. Messages that git
+//! writes itself (merges, `Revert "…"`) are skipped; `fixup!`/`squash!`/`amend!` commits are fine
+//! in a draft (a `commit-msg` hook) and findings in history, because they were meant to be squashed.
+
+use std::collections::BTreeSet;
+
+use crate::config::Config;
+
+mod suggest;
+
+use suggest::{guess_type, lower_first, nearest_type};
+
+/// Types every repository may use, whether or not they release anything (Conventional Commits'
+/// own examples, as the Angular convention lists them).
+pub const STANDARD_TYPES: &[&str] =
+    &["build", "chore", "ci", "docs", "feat", "fix", "perf", "refactor", "revert", "style", "test"];
+
+/// Which commit types are allowed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rules {
+    /// Allowed types, lower-case.
+    types: BTreeSet<String>,
+}
+
+impl Rules {
+    /// The standard types plus every type in the configuration's `[bump]` table.
+    pub fn from_config(config: &Config) -> Rules {
+        Rules::with_types(config.bump.keys().map(String::as_str))
+    }
+
+    /// The standard types plus `extra`.
+    pub fn with_types<'a>(extra: impl IntoIterator<Item = &'a str>) -> Rules {
+        let types = STANDARD_TYPES.iter().copied().chain(extra).map(str::to_ascii_lowercase).collect();
+        Rules { types }
+    }
+
+    /// The allowed types, sorted, for messages.
+    pub fn types(&self) -> impl Iterator<Item = &str> {
+        self.types.iter().map(String::as_str)
+    }
+
+    pub(crate) fn allows(&self, type_: &str) -> bool {
+        self.types.contains(&type_.to_ascii_lowercase())
+    }
+}
+
+/// Whether a message is still being written or is already in history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// A message being written (`--message`, `--message-file`, a PR title).
+    Draft,
+    /// A commit already made (`--range`).
+    History,
+}
+
+/// One problem in a message.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Finding {
+    /// 1-based line in the message.
+    pub line: usize,
+    /// 1-based column (in characters) in that line.
+    pub column: usize,
+    /// What is wrong, as a lower-case sentence.
+    pub problem: String,
+    /// The header rewritten so that it passes, when one can be built.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub example: Option<String>,
+}
+
+/// What lint made of one message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// The message follows the convention.
+    Ok,
+    /// The message was not checked, for the reason given (e.g. a merge commit's default message).
+    Skipped(&'static str),
+    /// The message breaks the convention; at least one finding.
+    Bad(Vec<Finding>),
+}
+
+/// Removes what git strips before committing: `#` comment lines and everything below the scissors
+/// line that `git commit --verbose` adds. A `commit-msg` hook receives the message before that.
+pub fn strip_comments(text: &str) -> String {
+    let mut kept = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let bare = line.trim_end_matches(['\n', '\r']);
+        if bare == "# ------------------------ >8 ------------------------" {
+            break;
+        }
+        if !bare.starts_with('#') {
+            kept.push_str(line);
+        }
+    }
+    kept
+}
+
+/// Checks one message.
+pub fn check(message: &str, rules: &Rules, origin: Origin) -> Verdict {
+    let trimmed = message.trim_start_matches(['\n', '\r']);
+    // Findings count lines from the first line of the text as given, blank lead-in included.
+    let lead = message[..message.len() - trimmed.len()].matches('\n').count();
+    match check_trimmed(trimmed, rules, origin) {
+        Verdict::Bad(mut findings) => {
+            for finding in &mut findings {
+                finding.line += lead;
+            }
+            Verdict::Bad(findings)
+        }
+        verdict => verdict,
+    }
+}
+
+fn check_trimmed(message: &str, rules: &Rules, origin: Origin) -> Verdict {
+    let header = message.lines().next().unwrap_or("");
+    if let Some(reason) = generated_by_git(header) {
+        return Verdict::Skipped(reason);
+    }
+    if let Some(marker) = ["fixup! ", "squash! ", "amend! "].iter().find(|m| header.starts_with(**m)) {
+        return match origin {
+            Origin::Draft => Verdict::Skipped("a fixup commit, squashed before merging"),
+            Origin::History => Verdict::Bad(vec![Finding {
+                line: 1,
+                column: 1,
+                problem: format!("`{}` commit left in history", marker.trim_end()),
+                example: Some("git rebase --interactive --autosquash <base>".to_string()),
+            }]),
+        };
+    }
+    let mut findings = check_header(header, rules);
+    if findings.is_empty() {
+        findings.extend(check_body(message));
+    }
+    if findings.is_empty() {
+        // The release plan parses with git-conventional: anything it rejects is a finding too.
+        if let Err(e) = git_conventional::Commit::parse(message.trim_end()) {
+            findings.push(Finding {
+                line: 1,
+                column: 1,
+                problem: format!("not a conventional commit: {e}"),
+                example: None,
+            });
+        }
+    }
+    if findings.is_empty() { Verdict::Ok } else { Verdict::Bad(findings) }
+}
+
+/// Messages git writes itself, which the release plan ignores anyway.
+fn generated_by_git(header: &str) -> Option<&'static str> {
+    // Only git's own wording: a title like "Merge two parsers" is the author's and is checked.
+    const MERGES: &[&str] = &[
+        "Merge branch '",
+        "Merge branches '",
+        "Merge remote-tracking branch '",
+        "Merge tag '",
+        "Merge commit '",
+        "Merge pull request #",
+    ];
+    if MERGES.iter().any(|prefix| header.starts_with(prefix)) {
+        Some("a merge commit's message")
+    } else if header.starts_with("Revert \"") {
+        Some("a message written by `git revert`")
+    } else {
+        None
+    }
+}
+
+/// The header split into its parts, as far as it could be read.
+struct Header<'a> {
+    scope: Option<&'a str>,
+    bang: bool,
+    description: &'a str,
+}
+
+impl Header<'_> {
+    /// The header rebuilt with `type_` and a description (a placeholder when it has none).
+    fn rebuilt(&self, type_: &str) -> String {
+        let mut out = type_.to_ascii_lowercase();
+        if let Some(scope) = self.scope.map(str::trim).filter(|s| !s.is_empty()) {
+            out.push_str(&format!("({})", scope.replace(char::is_whitespace, "-")));
+        }
+        if self.bang {
+            out.push('!');
+        }
+        let description = self.description.trim();
+        out.push_str(": ");
+        out.push_str(if description.is_empty() { "describe the change" } else { description });
+        out
+    }
+}
+
+fn check_header(header: &str, rules: &Rules) -> Vec<Finding> {
+    let at = |byte: usize, problem: String, example: Option<String>| Finding {
+        line: 1,
+        // Counting characters that start before `byte` never slices inside a character.
+        column: header.char_indices().take_while(|(i, _)| *i < byte).count() + 1,
+        problem,
+        example,
+    };
+    if header.trim().is_empty() {
+        return vec![at(0, "the message is empty".into(), Some("feat: describe the change".into()))];
+    }
+    let Some(colon) = header.find(':') else {
+        let (type_, rest) = guess_type(header);
+        return vec![at(
+            0,
+            "the header has no `type: ` prefix".into(),
+            Some(format!("{type_}: {}", lower_first(rest))),
+        )];
+    };
+    let prefix = &header[..colon];
+    let description = header[colon + 1..].strip_prefix(' ').unwrap_or(&header[colon + 1..]);
+    let mut findings = Vec::new();
+
+    // Split `type(scope)!` into its parts, reporting what does not fit.
+    let (mut head, bang) = match prefix.strip_suffix('!') {
+        Some(head) => (head, true),
+        None => (prefix, false),
+    };
+    let mut scope = None;
+    if let Some(open) = head.find('(') {
+        match head[open..].strip_suffix(')') {
+            Some(inner) => {
+                let inner = &inner[1..];
+                if inner.trim().is_empty() {
+                    findings.push(at(open, "the scope in parentheses is empty".into(), None));
+                } else if inner.contains(['(', ')']) {
+                    findings.push(at(open, format!("the scope `{inner}` contains a parenthesis"), None));
+                } else if inner.chars().any(char::is_whitespace) {
+                    findings.push(at(open + 1, format!("the scope `{inner}` contains a space"), None));
+                }
+                scope = Some(inner);
+            }
+            None if !head[open..].contains(')') => {
+                findings.push(at(
+                    open,
+                    "the scope's parenthesis is not closed before the colon".into(),
+                    None,
+                ));
+                scope = Some(&head[open + 1..]);
+            }
+            None => {
+                let close = open + head[open..].find(')').unwrap_or(0);
+                findings.push(at(
+                    close + 1,
+                    format!("unexpected `{}` between the scope and the colon", &head[close + 1..]),
+                    None,
+                ));
+                scope = Some(&head[open + 1..close]);
+            }
+        }
+        head = &head[..open];
+    } else if head.contains(')') {
+        findings.push(at(head.find(')').unwrap_or(0), "a `)` without its `(`".into(), None));
+        head = head.split(')').next().unwrap_or(head);
+    }
+
+    let type_ = head;
+    let mut suggested = type_.trim().to_string();
+    if type_.trim().is_empty() {
+        findings.push(at(0, "the type before the colon is missing".into(), None));
+        suggested = "feat".into();
+    } else if type_ != type_.trim() || type_.chars().any(char::is_whitespace) {
+        let (guess, _) = guess_type(type_);
+        findings.push(at(0, format!("the type `{type_}` contains a space"), None));
+        suggested = guess;
+    } else if !type_.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_') {
+        findings.push(at(
+            0,
+            format!("the type `{type_}` contains characters other than letters, digits and `-`"),
+            None,
+        ));
+        suggested = "feat".into();
+    } else if !rules.allows(type_) {
+        let nearest = nearest_type(type_, rules);
+        let known: Vec<_> = rules.types().collect();
+        findings.push(at(0, format!("unknown type `{type_}` (known types: {})", known.join(", ")), None));
+        suggested = nearest;
+    }
+
+    let after_colon = &header[colon + 1..];
+    if !after_colon.starts_with(' ') && !after_colon.trim().is_empty() {
+        findings.push(at(colon + 1, "the colon must be followed by a space".into(), None));
+    }
+    if description.trim().is_empty() {
+        findings.push(at(header.len(), "the description after the colon is empty".into(), None));
+    } else if description.starts_with(char::is_whitespace) {
+        findings.push(at(colon + 2, "the description starts with more than one space".into(), None));
+    }
+
+    if !findings.is_empty() {
+        let parts = Header { scope, bang, description };
+        let example = parts.rebuilt(&suggested);
+        // Every finding of this header shares the one corrected header.
+        for finding in &mut findings {
+            finding.example.get_or_insert_with(|| example.clone());
+        }
+    }
+    findings
+}
+
+/// Body and footers: the blank line after the header, and the upper-case `BREAKING CHANGE`.
+fn check_body(message: &str) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let mut lines = message.lines();
+    let header = lines.next().unwrap_or("");
+    if let Some(second) = lines.next()
+        && !second.trim().is_empty()
+    {
+        findings.push(Finding {
+            line: 2,
+            column: 1,
+            problem: "the body must be separated from the header by a blank line".into(),
+            example: Some(format!("{header}\n\n{second}")),
+        });
+    }
+    for (index, line) in message.lines().enumerate().skip(1) {
+        for spelling in ["breaking change", "breaking-change"] {
+            let Some(head) = line.get(..spelling.len()) else { continue };
+            let follows = line[spelling.len()..].starts_with(':');
+            if follows && head.eq_ignore_ascii_case(spelling) && head != spelling.to_ascii_uppercase() {
+                findings.push(Finding {
+                    line: index + 1,
+                    column: 1,
+                    problem: format!("`{head}` must be written in upper case to mark a breaking change"),
+                    example: Some(format!("{}{}", spelling.to_ascii_uppercase(), &line[spelling.len()..])),
+                });
+            }
+        }
+    }
+    findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules() -> Rules {
+        Rules::with_types(["feat", "fix", "perf", "security"])
+    }
+
+    fn findings(message: &str) -> Vec<Finding> {
+        match check(message, &rules(), Origin::History) {
+            Verdict::Bad(findings) => findings,
+            other => panic!("expected findings for {message:?}, got {other:?}"),
+        }
+    }
+
+    fn first(message: &str) -> (usize, String, String) {
+        let f = findings(message).remove(0);
+        (f.column, f.problem, f.example.unwrap_or_default())
+    }
+
+    #[test]
+    fn conventional_messages_pass() {
+        for message in [
+            "feat: add x",
+            "fix(api): handle empty input",
+            "feat(api)!: drop v1",
+            "Feat: types are case-insensitive",
+            "security: a type from the [bump] table",
+            "chore: x\n\nbody paragraph\n\nsecond paragraph\n\nBREAKING CHANGE: gone\nRefs: #12\n",
+            "docs: x\n\nBREAKING-CHANGE: also a breaking footer",
+            "\n\nfix: leading blank lines are not part of the message",
+        ] {
+            assert_eq!(check(message, &rules(), Origin::History), Verdict::Ok, "{message:?}");
+        }
+    }
+
+    #[test]
+    fn missing_prefix_guesses_a_type_from_the_first_word() {
+        assert_eq!(first("Fixed crash on empty file").2, "fix: crash on empty file");
+        assert_eq!(first("Add login page").2, "feat: login page");
+        assert_eq!(first("Update README").2, "chore: README");
+        assert_eq!(first("Something else").2, "feat: something else");
+        assert!(first("Add login page").1.contains("no `type: ` prefix"));
+    }
+
+    #[test]
+    fn unknown_type_suggests_the_nearest_known_one() {
+        let (column, problem, example) = first("feature(ui): dark mode");
+        assert_eq!(column, 1);
+        assert!(problem.starts_with("unknown type `feature`"), "{problem}");
+        assert!(problem.contains("security"), "lists configured types: {problem}");
+        assert_eq!(example, "feat(ui): dark mode");
+        assert_eq!(first("fxi: typo").2, "fix: typo");
+        assert_eq!(first("wip: stuff").2, "feat: stuff");
+    }
+
+    #[test]
+    fn colon_space_and_description_are_required() {
+        let (column, problem, example) = first("feat:add x");
+        assert_eq!(
+            (column, problem.as_str(), example.as_str()),
+            (6, "the colon must be followed by a space", "feat: add x")
+        );
+        let (column, problem, example) = first("fix: ");
+        assert_eq!(column, 6);
+        assert!(problem.contains("description after the colon is empty"));
+        assert_eq!(example, "fix: describe the change");
+        assert_eq!(first("fix:   x").1, "the description starts with more than one space");
+    }
+
+    #[test]
+    fn scope_problems_are_reported_at_the_parenthesis() {
+        assert_eq!(first("feat(): x").0, 5);
+        assert!(first("feat(): x").1.contains("scope in parentheses is empty"));
+        assert!(first("feat(api: x").1.contains("not closed"));
+        assert_eq!(first("feat(my api): x").2, "feat(my-api): x");
+        assert!(first("feat(api)x: y").1.contains("unexpected `x`"));
+        assert!(first("feat): y").1.contains("without its `(`"));
+    }
+
+    #[test]
+    fn type_with_space_or_symbols_is_reported() {
+        assert!(first("my feat: x").1.contains("contains a space"));
+        assert!(first("feat/ui: x").1.contains("other than letters"));
+        assert!(first(": x").1.contains("type before the colon is missing"));
+        assert_eq!(first(": x").2, "feat: x");
+    }
+
+    #[test]
+    fn empty_message_is_a_finding() {
+        assert_eq!(first("").1, "the message is empty");
+        assert_eq!(first("\n\n").1, "the message is empty");
+    }
+
+    #[test]
+    fn body_needs_a_blank_line_and_breaking_change_upper_case() {
+        let f = findings("feat: x\nbody right below");
+        assert_eq!(
+            (f[0].line, f[0].problem.as_str()),
+            (2, "the body must be separated from the header by a blank line")
+        );
+        let f = findings("feat: x\n\nbreaking change: the api");
+        assert_eq!(f[0].line, 3);
+        assert_eq!(f[0].example.as_deref(), Some("BREAKING CHANGE: the api"));
+    }
+
+    #[test]
+    fn git_generated_messages_are_skipped() {
+        for message in [
+            "Merge branch 'x' into main",
+            "Merge pull request #3 from a/b",
+            "Merge remote-tracking branch 'origin/main'",
+            "Revert \"feat: x\"\n\nThis reverts commit abc.",
+        ] {
+            assert!(matches!(check(message, &rules(), Origin::History), Verdict::Skipped(_)), "{message}");
+        }
+        // An author's own title that merely starts with the word is checked like any other.
+        assert!(matches!(check("Merge two parsers", &rules(), Origin::Draft), Verdict::Bad(_)));
+    }
+
+    #[test]
+    fn lines_count_from_the_text_as_given() {
+        let f = findings("\n\nfeat: x\nno blank line");
+        assert_eq!(f[0].line, 4);
+    }
+
+    #[test]
+    fn fixup_commits_are_fine_in_drafts_but_not_in_history() {
+        assert!(matches!(check("fixup! feat: x", &rules(), Origin::Draft), Verdict::Skipped(_)));
+        let f = findings("squash! feat: x");
+        assert!(f[0].problem.contains("`squash!` commit left in history"), "{:?}", f[0]);
+    }
+
+    #[test]
+    fn strip_comments_drops_hash_lines_and_the_verbose_diff() {
+        let text = "feat: x\n# Please enter the commit message\n\nbody\n# ------------------------ >8 ------------------------\ndiff --git a b\n";
+        assert_eq!(strip_comments(text), "feat: x\n\nbody\n");
+    }
+
+    #[test]
+    fn rules_come_from_the_bump_table_and_the_standard_types() {
+        let mut config = Config::default();
+        config.bump.insert("Deps".into(), crate::bump::Level::Patch);
+        let rules = Rules::from_config(&config);
+        assert!(rules.allows("deps") && rules.allows("ci") && !rules.allows("wip"));
+    }
+
+    #[test]
+    fn no_input_panics() {
+        for message in [
+            "(",
+            ")",
+            "!:",
+            "(:",
+            "():",
+            "a(b)c(d): e",
+            "é(ü: ñ",
+            "feat(é)!:",
+            "\u{feff}feat: x",
+            "x:\u{3000}y",
+        ] {
+            let _ = check(message, &rules(), Origin::History);
+            let _ = check(message, &rules(), Origin::Draft);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_gets_a_verdict_without_panicking(message in "\\PC{0,40}(\n\\PC{0,20}){0,3}") {
+            let _ = check(&message, &rules(), Origin::History);
+        }
+
+        #[test]
+        fn corrected_examples_pass_themselves(header in "[A-Za-z /]{0,9}(\\([a-z ]{0,5}\\)?)?!?:? {0,2}[a-zA-Z ]{0,12}") {
+            if let Verdict::Bad(findings) = check(&header, &rules(), Origin::Draft) {
+                for example in findings.iter().filter_map(|f| f.example.as_deref()) {
+                    proptest::prop_assert_eq!(
+                        check(example, &rules(), Origin::Draft), Verdict::Ok, "{:?} suggested {:?}", header, example
+                    );
+                }
+            }
+        }
+
+        #[test]
+        fn well_formed_headers_pass(
+            type_ in "(feat|fix|perf|docs|ci|security)",
+            scope in proptest::option::of("[a-z][a-z0-9-]{0,8}"),
+            bang in proptest::bool::ANY,
+            description in "[a-zA-Z0-9][a-zA-Z0-9 ,.]{0,30}",
+        ) {
+            let scope = scope.map(|s| format!("({s})")).unwrap_or_default();
+            let message = format!("{type_}{scope}{}: {description}", if bang { "!" } else { "" });
+            proptest::prop_assert_eq!(check(&message, &rules(), Origin::History), Verdict::Ok, "{}", message);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+//! Corrected examples for bad headers: a type guessed from the first word of a header that has
+//! none, and the known type nearest to a misspelt one.
+
+use super::Rules;
+
+/// A type for a header without one, from its first word ("Fixed crash" → `fix`), and the rest.
+pub(super) fn guess_type(header: &str) -> (String, &str) {
+    let header = header.trim();
+    let (word, rest) = header.split_once(char::is_whitespace).unwrap_or((header, ""));
+    let word = word.to_ascii_lowercase();
+    let type_ = match word.trim_end_matches(|c: char| !c.is_alphanumeric()) {
+        w if w.starts_with("fix") || w.starts_with("bug") || w.starts_with("repair") => "fix",
+        w if w.starts_with("doc") || w == "readme" => "docs",
+        w if w.starts_with("test") => "test",
+        w if w.starts_with("refactor") || w.starts_with("clean") || w.starts_with("rename") => "refactor",
+        w if w.starts_with("perf") || w.starts_with("speed") || w.starts_with("optimi") => "perf",
+        w if w.starts_with("bump") || w.starts_with("update") || w.starts_with("upgrade") => "chore",
+        w if w == "ci" || w.starts_with("build") => "ci",
+        _ => "feat",
+    };
+    // Keep the whole header as the description unless its first word was a verb we mapped.
+    let keep_word = type_ == "feat"
+        && !(word.starts_with("add") || word.starts_with("implement") || word.starts_with("support"));
+    (type_.to_string(), if keep_word { header } else { rest })
+}
+
+/// The allowed type closest to `type_` by edit distance, or `feat` when none is close.
+pub(super) fn nearest_type(type_: &str, rules: &Rules) -> String {
+    let lower = type_.to_ascii_lowercase();
+    if let Some(prefixed) = rules.types().find(|t| lower.starts_with(t) || t.starts_with(lower.as_str())) {
+        return prefixed.to_string();
+    }
+    rules
+        .types()
+        .map(|t| (edit_distance(&lower, t), t))
+        // Two edits turn most three-letter words into one another: allow them only in long types.
+        .filter(|(d, t)| *d <= 1 || (*d == 2 && t.len() >= 5))
+        .min()
+        .map_or_else(|| "feat".to_string(), |(_, t)| t.to_string())
+}
+
+/// Edit distance over characters where swapping two neighbours counts as one edit (optimal string
+/// alignment), so the typo `fxi` is closer to `fix` than to `ci`.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+/// `text` with its first letter in lower case, unless the word is an acronym (`README`).
+pub(super) fn lower_first(text: &str) -> String {
+    let text = text.trim();
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (None, _) => "describe the change".to_string(),
+        (Some(_), Some(second)) if second.is_uppercase() => text.to_string(),
+        (Some(first), _) => first.to_lowercase().chain(text.chars().skip(1)).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance_counts_single_character_edits() {
+        assert_eq!(edit_distance("fxi", "fix"), 1);
+        assert_eq!(edit_distance("fxi", "ci"), 2);
+        assert_eq!(edit_distance("feat", "feat"), 0);
+        assert_eq!(edit_distance("", "ci"), 2);
+    }
+}
