@@ -127,14 +127,15 @@ pub fn grouped_commits(plan: &Plan, heading: &str) -> String {
         }
         md.push('\n');
     }
-    let mut kinds: Vec<&str> = plan.commits.iter().map(|c| c.kind.as_str()).collect();
-    kinds.dedup();
-    let mut seen = Vec::new();
-    for kind in kinds {
-        if seen.contains(&kind) {
-            continue;
+    // Types in first-seen order, then the releasing ones first: feat, fix, perf, the rest.
+    let mut kinds: Vec<&str> = Vec::new();
+    for commit in &plan.commits {
+        if !kinds.contains(&commit.kind.as_str()) {
+            kinds.push(&commit.kind);
         }
-        seen.push(kind);
+    }
+    kinds.sort_by_key(|kind| ["feat", "fix", "perf"].iter().position(|k| k == kind).unwrap_or(3));
+    for kind in kinds {
         md.push_str(&format!("{heading} {kind}\n\n"));
         for commit in plan.commits.iter().filter(|c| c.kind == kind) {
             let scope = commit.scope.as_deref().map(|s| format!("**{s}:** ")).unwrap_or_default();
@@ -152,6 +153,47 @@ fn short(sha: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn commit(kind: &str, description: &str, breaking: bool) -> crate::plan::PlannedCommit {
+        crate::plan::PlannedCommit {
+            sha: format!("{kind:0<40}"),
+            kind: kind.into(),
+            scope: None,
+            description: description.into(),
+            body: None,
+            breaking,
+            breaking_description: breaking.then(|| "the old API is gone".into()),
+            level: None,
+        }
+    }
+
+    #[test]
+    fn commits_group_breaking_first_then_feat_fix_perf_then_the_rest() {
+        let plan = Plan {
+            branch: Some("main".into()),
+            head: "h".into(),
+            previous: crate::plan::Previous::None { version: semver::Version::new(0, 0, 0) },
+            commits: vec![
+                commit("docs", "typo", false),
+                commit("fix", "crash", false),
+                commit("feat", "new api", true),
+                commit("fix", "leak", false),
+            ],
+            ignored: Vec::new(),
+            bump: None,
+            next: None,
+            tag: None,
+            files: Vec::new(),
+            warnings: Vec::new(),
+        };
+        assert_eq!(
+            grouped_commits(&plan, "##"),
+            "## Breaking changes\n\n- the old API is gone (feat000)\n\n\
+             ## feat\n\n- new api (feat000)\n\n\
+             ## fix\n\n- crash (fix0000)\n- leak (fix0000)\n\n\
+             ## docs\n\n- typo (docs000)\n\n"
+        );
+    }
 
     #[test]
     fn single_line_values_are_name_equals_value() {
