@@ -6,10 +6,17 @@ mod support;
 mod action;
 mod check;
 mod cli;
+#[cfg(feature = "failpoints")]
+mod crash;
 mod init;
 mod lint;
 mod locations;
 mod next;
 mod plan;
 mod readme;
+mod recover;
+mod release;
+mod rollback;
 mod set;
+mod shallow;
+mod token;

@@ -13,13 +13,14 @@ use std::path::{Path, PathBuf};
 
 use tempfile::NamedTempFile;
 
+use super::failpoint;
 use crate::edit::FileEdit;
 use crate::error::{Error, Result};
 
 /// Writes every edit's `after` bytes, all or nothing. Each file must still hold its `before`
 /// bytes: a file changed since the plan was made is an error and nothing is written.
 pub fn write_atomically(root: &Path, edits: &[FileEdit]) -> Result<()> {
-    let mut staged = Vec::with_capacity(edits.len());
+    let mut targets = Vec::with_capacity(edits.len());
     for edit in edits {
         let target = resolve(root, &edit.file)?;
         let current = fs::read(&target).map_err(|e| io_error("cannot read", &edit.file, &e))?;
@@ -30,20 +31,58 @@ pub fn write_atomically(root: &Path, edits: &[FileEdit]) -> Result<()> {
             ))
             .hint("run vbump again"));
         }
-        staged.push((stage(&target, &edit.after, &edit.file)?, target, edit));
+        targets.push(target);
+    }
+
+    // Each temp file is written and fsynced on its own thread: concurrent fsyncs share the file
+    // system's journal commits, so fifty files cost a few sync latencies instead of fifty.
+    let temps: Vec<Result<Option<NamedTempFile>>> =
+        parallel(edits.iter().zip(&targets), |(edit, target)| stage(target, &edit.after, &edit.file));
+    let mut staged = Vec::with_capacity(edits.len());
+    for (index, ((temp, target), edit)) in temps.into_iter().zip(targets).zip(edits).enumerate() {
+        // On an error, the temp files staged so far are deleted when `staged` drops.
+        staged.push((temp?, target, edit));
+        failpoint::hit(&format!("after-temp-write-{index}"))?;
     }
 
     let mut replaced: Vec<(&PathBuf, &FileEdit)> = Vec::with_capacity(staged.len());
-    for (temp, target, edit) in staged.iter_mut().map(|(t, p, e)| (t.take(), &*p, *e)) {
+    for (index, (temp, target, edit)) in staged.iter_mut().map(|(t, p, e)| (t.take(), &*p, *e)).enumerate() {
         let temp = temp.expect("each staged file is renamed once");
         if let Err(e) = temp.persist(target) {
             let cause = io_error("cannot replace", &edit.file, &e.error);
             return Err(restore(replaced, cause));
         }
         replaced.push((target, edit));
+        if let Err(cause) = failpoint::hit(&format!("after-rename-{index}")) {
+            return Err(restore(replaced, cause));
+        }
     }
     sync_directories(staged.iter().map(|(_, target, _)| target.as_path()));
     Ok(())
+}
+
+/// Puts `bytes` into `root/relative` the same atomic way (temp file, fsync, rename, directory
+/// fsync), keeping its mode bits. Used to restore originals during rollback and recovery.
+pub fn replace_file(root: &Path, relative: &Path, bytes: &[u8]) -> Result<()> {
+    let target = resolve(root, relative)?;
+    let temp = stage(&target, bytes, relative)?.expect("stage returns a file");
+    temp.persist(&target).map_err(|e| io_error("cannot restore", relative, &e.error))?;
+    sync_directories(std::iter::once(target.as_path()));
+    Ok(())
+}
+
+/// Removes temp files a killed release left beside `relative` (`.vbump-*.tmp`). Best effort.
+pub fn remove_leftover_temps(root: &Path, relative: &Path) {
+    let dir = root.join(relative);
+    let Some(dir) = dir.parent() else { return };
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(".vbump-") && name.ends_with(".tmp") {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// The file behind `relative` in `root`; a symbolic link is followed so the link itself survives.
@@ -97,11 +136,44 @@ fn restore(replaced: Vec<(&PathBuf, &FileEdit)>, cause: Error) -> Error {
 /// that cannot sync directories has nothing more to give.
 fn sync_directories<'a>(targets: impl Iterator<Item = &'a Path>) {
     let dirs: BTreeSet<&Path> = targets.filter_map(Path::parent).collect();
-    for dir in dirs {
+    parallel(dirs, |dir| {
         if let Ok(handle) = File::open(dir) {
             let _ = handle.sync_all();
         }
+    });
+}
+
+/// Most threads [`parallel`] starts: enough to overlap sync latencies, few enough to be polite.
+const MAX_THREADS: usize = 16;
+
+/// `work` applied to every item, on up to [`MAX_THREADS`] scoped threads; results in item order.
+fn parallel<I, T, R>(items: I, work: impl Fn(T) -> R + Sync) -> Vec<R>
+where
+    I: IntoIterator<Item = T>,
+    T: Send,
+    R: Send,
+{
+    let items: Vec<T> = items.into_iter().collect();
+    if items.len() < 2 {
+        return items.into_iter().map(work).collect();
     }
+    let per_thread = items.len().div_ceil(MAX_THREADS);
+    let mut chunks: Vec<Vec<T>> = Vec::new();
+    let mut items = items.into_iter().peekable();
+    while items.peek().is_some() {
+        chunks.push(items.by_ref().take(per_thread).collect());
+    }
+    let work = &work;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|chunk| scope.spawn(move || chunk.into_iter().map(work).collect::<Vec<R>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    })
 }
 
 fn io_error(what: &str, file: &Path, e: &std::io::Error) -> Error {

@@ -20,6 +20,9 @@ use std::process::{Command, Output};
 
 use tempfile::TempDir;
 
+pub mod git_http;
+pub mod state;
+
 /// Environment variables from the outer CI run that must not leak into a test's vbump.
 const SCRUBBED_ENV: &[&str] = &[
     "GITHUB_ACTIONS",

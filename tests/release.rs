@@ -1,0 +1,180 @@
+//! `vbump release`: commit, annotated tag, atomic push, idempotent re-runs, Actions outputs.
+
+use crate::support::TestRepo;
+
+/// Released as `v1.2.0`, then a feature: the next release is v1.3.0.
+fn feature_since_v1_2_0() -> TestRepo {
+    let repo = TestRepo::new();
+    repo.commit("chore: initial commit").annotated_tag("v1.2.0");
+    repo.commit("feat(cli): add --json");
+    repo
+}
+
+#[test]
+fn release_commits_and_tags_locally_and_says_how_to_push() {
+    let repo = feature_since_v1_2_0();
+    let before = repo.rev("HEAD");
+    let out = repo.vbump(["release"]);
+    let head = repo.rev("HEAD");
+    out.expect(
+        0,
+        &format!(
+            "released v1.3.0 (1.2.0 → 1.3.0, minor) as {}\npush it with: git push --atomic origin HEAD refs/tags/v1.3.0\n",
+            &head[..12]
+        ),
+        "",
+    );
+    repo.assert_released("v1.3.0", false);
+    assert_eq!(repo.git(["log", "-1", "--format=%s"]), "chore(release): v1.3.0");
+    assert_eq!(repo.rev("HEAD^"), before);
+    let notes = repo.git(["tag", "-l", "--format=%(contents)", "v1.3.0"]);
+    assert!(notes.starts_with("v1.3.0\n\n## feat\n\n- **cli:** add --json ("), "{notes}");
+}
+
+#[test]
+fn push_lands_the_commit_and_the_tag_on_the_remote() {
+    let repo = feature_since_v1_2_0();
+    repo.origin();
+    let out = repo.vbump(["release", "--push"]);
+    out.code(0).stdout_has("released v1.3.0").stdout_has(", pushed to `origin`");
+    repo.assert_released("v1.3.0", true);
+    assert_eq!(repo.rev("origin/main"), repo.rev("HEAD"));
+}
+
+#[test]
+fn vbump_without_a_subcommand_releases() {
+    let repo = feature_since_v1_2_0();
+    repo.vbump::<[&str; 0], &str>([]).code(0).stdout_has("released v1.3.0");
+    repo.assert_released("v1.3.0", false);
+}
+
+#[test]
+fn a_second_run_on_the_released_head_changes_nothing() {
+    let repo = feature_since_v1_2_0();
+    repo.origin();
+    repo.vbump(["release", "--push"]).code(0);
+    let state = repo.state();
+    repo.vbump(["release", "--push"]).expect(
+        0,
+        "nothing to release: HEAD is already released as v1.3.0\n",
+        "",
+    );
+    assert_eq!(repo.state(), state);
+}
+
+#[test]
+fn nothing_to_release_exits_0_and_changes_nothing() {
+    let repo = TestRepo::new();
+    repo.commit("chore: initial commit").tag("v1.2.0");
+    repo.commit("docs: typo");
+    let state = repo.state();
+    repo.vbump(["release"]).expect(0, "nothing to release since v1.2.0\n", "");
+    assert_eq!(repo.state(), state);
+}
+
+#[test]
+fn json_format_prints_the_release_as_one_object() {
+    let repo = feature_since_v1_2_0();
+    let out = repo.vbump(["release", "--format", "json"]);
+    out.code(0);
+    let value: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(value["released"], true);
+    assert_eq!(value["version"], "1.3.0");
+    assert_eq!(value["previous-version"], "1.2.0");
+    assert_eq!(value["bump"], "minor");
+    assert_eq!(value["commit"], repo.rev("HEAD"));
+    assert_eq!(value["pushed"], false);
+}
+
+#[test]
+fn detached_head_is_exit_2_and_changes_nothing() {
+    let repo = feature_since_v1_2_0();
+    repo.git(["checkout", "--quiet", "--detach", "HEAD"]);
+    let state = repo.state();
+    repo.vbump(["release"]).code(2).stderr_has("HEAD is detached").stderr_has("hint:");
+    assert_eq!(repo.state(), state);
+}
+
+#[test]
+fn push_without_the_remote_is_exit_2() {
+    let repo = feature_since_v1_2_0();
+    repo.vbump(["release", "--push"]).code(2).stderr_has("no remote named `origin`");
+    assert_eq!(repo.git(["tag", "-l", "v1.3.0"]), "");
+}
+
+#[test]
+fn a_remote_ahead_of_head_is_exit_2_before_anything_changes() {
+    let repo = feature_since_v1_2_0();
+    repo.origin();
+    repo.commit("fix: only remote");
+    repo.git(["push", "--quiet", "origin", "main"]);
+    repo.git(["reset", "--quiet", "--hard", "HEAD^"]);
+    let state = repo.state();
+    repo.vbump(["release", "--push"])
+        .code(2)
+        .stderr_has("`origin/main` is at")
+        .stderr_has("git pull --ff-only");
+    assert_eq!(repo.state(), state);
+}
+
+#[test]
+fn actions_get_outputs_a_summary_and_the_token_masked_first() {
+    let repo = feature_since_v1_2_0();
+    let output = repo.sandbox().join("github_output");
+    let summary = repo.sandbox().join("step_summary");
+    let out = repo.vbump_with(["release"], |cmd| {
+        cmd.env("GITHUB_ACTIONS", "true")
+            .env("GITHUB_OUTPUT", &output)
+            .env("GITHUB_STEP_SUMMARY", &summary)
+            .env("GITHUB_TOKEN", "ghs_maskme");
+    });
+    out.code(0);
+    assert_eq!(out.stdout.lines().next(), Some("::add-mask::ghs_maskme"));
+    let outputs = std::fs::read_to_string(&output).unwrap();
+    assert_eq!(
+        outputs,
+        format!(
+            "released=true\nversion=1.3.0\nprevious-version=1.2.0\ntag=v1.3.0\nbump=minor\ncommit={}\n",
+            repo.rev("HEAD")
+        )
+    );
+    let summary = std::fs::read_to_string(&summary).unwrap();
+    assert!(summary.starts_with("### vbump released v1.3.0\n"), "{summary}");
+    assert!(summary.contains("#### feat\n\n- **cli:** add --json"), "{summary}");
+}
+
+#[test]
+fn actions_outputs_are_written_when_there_is_nothing_to_release() {
+    let repo = TestRepo::new();
+    repo.commit("chore: initial commit").tag("v1.2.0");
+    let output = repo.sandbox().join("github_output");
+    repo.vbump_with(["release"], |cmd| {
+        cmd.env("GITHUB_ACTIONS", "true").env("GITHUB_OUTPUT", &output);
+    })
+    .code(0);
+    assert_eq!(
+        std::fs::read_to_string(&output).unwrap(),
+        format!(
+            "released=false\nversion=1.2.0\nprevious-version=1.2.0\ntag=v1.2.0\nbump=\ncommit={}\n",
+            repo.rev("HEAD")
+        )
+    );
+}
+
+#[test]
+fn without_a_git_identity_the_release_is_made_by_vbump_bot() {
+    let repo = feature_since_v1_2_0();
+    std::fs::write(
+        repo.sandbox().join("home/.gitconfig"),
+        "[commit]\n\tgpgsign = false\n[tag]\n\tgpgsign = false\n",
+    )
+    .unwrap();
+    repo.vbump_with(["release"], |cmd| {
+        cmd.env_remove("EMAIL");
+    })
+    .code(0);
+    assert_eq!(
+        repo.git(["log", "-1", "--format=%cn <%ce>"]),
+        "vbump[bot] <vbump[bot]@users.noreply.github.com>"
+    );
+}
