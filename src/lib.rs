@@ -13,7 +13,9 @@ pub mod error;
 pub mod bump;
 pub mod config;
 pub mod edit;
+pub mod notes;
 pub mod plan;
 
 // The effectful half.
 pub mod cli;
+pub mod forge;
