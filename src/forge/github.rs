@@ -393,9 +393,10 @@ fn release(body: &Value, action: ReleaseAction) -> Result<Release> {
     }
 }
 
-/// Retry timing for tests and impatient callers: `first` doubled per attempt, `attempts` in all.
+/// Retry timing for tests and impatient callers: `first` doubled per attempt, `attempts` in all,
+/// and `first` after a secondary rate limit that gives no `retry-after`.
 pub fn backoff(first: Duration, attempts: u32) -> Backoff {
-    Backoff { first, attempts, ..Backoff::default() }
+    Backoff { first, attempts, secondary_wait: first, ..Backoff::default() }
 }
 
 #[cfg(test)]

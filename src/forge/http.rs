@@ -24,11 +24,19 @@ pub struct Backoff {
     pub attempts: u32,
     /// A rate limit asking to wait longer than this is reported instead of waited for.
     pub max_wait: Duration,
+    /// The wait after a secondary rate limit that says nothing about when to retry (GitHub's
+    /// docs: "wait for at least one minute").
+    pub secondary_wait: Duration,
 }
 
 impl Default for Backoff {
     fn default() -> Self {
-        Backoff { first: Duration::from_secs(1), attempts: 4, max_wait: Duration::from_secs(90) }
+        Backoff {
+            first: Duration::from_secs(1),
+            attempts: 4,
+            max_wait: Duration::from_secs(90),
+            secondary_wait: Duration::from_secs(60),
+        }
     }
 }
 
@@ -58,7 +66,7 @@ impl Reply {
     }
 
     /// How long GitHub asks to wait before retrying, when this reply is a rate limit.
-    fn rate_limit_wait(&self) -> Option<Duration> {
+    fn rate_limit_wait(&self, secondary_wait: Duration) -> Option<Duration> {
         if !matches!(self.status, StatusCode::FORBIDDEN | StatusCode::TOO_MANY_REQUESTS) {
             return None;
         }
@@ -72,8 +80,7 @@ impl Reply {
         }
         let message = self.message().to_ascii_lowercase();
         if self.status == StatusCode::TOO_MANY_REQUESTS || message.contains("secondary rate limit") {
-            // GitHub: without headers, wait at least a minute; the caller's backoff may shorten it.
-            return Some(Duration::ZERO);
+            return Some(secondary_wait);
         }
         None
     }
@@ -158,7 +165,7 @@ impl Api {
             None => Some(exponential),
             Some(reply) if reply.status.is_server_error() => Some(exponential),
             Some(reply) => {
-                let asked = reply.rate_limit_wait()?;
+                let asked = reply.rate_limit_wait(self.backoff.secondary_wait)?;
                 (asked <= self.backoff.max_wait).then(|| asked.max(exponential))
             }
         }
@@ -206,7 +213,7 @@ pub(crate) fn status_error(reply: &Reply, doing: &str, permission: &str) -> Erro
         StatusCode::NOT_FOUND => Error::input(format!("GitHub found nothing while {doing}: 404 {message}")).hint(
             format!("check GITHUB_REPOSITORY and that the token can see the repository (it needs `{permission}`)"),
         ),
-        _ if reply.status.is_server_error() || reply.rate_limit_wait().is_some() => {
+        _ if reply.status.is_server_error() || reply.rate_limit_wait(Duration::ZERO).is_some() => {
             Error::input(format!("GitHub kept failing while {doing}: {status} {message}"))
                 .hint("GitHub may be having an incident or rate-limiting this token; run vbump again later, it finishes what is missing")
         }
@@ -228,8 +235,12 @@ mod tests {
 
     fn api() -> Api {
         let mut api = Api::new("http://127.0.0.1:9", Some("ghp_x")).unwrap();
-        api.backoff =
-            Backoff { first: Duration::from_millis(10), attempts: 3, max_wait: Duration::from_secs(5) };
+        api.backoff = Backoff {
+            first: Duration::from_millis(10),
+            attempts: 3,
+            max_wait: Duration::from_secs(5),
+            secondary_wait: Duration::from_millis(30),
+        };
         api
     }
 
@@ -251,7 +262,7 @@ mod tests {
             &[],
             serde_json::json!({"message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."}),
         );
-        assert_eq!(api.retry_delay(Some(&secondary), 1), Some(Duration::from_millis(10)));
+        assert_eq!(api.retry_delay(Some(&secondary), 1), Some(Duration::from_millis(30)));
         let after = reply(403, &[("retry-after", "2")], Value::Null);
         assert_eq!(api.retry_delay(Some(&after), 1), Some(Duration::from_secs(2)));
         let too_long = reply(429, &[("retry-after", "3600")], Value::Null);

@@ -18,6 +18,8 @@ use std::process::{Command, Output};
 
 use tempfile::TempDir;
 
+pub mod github_fake;
+
 /// Environment variables from the outer CI run that must not leak into a test's vbump.
 const SCRUBBED_ENV: &[&str] = &[
     "GITHUB_ACTIONS",
