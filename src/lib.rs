@@ -11,11 +11,14 @@ pub mod error;
 
 // The pure half.
 pub mod bump;
+pub mod commits;
 pub mod config;
 pub mod edit;
+pub mod history;
 pub mod notes;
 pub mod plan;
 
 // The effectful half.
 pub mod cli;
 pub mod forge;
+pub mod transaction;

@@ -5,11 +5,16 @@
 
 use std::path::PathBuf;
 
+use git2::Repository;
 use semver::Version;
 use serde::Serialize;
 
-use crate::bump::Level;
-use crate::edit::FileEdit;
+use crate::bump::{self, Level};
+use crate::commits::{Classified, Classifier};
+use crate::config::Config;
+use crate::edit::{Field, FileEdit};
+use crate::error::{Error, Result};
+use crate::history;
 
 /// Where the current version came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -115,5 +120,194 @@ impl Plan {
     /// The files this release writes, relative to the repository root.
     pub fn written_files(&self) -> impl Iterator<Item = &PathBuf> {
         self.files.iter().map(|edit| &edit.file)
+    }
+}
+
+/// What the user asked for on top of the history.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    /// `--bump`: this level instead of the commits' level.
+    pub bump: Option<Level>,
+    /// `--pre ID`: make a pre-release with this identifier.
+    pub pre: Option<String>,
+    /// Collect every commit (the plan report) or only what decides the version (`vbump next`).
+    pub detail: Detail,
+}
+
+/// How much of the history a plan keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Detail {
+    /// Every commit, classified: for the plan report and the release notes.
+    #[default]
+    Full,
+    /// Only the deciding commit: memory stays flat however long the history (`vbump next`).
+    Summary,
+}
+
+/// The current version of each version field, as the version files say.
+pub type CurrentVersions<'a> = [(&'a Field, Version)];
+
+/// Computes the plan. `edits_for(version)` returns the file edits that write `version` into every
+/// version location (it is only called when there is something to release).
+pub fn build(
+    repo: &Repository,
+    config: &Config,
+    request: &Request,
+    current: &CurrentVersions<'_>,
+    edits_for: impl FnOnce(&Version) -> Result<Vec<FileEdit>>,
+) -> Result<Plan> {
+    if let Some(id) = &request.pre {
+        bump::check_pre_id(id)
+            .map_err(|e| Error::input(e).hint("pass `--pre rc`, `--pre beta` or `--pre alpha`"))?;
+    }
+    let head = history::head(repo)?;
+    let tags = history::release_tags(repo, &config.tag_prefix)?;
+    let last = history::last_release(repo, head.commit, &tags)?;
+    if last.is_none() && repo.is_shallow() {
+        return Err(Error::input("this is a shallow clone and no release tag is reachable from HEAD")
+            .hint("fetch the whole history: `fetch-depth: 0` for actions/checkout, or `git fetch --unshallow --tags`"));
+    }
+
+    let mut warnings = Vec::new();
+    let previous = previous_version(last, current, &mut warnings);
+    let mut plan = Plan {
+        branch: head.branch.clone(),
+        head: head.commit.to_string(),
+        previous,
+        commits: Vec::new(),
+        ignored: Vec::new(),
+        bump: None,
+        next: None,
+        tag: None,
+        files: Vec::new(),
+        warnings,
+    };
+
+    if let Some(tag) = last.filter(|t| t.commit == head.commit) {
+        let promotes = !tag.version.pre.is_empty() && request.pre.is_none();
+        if !promotes {
+            if request.bump.is_some() || request.pre.is_some() {
+                plan.warnings.push(format!(
+                    "HEAD is already released as `{}`; a new release needs a new commit",
+                    tag.name
+                ));
+            }
+            return Ok(plan);
+        }
+    }
+
+    let decided = read_commits(repo, config, head.commit, last.map(|t| t.commit), request.detail, &mut plan)?;
+    let base = plan.previous.version().clone();
+    let rules = bump::Rules { major_zero_breaking_is_minor: config.major_zero_breaking_is_minor };
+    let chosen = match (request.bump, decided) {
+        (Some(level), _) => Some(Bump { level, reason: Reason::Override }),
+        (None, Some((level, sha))) => Some(Bump {
+            level: bump::effective_level(&base, level, false, rules),
+            reason: Reason::Commit { sha },
+        }),
+        (None, None) if !base.pre.is_empty() && request.pre.is_none() && last.is_some() => {
+            let stable = tags.iter().find(|t| t.version.pre.is_empty() && t.version < base);
+            Some(Bump {
+                level: promotion_level(stable.map(|t| &t.version), &base),
+                reason: Reason::Promotion,
+            })
+        }
+        (None, None) => None,
+    };
+    let Some(chosen) = chosen else { return Ok(plan) };
+
+    let mut next = bump::bump(&base, chosen.level);
+    if let Some(id) = &request.pre {
+        next = bump::pre_release(&next, id, tags.iter().map(|t| &t.version));
+    }
+    let tag = config.tag_name(&next);
+    if repo.find_reference(&format!("refs/tags/{tag}")).is_ok() {
+        return Err(Error::input(format!("the next version's tag `{tag}` exists already but HEAD does not contain it"))
+            .hint(format!("inspect it with `git log -1 {tag}`; delete it if it is a leftover, or release from the branch that has it")));
+    }
+    plan.files = edits_for(&next)?;
+    plan.bump = Some(chosen);
+    plan.tag = Some(tag);
+    plan.next = Some(next);
+    Ok(plan)
+}
+
+/// The version to bump from: the last tag's, else the highest the files hold, else 0.0.0.
+/// Files that disagree with it become warnings.
+fn previous_version(
+    last: Option<&history::ReleaseTag>,
+    current: &CurrentVersions<'_>,
+    warnings: &mut Vec<String>,
+) -> Previous {
+    let previous = match (last, current.iter().map(|(_, v)| v).max()) {
+        (Some(tag), _) => Previous::Tag {
+            version: tag.version.clone(),
+            tag: tag.name.clone(),
+            commit: tag.commit.to_string(),
+        },
+        (None, Some(highest)) => Previous::Files { version: highest.clone() },
+        (None, None) => Previous::None { version: Version::new(0, 0, 0) },
+    };
+    let source = match &previous {
+        Previous::Tag { tag, .. } => format!("the last release tag `{tag}`"),
+        _ => "the highest version in the files".to_string(),
+    };
+    for (field, version) in current {
+        if version != previous.version() {
+            warnings.push(format!(
+                "{}:{} (`{}`) says {} but {} says {}",
+                field.file.display(),
+                field.line,
+                field.location,
+                version,
+                source,
+                previous.version()
+            ));
+        }
+    }
+    previous
+}
+
+/// Walks the commits since the last release; returns the highest level asked for and the newest
+/// commit that asked for it.
+fn read_commits(
+    repo: &Repository,
+    config: &Config,
+    head: git2::Oid,
+    since: Option<git2::Oid>,
+    detail: Detail,
+    plan: &mut Plan,
+) -> Result<Option<(Level, String)>> {
+    let classifier = Classifier::new(&config.bump, &config.commit_message, &config.tag_prefix);
+    let mut decided: Option<(Level, String)> = None;
+    history::walk_since(repo, head, since, |oid, message| {
+        match classifier.classify(&oid.to_string(), message) {
+            Classified::Conventional(commit) => {
+                if let Some(level) = commit.level
+                    && decided.as_ref().is_none_or(|(highest, _)| level > *highest)
+                {
+                    decided = Some((level, commit.sha.clone()));
+                }
+                if detail == Detail::Full {
+                    plan.commits.push(commit);
+                }
+            }
+            Classified::Ignored(ignored) => {
+                if detail == Detail::Full {
+                    plan.ignored.push(ignored);
+                }
+            }
+        }
+        Ok(())
+    })?;
+    Ok(decided)
+}
+
+/// The level that takes the last stable release to the promoted pre-release's version.
+fn promotion_level(stable: Option<&Version>, promoted: &Version) -> Level {
+    match stable {
+        Some(s) if s.major == promoted.major && s.minor == promoted.minor => Level::Patch,
+        Some(s) if s.major == promoted.major => Level::Minor,
+        _ => Level::Major,
     }
 }

@@ -5,3 +5,6 @@ mod support;
 
 mod cli;
 mod github;
+mod next;
+mod plan;
+mod readme;

@@ -12,6 +12,7 @@ use crate::bump::Level;
 use crate::config::{Config, Strategy};
 use crate::error::{Error, Result};
 
+mod actions;
 mod check;
 mod init;
 mod lint;

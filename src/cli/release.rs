@@ -1,11 +1,193 @@
-//! `vbump release` (transaction issue).
+//! `vbump release` (and `vbump` with no subcommand): plan, then apply the plan as one transaction.
+//!
+//! The steps read top to bottom: mask the token, open the repository, pick the remote and hand
+//! git the token, make sure a shallow clone has enough history, plan, and (when there is something
+//! to release) apply the plan; then report on stdout and to GitHub Actions.
 
-use super::{Context, ReleaseArgs};
+use std::path::Path;
+
+use super::actions::{self, Actions, Outputs};
+use super::{Context, Format, ReleaseArgs};
 use crate::error::{Error, Result};
+use crate::plan::{Detail, Plan, Previous};
+use crate::transaction::{self, Git, NoHooks, Push, Release, Secret, shallow};
 
+/// Runs `vbump release`.
 pub fn run(ctx: &Context, args: &ReleaseArgs) -> Result<i32> {
+    let token = Secret::from_env(&args.token_env);
+    let actions = Actions::from_env();
+    if let Some(token) = &token {
+        actions.mask(token);
+    }
     if args.dry_run {
         return super::plan::run_plan(ctx, &args.plan);
     }
-    Err(Error::input("`vbump release` is not built yet"))
+    let result = release(ctx, args, token.as_ref(), &actions);
+    if result.is_err() {
+        // Outputs are written on every run: a failed one released nothing.
+        let _ = actions.outputs(&Outputs::default());
+    }
+    result
+}
+
+fn release(ctx: &Context, args: &ReleaseArgs, token: Option<&Secret>, actions: &Actions) -> Result<i32> {
+    let mut workspace = ctx.workspace()?;
+    let mut git = Git::new(&workspace.root);
+    set_identity(&mut git)?;
+    let branch = crate::history::head(&workspace.repo).ok().and_then(|head| head.branch);
+    let remote = remote_name(&git, args.remote.as_deref(), branch.as_deref());
+    let url = git.run(&["remote", "get-url", &remote]).ok();
+    match &url {
+        Some(url) => {
+            git.authenticate(url, token);
+        }
+        None if args.push => {
+            return Err(Error::input(format!("there is no remote named `{remote}` to push to"))
+                .hint("add it (`git remote add origin URL`) or name another with `--remote NAME`"));
+        }
+        None => {}
+    }
+
+    let root = workspace.root.clone();
+    let prefix = workspace.config.tag_prefix.clone();
+    let was_shallow = workspace.repo.is_shallow();
+    shallow::ensure_history_with(&git, url.as_ref().map(|_| remote.as_str()), || {
+        tag_is_reachable(&root, &prefix)
+    })?;
+    if was_shallow {
+        // libgit2 keeps the shallow boundary it read at open time.
+        workspace = ctx.workspace()?;
+    }
+
+    let plan = super::plan::compute(&workspace, &args.plan, Detail::Full)?;
+    for warning in &plan.warnings {
+        super::warn(warning);
+    }
+    let Some(next) = plan.next.clone() else {
+        return nothing_to_release(ctx, &plan, actions);
+    };
+
+    let git_dir = workspace.repo.path().to_path_buf();
+    let release = Release {
+        root: &workspace.root,
+        git_dir: &git_dir,
+        plan: &plan,
+        message: workspace.config.release_message(&next),
+        tag_message: tag_message(&plan),
+        push: args.push.then(|| Push { remote: remote.clone() }),
+    };
+    let released = transaction::apply(&git, &release, &mut NoHooks)?;
+
+    let outputs = Outputs {
+        released: true,
+        version: released.version.clone(),
+        previous_version: plan.previous.version().to_string(),
+        tag: released.tag.clone(),
+        bump: plan.bump.as_ref().map(|b| b.level.to_string()).unwrap_or_default(),
+        commit: released.commit.clone(),
+    };
+    actions.outputs(&outputs)?;
+    actions.summary(&actions::summary_markdown(&plan, &outputs))?;
+    match ctx.format {
+        Format::Json => println!("{}", json(&outputs, released.pushed)),
+        Format::Human | Format::Github => {
+            let whereto = if released.pushed { format!(", pushed to `{remote}`") } else { String::new() };
+            println!(
+                "released {} ({} → {}, {}) as {}{whereto}",
+                released.tag,
+                outputs.previous_version,
+                outputs.version,
+                outputs.bump,
+                &released.commit[..12.min(released.commit.len())]
+            );
+            if !released.pushed {
+                println!("push it with: git push --atomic {remote} HEAD refs/tags/{}", released.tag);
+            }
+        }
+    }
+    Ok(0)
+}
+
+/// Exit 0 with nothing changed; says whether HEAD is already released.
+fn nothing_to_release(ctx: &Context, plan: &Plan, actions: &Actions) -> Result<i32> {
+    let (tag, already) = match &plan.previous {
+        Previous::Tag { tag, commit, .. } => (tag.clone(), *commit == plan.head),
+        _ => (String::new(), false),
+    };
+    let outputs = Outputs {
+        released: false,
+        version: plan.previous.version().to_string(),
+        previous_version: plan.previous.version().to_string(),
+        tag: tag.clone(),
+        bump: String::new(),
+        commit: plan.head.clone(),
+    };
+    actions.outputs(&outputs)?;
+    actions.summary(&actions::summary_markdown(plan, &outputs))?;
+    match ctx.format {
+        Format::Json => println!("{}", json(&outputs, false)),
+        Format::Human | Format::Github if already => {
+            println!("nothing to release: HEAD is already released as {tag}")
+        }
+        Format::Human | Format::Github => println!("nothing to release since {}", since(plan)),
+    }
+    Ok(0)
+}
+
+fn since(plan: &Plan) -> String {
+    match &plan.previous {
+        Previous::Tag { tag, .. } => tag.clone(),
+        _ => "the first commit".to_string(),
+    }
+}
+
+/// The release as one JSON object (the same names as the Actions outputs).
+fn json(outputs: &Outputs, pushed: bool) -> String {
+    let value = serde_json::json!({
+        "released": outputs.released,
+        "version": outputs.version,
+        "previous-version": outputs.previous_version,
+        "tag": outputs.tag,
+        "bump": outputs.bump,
+        "commit": outputs.commit,
+        "pushed": pushed,
+    });
+    serde_json::to_string_pretty(&value).expect("plain JSON serialises")
+}
+
+/// The annotated tag's message: the tag name, then the commits grouped by type.
+fn tag_message(plan: &Plan) -> String {
+    let title = plan.tag.clone().unwrap_or_default();
+    format!("{title}\n\n{}", actions::grouped_commits(plan, "##")).trim_end().to_string() + "\n"
+}
+
+/// `--remote`, else the branch's upstream remote, else `origin`.
+fn remote_name(git: &Git, explicit: Option<&str>, branch: Option<&str>) -> String {
+    if let Some(name) = explicit {
+        return name.to_string();
+    }
+    branch
+        .and_then(|b| git.run(&["config", "--get", &format!("branch.{b}.remote")]).ok())
+        .filter(|r| !r.is_empty() && r != ".")
+        .unwrap_or_else(|| "origin".to_string())
+}
+
+/// When git config names nobody, commits are made as `GITHUB_ACTOR` (in Actions) or `vbump[bot]`.
+pub(super) fn set_identity(git: &mut Git) -> Result<()> {
+    if git.has_config("user.name")? && git.has_config("user.email")? {
+        return Ok(());
+    }
+    let actor = std::env::var("GITHUB_ACTOR").ok().filter(|a| !a.is_empty());
+    let name = actor.unwrap_or_else(|| "vbump[bot]".to_string());
+    let email = format!("{name}@users.noreply.github.com");
+    git.default_identity(name, email);
+    Ok(())
+}
+
+/// True when a release tag is reachable from HEAD (the repository opened afresh).
+fn tag_is_reachable(root: &Path, prefix: &str) -> Result<bool> {
+    let repo = git2::Repository::open(root)?;
+    let head = crate::history::head(&repo)?;
+    let tags = crate::history::release_tags(&repo, prefix)?;
+    Ok(crate::history::last_release(&repo, head.commit, &tags)?.is_some())
 }

@@ -44,3 +44,30 @@ pub struct FileEdit {
     pub after: Vec<u8>,
     pub changes: Vec<FieldChange>,
 }
+// TEMP-SHIM (not committed): stands in for the edit branch's interface until it is merged.
+use crate::error::Result;
+use std::path::Path;
+pub fn resolve_locations(
+    _root: &Path,
+    config: &crate::config::Config,
+) -> Result<Vec<crate::config::LocationSpec>> {
+    Ok(config.locations.clone().unwrap_or_default())
+}
+pub struct VersionFiles(Vec<Field>);
+impl VersionFiles {
+    pub fn read(_root: &Path, _specs: &[crate::config::LocationSpec]) -> Result<VersionFiles> {
+        Ok(VersionFiles(Vec::new()))
+    }
+    pub fn fields(&self) -> &[Field] {
+        &self.0
+    }
+    pub fn versions(&self) -> Result<Vec<(&Field, semver::Version)>> {
+        Ok(Vec::new())
+    }
+    pub fn set_version(&self, _v: &semver::Version) -> Result<Vec<FileEdit>> {
+        Ok(Vec::new())
+    }
+}
+pub fn unified_diff(edit: &FileEdit) -> String {
+    format!("--- a/{}\n", edit.file.display())
+}

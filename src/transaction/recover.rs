@@ -1,0 +1,43 @@
+//! `vbump recover`: after a crash, finish or undo the release the journal describes.
+//!
+//! The remote decides: if it holds the release tag at the release commit, the commit point passed
+//! and local is brought up to the release; otherwise everything local is undone. Running it again,
+//! or with no journal, changes nothing.
+
+use std::path::Path;
+
+use super::git::Git;
+use super::journal::Store;
+use super::rollback;
+use crate::error::{Error, Result};
+
+/// What recovery did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recovered {
+    /// No journal: nothing was interrupted.
+    Nothing,
+    /// The release had passed its commit point; local now matches it.
+    Completed { tag: String },
+    /// The release had not passed its commit point; everything local was undone.
+    RolledBack { tag: String },
+}
+
+/// Reads the journal in `git_dir` and brings the repository at `root` to a clean state.
+pub fn recover(git: &Git, root: &Path, git_dir: &Path) -> Result<Recovered> {
+    let store = Store::new(git_dir);
+    let Some(journal) = store.load()? else { return Ok(Recovered::Nothing) };
+    if rollback::commit_point_passed(git, &journal)? {
+        rollback::complete(git, root, &store, &journal)?;
+        return Ok(Recovered::Completed { tag: journal.tag });
+    }
+    let remains = rollback::undo_steps(git, root, &store, &journal);
+    if !remains.is_empty() {
+        return Err(Error::incomplete(
+            format!("the interrupted release {} could not be fully undone", journal.tag),
+            remains,
+        )
+        .hint("finish with the commands above, then run `vbump recover` again"));
+    }
+    store.finish()?;
+    Ok(Recovered::RolledBack { tag: journal.tag })
+}

@@ -1,0 +1,194 @@
+//! Bringing a repository back to one of the two clean states: exactly as before the release
+//! ([`undo`]), or fully released ([`complete`]). Both read only the journal and the repository, so
+//! they serve a failed step in the running release and `vbump recover` after a crash alike.
+
+use std::path::Path;
+
+use super::files;
+use super::git::Git;
+use super::journal::{Journal, Step, Store};
+use crate::error::{Error, Result};
+
+/// Undoes everything the release journaled, newest first: the local tag, the branch (only while
+/// it still points at the release commit), the index entries and the files' bytes. Returns the
+/// error to report: `cause` as a rolled-back error (exit 3), or an incomplete one (exit 4) naming
+/// what remains and how to finish.
+pub fn undo(git: &Git, root: &Path, store: &Store, journal: &Journal, cause: Error) -> Error {
+    let remains = undo_steps(git, root, store, journal);
+    if remains.is_empty() {
+        if let Err(e) = store.finish() {
+            return Error::incomplete(
+                format!("{}; everything was undone but the journal could not be removed", cause.message),
+                vec![format!("{} (remove it by hand: `rm -r {}`)", e.message, store.dir().display())],
+            );
+        }
+        let mut error = Error::rolled_back(format!(
+            "release {} failed and was rolled back, nothing changed: {}",
+            journal.tag, cause.message
+        ));
+        if let Some(hint) = &cause.hint {
+            error = error.hint(hint.clone());
+        }
+        error
+    } else {
+        Error::incomplete(
+            format!("release {} failed ({}) and could not be fully rolled back", journal.tag, cause.message),
+            remains,
+        )
+        .hint("finish with the commands above, or run `vbump recover` once the cause is fixed")
+    }
+}
+
+/// The undo steps; returns what could not be undone (empty when everything was).
+pub fn undo_steps(git: &Git, root: &Path, store: &Store, journal: &Journal) -> Vec<String> {
+    let mut remains = Vec::new();
+    let tag_ref = format!("refs/tags/{}", journal.tag);
+    let branch_ref = format!("refs/heads/{}", journal.branch);
+    let release = release_commit(git, journal);
+
+    // The tag did not exist when the release started (preflight), so one that exists now is ours.
+    if resolve(git, &tag_ref).is_some()
+        && let Err(e) = git.run(&["update-ref", "-d", &tag_ref])
+    {
+        remains
+            .push(format!("tag `{}` ({}); delete it: `git tag -d {}`", journal.tag, e.message, journal.tag));
+    }
+
+    if let Some(release) = &release {
+        // Compare-and-swap: the branch moves back only if it still points at the release commit.
+        let moved_back = git.run(&["update-ref", &branch_ref, &journal.original_head, release]);
+        if let Err(e) = moved_back {
+            remains.push(format!(
+                "branch `{}` points at the release commit {} ({}); reset it: `git update-ref {branch_ref} {} {release}`",
+                journal.branch,
+                short(release),
+                e.message,
+                journal.original_head
+            ));
+        }
+    }
+
+    // The index may hold the release's versions of the files; put back the original entries.
+    if !journal.files.is_empty() && journal.step >= Step::Committing {
+        let mut args =
+            vec!["reset".to_string(), "--quiet".into(), journal.original_head.clone(), "--".into()];
+        args.extend(journal.files.iter().map(|f| f.to_string_lossy().into_owned()));
+        if let Err(e) = git.run(&args) {
+            remains.push(format!("the index ({}); reset it: `git reset {}`", e.message, args[3..].join(" ")));
+        }
+    }
+
+    for (index, file) in journal.files.iter().enumerate() {
+        files::remove_leftover_temps(root, file);
+        let restored = store.original(index).and_then(|original| {
+            let current = std::fs::read(root.join(file)).ok();
+            if current.as_deref() == Some(original.as_slice()) {
+                Ok(())
+            } else {
+                files::replace_file(root, file, &original)
+            }
+        });
+        if let Err(e) = restored {
+            remains.push(format!(
+                "`{}` holds the new version ({}); its original is `{}`",
+                file.display(),
+                e.message,
+                store.backup(index).display()
+            ));
+        }
+    }
+    remains
+}
+
+/// Makes local match a release whose commit point passed: the branch at the release commit, the
+/// tag present, the files as committed; then removes the journal.
+pub fn complete(git: &Git, root: &Path, store: &Store, journal: &Journal) -> Result<()> {
+    let release = journal.release_commit.as_deref().ok_or_else(|| {
+        Error::input("the journal records no release commit, so the release cannot be completed")
+    })?;
+    let tag_ref = format!("refs/tags/{}", journal.tag);
+    if resolve(git, &tag_ref).is_none() {
+        let remote = journal.remote.as_deref().unwrap_or("origin");
+        git.run(&["fetch", "--quiet", "--no-tags", remote, &format!("+{tag_ref}:{tag_ref}")])?;
+    }
+    let branch_ref = format!("refs/heads/{}", journal.branch);
+    match resolve(git, &branch_ref) {
+        Some(tip) if tip == release => {}
+        Some(tip) if tip == journal.original_head => {
+            git.run(&["update-ref", &branch_ref, release, &journal.original_head])?;
+            if !journal.files.is_empty() {
+                let mut args = vec!["checkout".to_string(), release.to_string(), "--".into()];
+                args.extend(journal.files.iter().map(|f| f.to_string_lossy().into_owned()));
+                git.run(&args)?;
+            }
+        }
+        tip => {
+            return Err(Error::incomplete(
+                format!(
+                    "release {} is pushed, but branch `{}` has moved to {} meanwhile",
+                    journal.tag,
+                    journal.branch,
+                    tip.as_deref().map_or("nothing", short)
+                ),
+                vec![format!(
+                    "bring the branch up to date: `git pull --ff-only`, then `rm -r {}`",
+                    store.dir().display()
+                )],
+            ));
+        }
+    }
+    for file in &journal.files {
+        files::remove_leftover_temps(root, file);
+    }
+    store.finish()
+}
+
+/// True when the release reached its commit point: the remote holds the tag at the release commit
+/// (a push), or the local tag exists at it (a local release).
+pub fn commit_point_passed(git: &Git, journal: &Journal) -> Result<bool> {
+    let Some(release) = journal.release_commit.as_deref() else { return Ok(false) };
+    let tag_ref = format!("refs/tags/{}", journal.tag);
+    match &journal.remote {
+        None => Ok(peeled(git, &tag_ref).as_deref() == Some(release)),
+        Some(remote) => {
+            let listed =
+                git.run(&["ls-remote", remote, &tag_ref, &format!("{tag_ref}^{{}}")]).map_err(|e| {
+                    Error::input(format!(
+                        "cannot ask `{remote}` whether release {} was pushed, so nothing was changed: {}",
+                        journal.tag, e.message
+                    ))
+                    .hint("check the network and the token, then run `vbump recover` again")
+                })?;
+            // An annotated tag lists its object and, on a `^{}` line, the commit it peels to.
+            Ok(listed.lines().any(|line| line.split_whitespace().next() == Some(release)))
+        }
+    }
+}
+
+/// The release commit: as journaled, or, when the process died between `git commit` and the
+/// journal write, the branch tip if its parent is the original commit.
+fn release_commit(git: &Git, journal: &Journal) -> Option<String> {
+    if let Some(commit) = &journal.release_commit {
+        return Some(commit.clone());
+    }
+    if journal.step < Step::Committing {
+        return None;
+    }
+    let tip = resolve(git, &format!("refs/heads/{}", journal.branch))?;
+    let parent = resolve(git, &format!("{tip}^"))?;
+    (tip != journal.original_head && parent == journal.original_head).then_some(tip)
+}
+
+/// The object a revision names, `None` when it names nothing.
+pub fn resolve(git: &Git, rev: &str) -> Option<String> {
+    git.run(&["rev-parse", "--verify", "--quiet", rev]).ok().filter(|s| !s.is_empty())
+}
+
+/// The commit a tag ref peels to.
+fn peeled(git: &Git, tag_ref: &str) -> Option<String> {
+    resolve(git, &format!("{tag_ref}^{{commit}}"))
+}
+
+fn short(sha: &str) -> &str {
+    sha.get(..12).unwrap_or(sha)
+}
