@@ -196,6 +196,10 @@ pub fn changelog_edit(file: &Path, existing: Option<&[u8]>, version: &Version, s
     let mut insert = if crlf { text.replace('\n', "\r\n") } else { text };
     let at = insertion_point(&before);
     let eol = if crlf { "\r\n" } else { "\n" };
+    // At the end of the file the section's closing blank line would be a trailing blank line.
+    if at == before.len() && insert.ends_with(&format!("{eol}{eol}")) {
+        insert.truncate(insert.len() - eol.len());
+    }
     // Appending after content that does not end with a blank line: separate it.
     if at == before.len() && !before.is_empty() {
         if !before.ends_with(b"\n") {
@@ -350,9 +354,7 @@ mod tests {
         let text = String::from_utf8(edit.after).unwrap();
         assert!(text.starts_with("# Changelog\n\nAll notable changes"), "{text}");
         assert!(
-            text.ends_with(
-                "## [1.3.0] - 2026-11-22\n\n### Fixed\n\n- handle empty files (aaaaaaa) (#12)\n\n"
-            ),
+            text.ends_with("## [1.3.0] - 2026-11-22\n\n### Fixed\n\n- handle empty files (aaaaaaa) (#12)\n"),
             "{text}"
         );
         assert!(edit.before.is_empty());
@@ -384,7 +386,7 @@ mod tests {
             &v("1.0.0"),
             "## [1.0.0] - d\n\n",
         );
-        assert_eq!(String::from_utf8(edit.after).unwrap(), format!("{old}\n\n## [1.0.0] - d\n\n"));
+        assert_eq!(String::from_utf8(edit.after).unwrap(), format!("{old}\n\n## [1.0.0] - d\n"));
     }
 
     #[test]

@@ -5,6 +5,7 @@ mod support;
 
 mod cli;
 mod github;
+mod github_flow;
 mod next;
 mod plan;
 mod readme;

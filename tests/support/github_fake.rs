@@ -476,3 +476,40 @@ fn release_json(s: &FakeState, base: &str, r: &Rel) -> Value {
         "author": owner_json("vbump[bot]"), "assets": [],
     })
 }
+
+/// Makes the bare remote at `origin` enforce what the fake says about protection: a pre-receive
+/// hook that refuses any update of `refs/heads/{branch}` with GitHub's GH006 words (tags and other
+/// branches pass). `on = false` removes it (setup pushes, or a simulated merge).
+pub fn protect_remote(origin: &std::path::Path, branch: &str, on: bool) {
+    let hook = origin.join("hooks").join("pre-receive");
+    if !on {
+        let _ = std::fs::remove_file(&hook);
+        return;
+    }
+    let script = format!(
+        "#!/bin/sh\nwhile read old new ref; do\n  if [ \"$ref\" = \"refs/heads/{branch}\" ]; then\n    \
+         echo \"error: GH006: Protected branch update failed for refs/heads/{branch}.\" >&2\n    \
+         echo \"error: Changes must be made through a pull request.\" >&2\n    exit 1\n  fi\ndone\nexit 0\n"
+    );
+    std::fs::create_dir_all(hook.parent().unwrap()).unwrap();
+    std::fs::write(&hook, script).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+}
+
+impl GitHubFake {
+    /// Forgets every injected failure.
+    pub fn heal(&self) {
+        self.state().failures.clear();
+    }
+
+    /// The environment vbump needs to talk to this fake as `octo/hello` with `token`.
+    pub fn env(&self, cmd: &mut std::process::Command, token: &str) {
+        cmd.env("GITHUB_API_URL", self.url())
+            .env("GITHUB_REPOSITORY", "octo/hello")
+            .env("GITHUB_TOKEN", token);
+    }
+}
