@@ -96,7 +96,7 @@ fn protected_branch_without_bypass_opens_a_pr_and_the_merged_pr_is_released() {
 
     let out = release(&repo, &fake, TOKEN);
     out.code(0)
-        .stdout_has("push blocked (ruleset `protect main` (id 42)")
+        .stderr_has("push blocked (ruleset `protect main` (id 42)")
         .stdout_has("opened release pull request #1 for v1.3.0: https://github.com/octo/hello/pull/1");
     assert_eq!(local_state(&repo), before, "the PR route changes nothing locally");
     assert_eq!(repo.origin_git(["rev-parse", "main"]), main_before);
@@ -153,9 +153,9 @@ fn unreadable_protection_push_rejected_with_gh006_falls_back_to_a_pr() {
 
     let out = release(&repo, &fake, TOKEN);
     out.code(0)
-        .stdout_has("push permission unknown")
-        .stdout_has("GH006: Protected branch update failed")
-        .stdout_has("opening a release pull request instead")
+        .stderr_has("push permission unknown")
+        .stderr_has("GH006: Protected branch update failed")
+        .stderr_has("opening a release pull request instead")
         .stdout_has("opened release pull request #1");
     assert_eq!(local_state(&repo), before, "the refused push was rolled back");
     assert_eq!(remote_tags(&repo), "v1.2.0");
@@ -216,7 +216,7 @@ fn tag_pushed_but_release_missing_is_finished_by_a_rerun() {
     assert!(fake.state().releases.is_empty());
 
     fake.heal();
-    release(&repo, &fake, TOKEN).code(0).stdout_has(
+    release(&repo, &fake, TOKEN).code(0).stderr_has(
         "created the missing GitHub Release of v1.3.0: https://github.com/octo/hello/releases/tag/v1.3.0",
     );
     let s = fake.state();

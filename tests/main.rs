@@ -3,6 +3,7 @@
 
 mod support;
 
+mod changelog;
 mod cli;
 mod github;
 mod github_flow;

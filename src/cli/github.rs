@@ -16,6 +16,7 @@ use regex::Regex;
 use semver::Version;
 
 use super::ReleaseArgs;
+use super::actions::{Actions, Outputs};
 use crate::config::{Config, Strategy};
 use crate::error::{Error, Kind, Result};
 use crate::forge::github::GitHub;
@@ -45,6 +46,8 @@ pub struct Forge {
     token_warning: Option<&'static str>,
     /// `--push`: without it the release is local and GitHub is not involved.
     pushing: bool,
+    /// `--format json`: stdout carries one JSON object, so progress goes to stderr only.
+    json: bool,
 }
 
 /// Finds the repository and checks the token, before anything changes (a 401 here is exit 2).
@@ -53,6 +56,7 @@ pub fn connect(
     args: &ReleaseArgs,
     token: Option<&Secret>,
     remote_url: Option<&str>,
+    json: bool,
 ) -> Result<Forge> {
     let strategy = args.strategy.map_or(config.strategy, Strategy::from);
     let mut forge = Forge {
@@ -63,6 +67,7 @@ pub fn connect(
         skipped: None,
         token_warning: None,
         pushing: args.push,
+        json,
     };
     if !args.push {
         return Ok(forge);
@@ -91,6 +96,11 @@ pub fn connect(
     forge.token_warning = token.and_then(|t| forge::token_warning(t.expose()));
     forge.gh = Some(gh);
     Ok(forge)
+}
+
+/// Progress for people, on stderr (stdout carries the result).
+fn note(message: &str) {
+    eprintln!("vbump: {message}");
 }
 
 fn env(name: &str) -> Option<String> {
@@ -128,14 +138,14 @@ impl Forge {
             Strategy::Auto => match gh.protection(branch)? {
                 Protection::Allowed { .. } => Route::Push { fallback: false },
                 verdict @ Protection::Blocked { .. } => {
-                    println!("{}: opening a release pull request instead", verdict.describe());
+                    note(&format!("{}: opening a release pull request instead", verdict.describe()));
                     Route::Pr
                 }
                 verdict @ Protection::Unknown { .. } => {
-                    println!(
+                    note(&format!(
                         "{}: pushing, and opening a release pull request if the push is refused",
                         verdict.describe()
-                    );
+                    ));
                     Route::Push { fallback: true }
                 }
             },
@@ -161,7 +171,7 @@ impl Forge {
     /// Says which GitHub steps were skipped, when `--push` was given but GitHub is not known.
     pub fn say_skipped(&self) {
         if let Some(why) = &self.skipped {
-            eprintln!("vbump: note: {why}; skipped the GitHub steps (protection check, GitHub Release)");
+            note(&format!("{why}; skipped the GitHub steps (protection check, GitHub Release)"));
         }
     }
 
@@ -179,7 +189,7 @@ impl Forge {
         let body = message.split_once("\n\n").map_or("", |(_, rest)| rest).trim().to_string() + "\n";
         let release = gh.publish_release(tag, tag, &body).map_err(after_push(tag))?;
         if release.action != forge::ReleaseAction::AlreadyPublished {
-            println!("created the missing GitHub Release of {tag}: {}", release.url);
+            note(&format!("created the missing GitHub Release of {tag}: {}", release.url));
         }
         write_output("release-url", &release.url)?;
         Ok(Some(release.url))
@@ -229,26 +239,47 @@ impl Forge {
         );
         let pr = gh.open_or_update_pr(&self.release_branch, branch, title, &body)?;
         let verb = if pr.action == PrAction::Opened { "opened" } else { "updated" };
-        println!(
-            "{verb} release pull request #{} for {}: {}",
-            pr.number,
-            plan.tag.as_deref().unwrap_or(""),
-            pr.url
-        );
+        let tag = plan.tag.as_deref().unwrap_or_default();
+        if self.json {
+            let value = serde_json::json!({
+                "released": false, "tag": tag, "pr-url": pr.url, "pr-number": pr.number, "pr": verb,
+            });
+            println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+        } else {
+            println!("{verb} release pull request #{} for {tag}: {}", pr.number, pr.url);
+        }
+        // Nothing is released by this run: the outputs say so, and where the PR is.
+        let previous = plan.previous.version().to_string();
+        Actions::from_env().outputs(&Outputs {
+            released: false,
+            version: previous.clone(),
+            previous_version: previous,
+            tag: String::new(),
+            bump: String::new(),
+            commit: plan.head.clone(),
+        })?;
         write_output("pr-url", &pr.url)?;
         Ok(0)
     }
 
-    /// When HEAD is a merged release commit for the plan's version (its message is the release
-    /// message and every version file already says so), the version it releases.
+    /// When HEAD is a merged release PR for the plan's version (HEAD, or for a merge commit one of
+    /// its parents, has the release message, and every version file already says so), the
+    /// version it releases.
     pub fn merged_release(&self, config: &Config, repo: &git2::Repository, plan: &Plan) -> Option<Version> {
         let next = plan.next.as_ref()?;
         if plan.files.iter().any(|edit| edit.before != edit.after) {
             return None;
         }
         let head = repo.find_commit(git2::Oid::from_str(&plan.head).ok()?).ok()?;
-        let subject = head.summary().ok().flatten()?;
-        (release_commit_version(config, subject).as_ref() == Some(next)).then(|| next.clone())
+        let mut candidates = vec![head.clone()];
+        if head.parent_count() > 1 {
+            candidates.extend(head.parents());
+        }
+        let names_next = |commit: &git2::Commit<'_>| {
+            let subject = commit.summary().ok().flatten().unwrap_or_default();
+            release_commit_version(config, subject).as_ref() == Some(next)
+        };
+        candidates.iter().any(names_next).then(|| next.clone())
     }
 
     /// Tags the merged release commit, pushes only the tag (the commit point), then creates the
@@ -318,7 +349,9 @@ impl Hooks for ReleaseHooks<'_> {
         let release = gh
             .publish_release(&released.tag, &released.tag, &self.notes)
             .map_err(after_push(&released.tag))?;
-        println!("published GitHub Release {}: {}", released.tag, release.url);
+        if !self.forge.json {
+            println!("published GitHub Release {}: {}", released.tag, release.url);
+        }
         write_output("release-url", &release.url)?;
         self.url = Some(release.url);
         Ok(())
@@ -382,13 +415,30 @@ fn release_tree(repo: &git2::Repository, plan: &Plan) -> Result<String> {
 }
 
 /// Adds the changelog section to the plan's edits when `changelog` is configured and the file
-/// does not have this version's section yet.
-pub fn add_changelog(root: &Path, config: &Config, plan: &mut Plan, repo_url: Option<&str>) -> Result<()> {
+/// does not have this version's section yet. `can_create`: whether the route can add a file that
+/// does not exist yet (the release PR can; the transaction's file writer only replaces files).
+pub fn add_changelog(
+    root: &Path,
+    config: &Config,
+    plan: &mut Plan,
+    repo_url: Option<&str>,
+    can_create: bool,
+) -> Result<()> {
     let (Some(file), Some(next)) = (&config.changelog, &plan.next) else { return Ok(()) };
     let path: PathBuf = root.join(file);
     let existing = match std::fs::read(&path) {
         Ok(bytes) => Some(bytes),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && can_create => None,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            // Checked before anything changes: the transaction restores files by content and
+            // cannot yet undo the creation of a new one.
+            return Err(Error::input(format!("the changelog `{}` does not exist", file.display()))
+                .hint(format!(
+                    "create it once (`echo '# Changelog' > {0} && git add {0} && git commit -m \"docs: add changelog\"`), \
+                     then run vbump again",
+                    file.display()
+                )));
+        }
         Err(e) => {
             return Err(Error::input(format!("cannot read the changelog: {e}"))
                 .in_file(&path)

@@ -65,7 +65,7 @@ fn release(ctx: &Context, args: &ReleaseArgs, token: Option<&Secret>, actions: &
         super::warn(warning);
     }
     // GitHub (issue 5): repository, token check and route, all before anything changes.
-    let forge = github::connect(&workspace.config, args, token, url.as_deref())?;
+    let forge = github::connect(&workspace.config, args, token, url.as_deref(), ctx.format == Format::Json)?;
     let Some(next) = plan.next.clone() else {
         if args.push {
             forge.finish_head_release(&git, &plan, &remote)?;
@@ -78,7 +78,13 @@ fn release(ctx: &Context, args: &ReleaseArgs, token: Option<&Secret>, actions: &
             forge.release_merged(&git, &plan, args.push.then_some(remote.as_str()), &tag_message(&plan))?;
         return report(ctx, &plan, &released, &remote, actions);
     }
-    github::add_changelog(&workspace.root, &workspace.config, &mut plan, forge.repo_url())?;
+    github::add_changelog(
+        &workspace.root,
+        &workspace.config,
+        &mut plan,
+        forge.repo_url(),
+        route == Route::Pr,
+    )?;
     let title = workspace.config.release_message(&next);
     if route == Route::Pr {
         return forge.open_release_pr(&git, &workspace.repo, &plan, &remote, &title);
@@ -97,8 +103,8 @@ fn release(ctx: &Context, args: &ReleaseArgs, token: Option<&Secret>, actions: &
     let released = match transaction::apply(&git, &release, &mut hooks) {
         Ok(released) => released,
         Err(e) if Forge::refused_by_protection(route, &e) => {
-            println!(
-                "{}\nthe push was refused by branch protection and undone: opening a release pull request instead",
+            eprintln!(
+                "vbump: {}\nvbump: branch protection refused the push, which was undone: opening a release pull request instead",
                 e.message
             );
             return forge.open_release_pr(&git, &workspace.repo, &plan, &remote, &title);
