@@ -254,3 +254,58 @@ fn push_without_a_github_repository_releases_and_says_it_skipped_github() {
     out.code(0).stdout_has("released v1.3.0").stderr_has("skipped the GitHub steps");
     assert_eq!(remote_tags(&repo), "v1.2.0\nv1.3.0");
 }
+
+#[test]
+fn a_release_pr_merged_with_a_merge_commit_or_squashed_is_tagged_on_the_merge() {
+    for squash in [false, true] {
+        let fake = GitHubFake::start();
+        fake.state().protect_without_bypass();
+        let (repo, origin) = feature_since_v1_2_0();
+        release(&repo, &fake, TOKEN).code(0).stdout_has("opened release pull request #1");
+        let pr_commit = repo.origin_git(["rev-parse", "vbump/release"]);
+
+        // GitHub's merge button: a merge commit, or one squashed commit titled after the PR.
+        repo.git(["fetch", "--quiet", "origin", "vbump/release"]);
+        if squash {
+            repo.git(["merge", "--quiet", "--squash", "FETCH_HEAD"]);
+            repo.git(["commit", "--quiet", "--allow-empty", "-m", "chore(release): v1.3.0 (#1)"]);
+        } else {
+            repo.git([
+                "merge",
+                "--quiet",
+                "--no-ff",
+                "-m",
+                "Merge pull request #1 from octo/vbump/release",
+                "FETCH_HEAD",
+            ]);
+        }
+        protect_remote(&origin, "main", false);
+        repo.git(["push", "--quiet", "origin", "main"]);
+        protect_remote(&origin, "main", true);
+        fake.state().pulls[0].open = false;
+
+        let merged = repo.rev("HEAD");
+        assert_ne!(merged, pr_commit);
+        release(&repo, &fake, TOKEN)
+            .code(0)
+            .stdout_has("released v1.3.0")
+            .stdout_has("published GitHub Release");
+        assert_eq!(repo.origin_git(["rev-parse", "v1.3.0^{commit}"]), merged, "squash: {squash}");
+        assert_eq!(repo.origin_git(["rev-parse", "main"]), merged, "no second release commit");
+        assert_eq!(fake.state().pulls.len(), 1);
+    }
+}
+
+#[test]
+fn pr_route_in_json_format_prints_one_json_object() {
+    let fake = GitHubFake::start();
+    fake.state().protect_without_bypass();
+    let (repo, origin) = feature_since_v1_2_0();
+    protect_remote(&origin, "main", true);
+    let out = repo.vbump_with(["release", "--push", "--format", "json"], |cmd| fake.env(cmd, TOKEN));
+    out.code(0);
+    let value: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(value["released"], false);
+    assert_eq!(value["pr-url"], "https://github.com/octo/hello/pull/1");
+    assert_eq!(value["tag"], "v1.3.0");
+}
