@@ -128,6 +128,7 @@ fn protected_branch_without_bypass_opens_a_pr_and_the_merged_pr_is_released() {
 
     let out = release(&repo, &fake, TOKEN);
     out.code(0).stdout_has("released v1.3.0").stdout_has("published GitHub Release v1.3.0");
+    assert!(!out.stderr.contains("push blocked"), "tagging a merged PR needs no route:\n{}", out.stderr);
     assert_eq!(remote_tags(&repo), "v1.2.0\nv1.3.0");
     assert_eq!(repo.origin_git(["rev-parse", "v1.3.0^{commit}"]), pr_commit);
     assert_eq!(repo.origin_git(["rev-parse", "main"]), pr_commit, "the branch itself was not pushed");

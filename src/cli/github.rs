@@ -150,10 +150,15 @@ impl Forge {
                 }
             },
         };
-        if let Some(warning) = self.token_warning {
+        self.warn_about_token();
+        Ok(route)
+    }
+
+    /// Warns once per run, before a push or PR, when the token starts no workflows.
+    fn warn_about_token(&self) {
+        if let Some(warning) = self.token_warning.filter(|_| self.gh.is_some()) {
             super::warn(warning);
         }
-        Ok(route)
     }
 
     /// True when `error` is a push that branch protection refused and the transaction undid.
@@ -291,6 +296,7 @@ impl Forge {
         remote: Option<&str>,
         tag_message: &str,
     ) -> Result<Released> {
+        self.warn_about_token();
         let tag = plan.tag.clone().unwrap_or_default();
         let tag_ref = format!("refs/tags/{tag}");
         if let Some(remote) = remote {

@@ -72,12 +72,12 @@ fn release(ctx: &Context, args: &ReleaseArgs, token: Option<&Secret>, actions: &
         }
         return nothing_to_release(ctx, &plan, actions);
     };
-    let route = forge.decide(plan.branch.as_deref().unwrap_or_default())?;
     if forge.merged_release(&workspace.config, &workspace.repo, &plan).is_some() {
         let released =
             forge.release_merged(&git, &plan, args.push.then_some(remote.as_str()), &tag_message(&plan))?;
         return report(ctx, &plan, &released, &remote, actions);
     }
+    let route = forge.decide(plan.branch.as_deref().unwrap_or_default())?;
     github::add_changelog(
         &workspace.root,
         &workspace.config,
