@@ -310,3 +310,39 @@ fn pr_route_in_json_format_prints_one_json_object() {
     assert_eq!(value["pr-url"], "https://github.com/octo/hello/pull/1");
     assert_eq!(value["tag"], "v1.3.0");
 }
+
+#[test]
+fn strategy_push_never_falls_back_and_strategy_pr_never_pushes_the_branch() {
+    let fake = GitHubFake::start();
+    {
+        let mut s = fake.state();
+        s.branches.insert("main".into(), true);
+        s.classic = Classic::Forbidden;
+    }
+    let (repo, origin) = feature_since_v1_2_0();
+    protect_remote(&origin, "main", true);
+    let before = local_state(&repo);
+
+    let out = repo.vbump_with(["release", "--push", "--strategy", "push"], |cmd| fake.env(cmd, TOKEN));
+    out.code(3).stderr_has("GH006: Protected branch update failed");
+    assert_eq!(local_state(&repo), before);
+    assert!(fake.state().pulls.is_empty(), "no fallback with `--strategy push`");
+    // Only reads: the protection check is not even needed for `push`.
+    assert_eq!(fake.writes(), Vec::<String>::new());
+
+    protect_remote(&origin, "main", false);
+    let main_before = repo.origin_git(["rev-parse", "main"]);
+    repo.vbump_with(["release", "--push", "--strategy", "pr"], |cmd| fake.env(cmd, TOKEN))
+        .code(0)
+        .stdout_has("opened release pull request #1");
+    assert_eq!(repo.origin_git(["rev-parse", "main"]), main_before);
+    assert_eq!(local_state(&repo), before);
+}
+
+#[test]
+fn strategy_pr_without_github_is_exit_2() {
+    let (repo, _origin) = feature_since_v1_2_0();
+    let before = local_state(&repo);
+    repo.vbump(["release", "--push", "--strategy", "pr"]).code(2).stderr_has("needs GitHub");
+    assert_eq!(local_state(&repo), before);
+}
