@@ -216,6 +216,10 @@ impl Forge {
         };
         let remote_head = git.run(&["ls-remote", remote, &format!("refs/heads/{branch}")])?;
         let remote_head = remote_head.split('\t').next().unwrap_or("");
+        if remote_head.is_empty() {
+            return Err(Error::input(format!("remote `{remote}` has no branch `{branch}`"))
+                .hint(format!("push the branch first: `git push {remote} {branch}`")));
+        }
         if remote_head != plan.head {
             return Err(Error::input(format!(
                 "`{remote}/{branch}` is at `{remote_head}`, but HEAD is at {}",
