@@ -17,8 +17,10 @@ pub mod detect;
 pub mod edit;
 pub mod history;
 pub mod lint;
+pub mod notes;
 pub mod plan;
 
 // The effectful half.
 pub mod cli;
+pub mod forge;
 pub mod transaction;

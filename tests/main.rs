@@ -4,10 +4,14 @@
 mod support;
 
 mod action;
+mod changelog;
 mod check;
 mod cli;
+// Kills vbump at failpoints that block; needs `--features failpoints`.
 #[cfg(feature = "failpoints")]
 mod crash;
+mod github;
+mod github_flow;
 mod init;
 mod lint;
 mod locations;

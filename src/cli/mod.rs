@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 
 mod actions;
 mod check;
+mod github;
 mod init;
 mod lint;
 mod plan;

@@ -7,10 +7,11 @@
 use std::path::Path;
 
 use super::actions::{self, Actions, Outputs};
+use super::github::{self, Forge, Route};
 use super::{Context, Format, ReleaseArgs};
 use crate::error::{Error, Result};
 use crate::plan::{Detail, Plan, Previous};
-use crate::transaction::{self, Git, NoHooks, Push, Release, Secret, shallow};
+use crate::transaction::{self, Git, Push, Release, Released, Secret, shallow};
 
 /// Runs `vbump release`.
 pub fn run(ctx: &Context, args: &ReleaseArgs) -> Result<i32> {
@@ -66,25 +67,62 @@ fn release(ctx: &Context, args: &ReleaseArgs, token: Option<&Secret>, actions: &
         workspace = ctx.workspace()?;
     }
 
-    let plan = super::plan::compute(&workspace, &args.plan, Detail::Full)?;
+    let mut plan = super::plan::compute(&workspace, &args.plan, Detail::Full)?;
     for warning in &plan.warnings {
         super::warn(warning);
     }
+    // GitHub (issue 5): repository, token check and route, all before anything changes.
+    let forge = github::connect(&workspace.config, args, token, url.as_deref(), ctx.format == Format::Json)?;
     let Some(next) = plan.next.clone() else {
+        if args.push {
+            forge.finish_head_release(&git, &plan, &remote)?;
+        }
         return nothing_to_release(ctx, &plan, actions);
     };
+    if forge.merged_release(&workspace.config, &workspace.repo, &plan).is_some() {
+        let released =
+            forge.release_merged(&git, &plan, args.push.then_some(remote.as_str()), &tag_message(&plan))?;
+        return report(ctx, &plan, &released, &remote, actions);
+    }
+    let route = forge.decide(plan.branch.as_deref().unwrap_or_default())?;
+    github::add_changelog(
+        &workspace.root,
+        &workspace.config,
+        &mut plan,
+        forge.repo_url(),
+        route == Route::Pr,
+    )?;
+    let title = workspace.config.release_message(&next);
+    if route == Route::Pr {
+        return forge.open_release_pr(&git, &workspace.repo, &plan, &remote, &title);
+    }
 
     let git_dir = workspace.repo.path().to_path_buf();
     let release = Release {
         root: &workspace.root,
         git_dir: &git_dir,
         plan: &plan,
-        message: workspace.config.release_message(&next),
+        message: title.clone(),
         tag_message: tag_message(&plan),
         push: args.push.then(|| Push { remote: remote.clone() }),
     };
-    let released = transaction::apply(&git, &release, &mut NoHooks)?;
+    let mut hooks = forge.hooks(&plan);
+    let released = match transaction::apply(&git, &release, &mut hooks) {
+        Ok(released) => released,
+        Err(e) if Forge::refused_by_protection(route, &e) => {
+            eprintln!(
+                "vbump: {}\nvbump: branch protection refused the push, which was undone: opening a release pull request instead",
+                e.message
+            );
+            return forge.open_release_pr(&git, &workspace.repo, &plan, &remote, &title);
+        }
+        Err(e) => return Err(e),
+    };
+    report(ctx, &plan, &released, &remote, actions)
+}
 
+/// Writes the outputs and summary of a finished release and prints it.
+fn report(ctx: &Context, plan: &Plan, released: &Released, remote: &str, actions: &Actions) -> Result<i32> {
     let outputs = Outputs {
         released: true,
         version: released.version.clone(),
@@ -94,7 +132,7 @@ fn release(ctx: &Context, args: &ReleaseArgs, token: Option<&Secret>, actions: &
         commit: released.commit.clone(),
     };
     actions.outputs(&outputs)?;
-    actions.summary(&actions::summary_markdown(&plan, &outputs))?;
+    actions.summary(&actions::summary_markdown(plan, &outputs))?;
     match ctx.format {
         Format::Json => println!("{}", json(&outputs, released.pushed)),
         Format::Human | Format::Github => {

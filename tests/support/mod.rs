@@ -21,6 +21,7 @@ use std::process::{Command, Output};
 use tempfile::TempDir;
 
 pub mod git_http;
+pub mod github_fake;
 pub mod state;
 
 /// Environment variables from the outer CI run that must not leak into a test's vbump.

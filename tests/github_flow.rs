@@ -1,0 +1,348 @@
+//! `vbump release --push` with GitHub: each scenario pairs the fake GitHub API with a real bare
+//! remote whose pre-receive hook enforces what the fake says about protection, and runs the real
+//! binary.
+
+use std::path::PathBuf;
+
+use crate::support::github_fake::{Classic, GitHubFake, TOKEN, protect_remote};
+use crate::support::{Outcome, TestRepo};
+
+/// `Cargo.toml` at 1.2.0 tagged `v1.2.0`, then one feature; pushed to a bare `origin`.
+fn feature_since_v1_2_0() -> (TestRepo, PathBuf) {
+    let repo = TestRepo::new();
+    repo.file("Cargo.toml", "[package]\nname = \"hello\"\nversion = \"1.2.0\"\n")
+        .commit("chore: init")
+        .tag("v1.2.0");
+    repo.commit("feat(cli): add --quiet (#7)");
+    let origin = repo.origin();
+    (repo, origin)
+}
+
+fn release(repo: &TestRepo, fake: &GitHubFake, token: &str) -> Outcome {
+    repo.vbump_with(["release", "--push"], |cmd| {
+        fake.env(cmd, token);
+        // 2023-11-14, the day of the harness's pinned commit dates: the changelog's date.
+        cmd.env("SOURCE_DATE_EPOCH", "1700000000");
+    })
+}
+
+/// Local refs, HEAD and the version file, to prove a run changed nothing.
+fn local_state(repo: &TestRepo) -> (String, String, Vec<u8>, String) {
+    (
+        repo.rev("HEAD"),
+        repo.git(["tag", "--list"]),
+        repo.read("Cargo.toml"),
+        repo.git(["status", "--porcelain"]),
+    )
+}
+
+fn remote_tags(repo: &TestRepo) -> String {
+    repo.origin_git(["tag", "--list"])
+}
+
+#[test]
+fn unprotected_branch_is_pushed_and_released() {
+    let fake = GitHubFake::start();
+    let (repo, _origin) = feature_since_v1_2_0();
+    let out = release(&repo, &fake, TOKEN);
+    out.code(0)
+        .stdout_has("published GitHub Release v1.3.0: https://github.com/octo/hello/releases/tag/v1.3.0");
+    assert_eq!(repo.origin_git(["rev-parse", "main"]), repo.rev("HEAD"));
+    assert_eq!(remote_tags(&repo), "v1.2.0\nv1.3.0");
+    let s = fake.state();
+    assert_eq!(s.releases.len(), 1);
+    assert!(!s.releases[0].draft);
+    assert!(
+        s.releases[0].body.starts_with("### Features\n\n- **cli:** add --quiet (["),
+        "{}",
+        s.releases[0].body
+    );
+    assert!(
+        s.releases[0].body.contains("([#7](https://github.com/octo/hello/pull/7))"),
+        "{}",
+        s.releases[0].body
+    );
+    assert!(s.pulls.is_empty());
+}
+
+#[test]
+fn protected_branch_with_bypass_is_pushed() {
+    let fake = GitHubFake::start();
+    {
+        let mut s = fake.state();
+        s.branches.insert("main".into(), true);
+        s.add_ruleset(3, "pull_request", "always");
+    }
+    let (repo, _origin) = feature_since_v1_2_0();
+    release(&repo, &fake, TOKEN).code(0).stdout_has("published GitHub Release v1.3.0");
+    assert_eq!(repo.origin_git(["rev-parse", "main"]), repo.rev("HEAD"));
+    assert!(fake.state().pulls.is_empty());
+}
+
+#[test]
+fn protected_branch_without_bypass_opens_a_pr_and_the_merged_pr_is_released() {
+    let fake = GitHubFake::start();
+    fake.state().protect_without_bypass();
+    let repo = TestRepo::new();
+    repo.file("Cargo.toml", "[package]\nname = \"hello\"\nversion = \"1.2.0\"\n")
+        .file("vbump.toml", "changelog = \"CHANGELOG.md\"\n")
+        .commit("chore: init")
+        .tag("v1.2.0");
+    repo.commit("feat(cli): add --quiet (#7)");
+    let origin = repo.origin();
+    protect_remote(&origin, "main", true);
+    let before = local_state(&repo);
+    let main_before = repo.origin_git(["rev-parse", "main"]);
+
+    let out = release(&repo, &fake, TOKEN);
+    out.code(0)
+        .stderr_has("push blocked (ruleset `protect main` (id 42)")
+        .stdout_has("opened release pull request #1 for v1.3.0: https://github.com/octo/hello/pull/1");
+    assert_eq!(local_state(&repo), before, "the PR route changes nothing locally");
+    assert_eq!(repo.origin_git(["rev-parse", "main"]), main_before);
+    assert_eq!(remote_tags(&repo), "v1.2.0");
+    let pr_commit = repo.origin_git(["rev-parse", "vbump/release"]);
+    assert_eq!(repo.origin_git(["rev-parse", "vbump/release^"]), main_before);
+    // The release commit carries the changelog section (and, with the editors, the version files).
+    let changelog = repo.origin_git(["show", "vbump/release:CHANGELOG.md"]);
+    assert!(changelog.starts_with("# Changelog\n"), "{changelog}");
+    assert!(
+        changelog.contains("\n## [1.3.0] - 2023-11-14\n\n### Added\n\n- **cli:** add --quiet"),
+        "{changelog}"
+    );
+    assert!(!repo.path().join("CHANGELOG.md").exists(), "the work tree is untouched");
+    assert_eq!(repo.origin_git(["log", "-1", "--format=%s", "vbump/release"]), "chore(release): v1.3.0");
+    {
+        let s = fake.state();
+        assert_eq!(s.open_pulls().len(), 1);
+        assert_eq!(s.pulls[0].title, "chore(release): v1.3.0");
+        assert!(s.pulls[0].body.contains("add --quiet"), "{}", s.pulls[0].body);
+    }
+
+    // A maintainer merges the PR (fast-forward), and the workflow runs again on the new head.
+    protect_remote(&origin, "main", false);
+    repo.origin_git(["update-ref", "refs/heads/main", &pr_commit]);
+    protect_remote(&origin, "main", true);
+    fake.state().pulls[0].open = false;
+    repo.git(["pull", "--quiet", "--ff-only", "origin", "main"]);
+
+    let out = release(&repo, &fake, TOKEN);
+    out.code(0).stdout_has("released v1.3.0").stdout_has("published GitHub Release v1.3.0");
+    assert!(!out.stderr.contains("push blocked"), "tagging a merged PR needs no route:\n{}", out.stderr);
+    assert_eq!(remote_tags(&repo), "v1.2.0\nv1.3.0");
+    assert_eq!(repo.origin_git(["rev-parse", "v1.3.0^{commit}"]), pr_commit);
+    assert_eq!(repo.origin_git(["rev-parse", "main"]), pr_commit, "the branch itself was not pushed");
+    assert_eq!(fake.state().releases.len(), 1);
+
+    // And a third run has nothing left to do.
+    release(&repo, &fake, TOKEN).code(0).stdout_has("nothing to release: HEAD is already released as v1.3.0");
+    assert_eq!(repo.read_text("CHANGELOG.md"), changelog + "\n");
+    assert_eq!(fake.state().releases.len(), 1);
+}
+
+#[test]
+fn unreadable_protection_push_rejected_with_gh006_falls_back_to_a_pr() {
+    let fake = GitHubFake::start();
+    {
+        let mut s = fake.state();
+        s.branches.insert("main".into(), true);
+        s.classic = Classic::Forbidden;
+    }
+    let (repo, origin) = feature_since_v1_2_0();
+    protect_remote(&origin, "main", true);
+    let before = local_state(&repo);
+
+    let out = release(&repo, &fake, TOKEN);
+    out.code(0)
+        .stderr_has("push permission unknown")
+        .stderr_has("GH006: Protected branch update failed")
+        .stderr_has("opening a release pull request instead")
+        .stdout_has("opened release pull request #1");
+    assert_eq!(local_state(&repo), before, "the refused push was rolled back");
+    assert_eq!(remote_tags(&repo), "v1.2.0");
+    assert_eq!(fake.state().open_pulls().len(), 1);
+}
+
+#[test]
+fn an_open_release_pr_is_updated_not_duplicated_and_rebuilt_on_the_new_head() {
+    let fake = GitHubFake::start();
+    fake.state().protect_without_bypass();
+    let (repo, origin) = feature_since_v1_2_0();
+    protect_remote(&origin, "main", true);
+    release(&repo, &fake, TOKEN).code(0).stdout_has("opened release pull request #1");
+
+    // Another feature lands on main while the release PR is open.
+    repo.commit("feat: add --json");
+    protect_remote(&origin, "main", false);
+    repo.git(["push", "--quiet", "origin", "main"]);
+    protect_remote(&origin, "main", true);
+
+    release(&repo, &fake, TOKEN).code(0).stdout_has("updated release pull request #1 for v1.3.0");
+    let s = fake.state();
+    assert_eq!(s.pulls.len(), 1);
+    assert!(
+        s.pulls[0].body.contains("add --json") && s.pulls[0].body.contains("add --quiet"),
+        "{}",
+        s.pulls[0].body
+    );
+    assert_eq!(
+        repo.origin_git(["rev-parse", "vbump/release^"]),
+        repo.rev("HEAD"),
+        "the stale PR was rebuilt"
+    );
+}
+
+#[test]
+fn release_creation_failing_502_twice_then_201_is_released() {
+    let fake = GitHubFake::start();
+    fake.fail("POST", "/repos/octo/hello/releases", 502, 2);
+    let (repo, _origin) = feature_since_v1_2_0();
+    release(&repo, &fake, TOKEN).code(0).stdout_has("published GitHub Release v1.3.0");
+    let s = fake.state();
+    assert_eq!(s.releases.len(), 1);
+    assert!(!s.releases[0].draft);
+}
+
+#[test]
+fn tag_pushed_but_release_missing_is_finished_by_a_rerun() {
+    let fake = GitHubFake::start();
+    fake.refuse("POST", "/repos/octo/hello/releases");
+    let (repo, _origin) = feature_since_v1_2_0();
+    let out = release(&repo, &fake, TOKEN);
+    out.code(4)
+        .stderr_has("v1.3.0 is released and pushed, but its GitHub Release could not be made")
+        .stderr_has("`contents: write`")
+        .stderr_has("run vbump again");
+    assert_eq!(remote_tags(&repo), "v1.2.0\nv1.3.0");
+    assert!(fake.state().releases.is_empty());
+
+    fake.heal();
+    release(&repo, &fake, TOKEN).code(0).stderr_has(
+        "created the missing GitHub Release of v1.3.0: https://github.com/octo/hello/releases/tag/v1.3.0",
+    );
+    let s = fake.state();
+    assert_eq!(s.releases.len(), 1);
+    assert!(s.releases[0].body.contains("add --quiet"), "{}", s.releases[0].body);
+}
+
+#[test]
+fn bad_token_is_exit_2_before_any_change() {
+    let fake = GitHubFake::start();
+    let (repo, _origin) = feature_since_v1_2_0();
+    let before = local_state(&repo);
+    let out = release(&repo, &fake, "ghp_notTheRightToken42");
+    out.code(2).stderr_has("401 Bad credentials").stderr_has("hint:");
+    assert!(!out.stderr.contains("ghp_notTheRightToken42") && !out.stdout.contains("ghp_notTheRightToken42"));
+    assert_eq!(local_state(&repo), before);
+    assert_eq!(remote_tags(&repo), "v1.2.0");
+    assert_eq!(fake.writes(), Vec::<String>::new());
+}
+
+#[test]
+fn actions_token_warns_that_no_workflow_will_start() {
+    let fake = GitHubFake::start();
+    fake.state().token = "ghs_actionsToken123".into();
+    let (repo, _origin) = feature_since_v1_2_0();
+    let out = release(&repo, &fake, "ghs_actionsToken123");
+    out.code(0).stderr_has("start no workflow");
+    assert!(!out.stderr.contains("ghs_actionsToken123"));
+}
+
+#[test]
+fn push_without_a_github_repository_releases_and_says_it_skipped_github() {
+    let (repo, _origin) = feature_since_v1_2_0();
+    let out = repo.vbump(["release", "--push"]);
+    out.code(0).stdout_has("released v1.3.0").stderr_has("skipped the GitHub steps");
+    assert_eq!(remote_tags(&repo), "v1.2.0\nv1.3.0");
+}
+
+#[test]
+fn a_release_pr_merged_with_a_merge_commit_or_squashed_is_tagged_on_the_merge() {
+    for squash in [false, true] {
+        let fake = GitHubFake::start();
+        fake.state().protect_without_bypass();
+        let (repo, origin) = feature_since_v1_2_0();
+        release(&repo, &fake, TOKEN).code(0).stdout_has("opened release pull request #1");
+        let pr_commit = repo.origin_git(["rev-parse", "vbump/release"]);
+
+        // GitHub's merge button: a merge commit, or one squashed commit titled after the PR.
+        repo.git(["fetch", "--quiet", "origin", "vbump/release"]);
+        if squash {
+            repo.git(["merge", "--quiet", "--squash", "FETCH_HEAD"]);
+            repo.git(["commit", "--quiet", "--allow-empty", "-m", "chore(release): v1.3.0 (#1)"]);
+        } else {
+            repo.git([
+                "merge",
+                "--quiet",
+                "--no-ff",
+                "-m",
+                "Merge pull request #1 from octo/vbump/release",
+                "FETCH_HEAD",
+            ]);
+        }
+        protect_remote(&origin, "main", false);
+        repo.git(["push", "--quiet", "origin", "main"]);
+        protect_remote(&origin, "main", true);
+        fake.state().pulls[0].open = false;
+
+        let merged = repo.rev("HEAD");
+        assert_ne!(merged, pr_commit);
+        release(&repo, &fake, TOKEN)
+            .code(0)
+            .stdout_has("released v1.3.0")
+            .stdout_has("published GitHub Release");
+        assert_eq!(repo.origin_git(["rev-parse", "v1.3.0^{commit}"]), merged, "squash: {squash}");
+        assert_eq!(repo.origin_git(["rev-parse", "main"]), merged, "no second release commit");
+        assert_eq!(fake.state().pulls.len(), 1);
+    }
+}
+
+#[test]
+fn pr_route_in_json_format_prints_one_json_object() {
+    let fake = GitHubFake::start();
+    fake.state().protect_without_bypass();
+    let (repo, origin) = feature_since_v1_2_0();
+    protect_remote(&origin, "main", true);
+    let out = repo.vbump_with(["release", "--push", "--format", "json"], |cmd| fake.env(cmd, TOKEN));
+    out.code(0);
+    let value: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(value["released"], false);
+    assert_eq!(value["pr-url"], "https://github.com/octo/hello/pull/1");
+    assert_eq!(value["tag"], "v1.3.0");
+}
+
+#[test]
+fn strategy_push_never_falls_back_and_strategy_pr_never_pushes_the_branch() {
+    let fake = GitHubFake::start();
+    {
+        let mut s = fake.state();
+        s.branches.insert("main".into(), true);
+        s.classic = Classic::Forbidden;
+    }
+    let (repo, origin) = feature_since_v1_2_0();
+    protect_remote(&origin, "main", true);
+    let before = local_state(&repo);
+
+    let out = repo.vbump_with(["release", "--push", "--strategy", "push"], |cmd| fake.env(cmd, TOKEN));
+    out.code(3).stderr_has("GH006: Protected branch update failed");
+    assert_eq!(local_state(&repo), before);
+    assert!(fake.state().pulls.is_empty(), "no fallback with `--strategy push`");
+    // Only reads: the protection check is not even needed for `push`.
+    assert_eq!(fake.writes(), Vec::<String>::new());
+
+    protect_remote(&origin, "main", false);
+    let main_before = repo.origin_git(["rev-parse", "main"]);
+    repo.vbump_with(["release", "--push", "--strategy", "pr"], |cmd| fake.env(cmd, TOKEN))
+        .code(0)
+        .stdout_has("opened release pull request #1");
+    assert_eq!(repo.origin_git(["rev-parse", "main"]), main_before);
+    assert_eq!(local_state(&repo), before);
+}
+
+#[test]
+fn strategy_pr_without_github_is_exit_2() {
+    let (repo, _origin) = feature_since_v1_2_0();
+    let before = local_state(&repo);
+    repo.vbump(["release", "--push", "--strategy", "pr"]).code(2).stderr_has("needs GitHub");
+    assert_eq!(local_state(&repo), before);
+}
