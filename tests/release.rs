@@ -28,7 +28,7 @@ fn release_commits_and_tags_locally_and_says_how_to_push() {
     assert_eq!(repo.git(["log", "-1", "--format=%s"]), "chore(release): v1.3.0");
     assert_eq!(repo.rev("HEAD^"), before);
     let notes = repo.git(["tag", "-l", "--format=%(contents)", "v1.3.0"]);
-    assert!(notes.starts_with("v1.3.0\n\n## feat\n\n- **cli:** add --json ("), "{notes}");
+    assert!(notes.starts_with("v1.3.0\n\n### Features\n\n- **cli:** add --json ("), "{notes}");
 }
 
 #[test]
@@ -140,7 +140,7 @@ fn actions_get_outputs_a_summary_and_the_token_masked_first() {
     );
     let summary = std::fs::read_to_string(&summary).unwrap();
     assert!(summary.starts_with("### vbump released v1.3.0\n"), "{summary}");
-    assert!(summary.contains("#### feat\n\n- **cli:** add --json"), "{summary}");
+    assert!(summary.contains("\n### Features\n\n- **cli:** add --json ("), "{summary}");
 }
 
 #[test]

@@ -94,3 +94,31 @@ fn deepening_over_https_style_remotes_uses_the_token() {
     assert!(!out.stderr.contains(token));
     assert!(server.seen().iter().filter(|s| s.path.ends_with("git-upload-pack")).all(|s| s.status == 200));
 }
+
+#[test]
+fn next_and_plan_deepen_a_shallow_clone_too() {
+    let repo = origin_with_history(3);
+    let url = format!("file://{}", repo.sandbox().join("origin.git").display());
+    shallow_clone(&repo, &url);
+    let out = repo.vbump(["next"]);
+    out.code(0);
+    assert_eq!(out.stdout, "1.3.0\n");
+    assert!(
+        out.stderr.contains("shallow clone: fetching tags and deepening history from `origin`"),
+        "{}",
+        out.stderr
+    );
+    // Deepened once; a second plan needs no network.
+    repo.vbump(["plan"]).code(0).stdout_has("last release: 1.2.0 (tag `v1.2.0`");
+}
+
+#[test]
+fn next_on_a_shallow_clone_without_a_remote_is_exit_2_with_the_fix() {
+    let repo = origin_with_history(2);
+    let url = format!("file://{}", repo.sandbox().join("origin.git").display());
+    shallow_clone(&repo, &url);
+    repo.git(["remote", "remove", "origin"]);
+    let out = repo.vbump(["next"]);
+    out.code(2).stderr_has("shallow clone without a remote").stderr_has("fetch-depth: 0");
+    assert_eq!(out.stdout, "");
+}

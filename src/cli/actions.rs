@@ -102,7 +102,8 @@ pub fn summary_markdown(plan: &Plan, outputs: &Outputs) -> String {
         outputs.bump,
         outputs.commit.get(..12).unwrap_or(&outputs.commit)
     );
-    md.push_str(&grouped_commits(plan, "####"));
+    md.push_str(&crate::notes::release_notes(&plan.commits, crate::notes::Links { repo_url: None }));
+    md.push('\n');
     if !plan.files.is_empty() {
         md.push_str("#### Files changed\n\n");
         for edit in &plan.files {
@@ -113,41 +114,6 @@ pub fn summary_markdown(plan: &Plan, outputs: &Outputs) -> String {
         md.push('\n');
     }
     md
-}
-
-/// The plan's commits as Markdown lists under one heading per type, breaking changes first.
-pub fn grouped_commits(plan: &Plan, heading: &str) -> String {
-    let mut md = String::new();
-    let breaking: Vec<_> = plan.commits.iter().filter(|c| c.breaking).collect();
-    if !breaking.is_empty() {
-        md.push_str(&format!("{heading} Breaking changes\n\n"));
-        for commit in breaking {
-            let text = commit.breaking_description.as_deref().unwrap_or(&commit.description);
-            md.push_str(&format!("- {text} ({})\n", short(&commit.sha)));
-        }
-        md.push('\n');
-    }
-    // Types in first-seen order, then the releasing ones first: feat, fix, perf, the rest.
-    let mut kinds: Vec<&str> = Vec::new();
-    for commit in &plan.commits {
-        if !kinds.contains(&commit.kind.as_str()) {
-            kinds.push(&commit.kind);
-        }
-    }
-    kinds.sort_by_key(|kind| ["feat", "fix", "perf"].iter().position(|k| k == kind).unwrap_or(3));
-    for kind in kinds {
-        md.push_str(&format!("{heading} {kind}\n\n"));
-        for commit in plan.commits.iter().filter(|c| c.kind == kind) {
-            let scope = commit.scope.as_deref().map(|s| format!("**{s}:** ")).unwrap_or_default();
-            md.push_str(&format!("- {scope}{} ({})\n", commit.description, short(&commit.sha)));
-        }
-        md.push('\n');
-    }
-    md
-}
-
-fn short(sha: &str) -> &str {
-    sha.get(..7).unwrap_or(sha)
 }
 
 #[cfg(test)]
@@ -165,34 +131,6 @@ mod tests {
             breaking_description: breaking.then(|| "the old API is gone".into()),
             level: None,
         }
-    }
-
-    #[test]
-    fn commits_group_breaking_first_then_feat_fix_perf_then_the_rest() {
-        let plan = Plan {
-            branch: Some("main".into()),
-            head: "h".into(),
-            previous: crate::plan::Previous::None { version: semver::Version::new(0, 0, 0) },
-            commits: vec![
-                commit("docs", "typo", false),
-                commit("fix", "crash", false),
-                commit("feat", "new api", true),
-                commit("fix", "leak", false),
-            ],
-            ignored: Vec::new(),
-            bump: None,
-            next: None,
-            tag: None,
-            files: Vec::new(),
-            warnings: Vec::new(),
-        };
-        assert_eq!(
-            grouped_commits(&plan, "##"),
-            "## Breaking changes\n\n- the old API is gone (feat000)\n\n\
-             ## feat\n\n- new api (feat000)\n\n\
-             ## fix\n\n- crash (fix0000)\n- leak (fix0000)\n\n\
-             ## docs\n\n- typo (docs000)\n\n"
-        );
     }
 
     #[test]

@@ -6,10 +6,11 @@ use super::{Context, Format, PlanArgs, Workspace};
 use crate::edit::{self, VersionFiles};
 use crate::error::Result;
 use crate::plan::{self, Detail, Plan, Previous, Reason};
+use crate::transaction::{Secret, shallow};
 
 /// `vbump plan`: the human report, or the plan as one JSON document.
 pub fn run_plan(ctx: &Context, args: &PlanArgs) -> Result<i32> {
-    let workspace = ctx.workspace()?;
+    let workspace = workspace_with_history(ctx)?;
     let plan = compute(&workspace, args, Detail::Full)?;
     match ctx.format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&plan).expect("a plan serialises")),
@@ -20,7 +21,7 @@ pub fn run_plan(ctx: &Context, args: &PlanArgs) -> Result<i32> {
 
 /// `vbump next`: the next version alone, or nothing when there is nothing to release.
 pub fn run_next(ctx: &Context, args: &PlanArgs) -> Result<i32> {
-    let workspace = ctx.workspace()?;
+    let workspace = workspace_with_history(ctx)?;
     let plan = compute(&workspace, args, Detail::Summary)?;
     for warning in &plan.warnings {
         super::warn(warning);
@@ -29,6 +30,26 @@ pub fn run_next(ctx: &Context, args: &PlanArgs) -> Result<i32> {
         println!("{next}");
     }
     Ok(0)
+}
+
+/// Opens the workspace; a shallow clone (actions/checkout's default) whose history holds no release
+/// tag is deepened from the branch's remote first, with `GITHUB_TOKEN` when set, because planning
+/// from a cut history would silently treat the repository as never released.
+fn workspace_with_history(ctx: &Context) -> Result<Workspace> {
+    let workspace = ctx.workspace()?;
+    if !workspace.repo.is_shallow() {
+        return Ok(workspace);
+    }
+    let branch = crate::history::head(&workspace.repo).ok().and_then(|head| head.branch);
+    let remote = super::release::remote_name(&workspace.repo, None, branch.as_deref());
+    let has_remote = workspace.repo.find_remote(&remote).is_ok();
+    let token = Secret::from_env("GITHUB_TOKEN");
+    let (root, prefix) = (workspace.root.clone(), workspace.config.tag_prefix.clone());
+    shallow::ensure_history(&root, has_remote.then_some(remote.as_str()), token.as_ref(), || {
+        super::release::tag_is_reachable(&root, &prefix)
+    })?;
+    // libgit2 keeps the shallow boundary it read at open time.
+    ctx.workspace()
 }
 
 /// Reads the version files and the history and computes the plan.

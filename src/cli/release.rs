@@ -80,8 +80,12 @@ fn release(ctx: &Context, args: &ReleaseArgs, token: Option<&Secret>, actions: &
         return nothing_to_release(ctx, &plan, actions);
     };
     if forge.merged_release(&workspace.config, &workspace.repo, &plan).is_some() {
-        let released =
-            forge.release_merged(&git, &plan, args.push.then_some(remote.as_str()), &tag_message(&plan))?;
+        let released = forge.release_merged(
+            &git,
+            &plan,
+            args.push.then_some(remote.as_str()),
+            &tag_message(&plan, forge.repo_url()),
+        )?;
         return report(ctx, &plan, &released, &remote, actions);
     }
     let route = forge.decide(plan.branch.as_deref().unwrap_or_default())?;
@@ -103,7 +107,7 @@ fn release(ctx: &Context, args: &ReleaseArgs, token: Option<&Secret>, actions: &
         git_dir: &git_dir,
         plan: &plan,
         message: title.clone(),
-        tag_message: tag_message(&plan),
+        tag_message: tag_message(&plan, forge.repo_url()),
         push: args.push.then(|| Push { remote: remote.clone() }),
     };
     let mut hooks = forge.hooks(&plan);
@@ -200,15 +204,17 @@ fn json(outputs: &Outputs, pushed: bool) -> String {
     serde_json::to_string_pretty(&value).expect("plain JSON serialises")
 }
 
-/// The annotated tag's message: the tag name, then the commits grouped by type.
-fn tag_message(plan: &Plan) -> String {
+/// The annotated tag's message: the tag name, then the release notes (the same text as the
+/// GitHub Release, which a later run re-creates from this message if it has to).
+fn tag_message(plan: &Plan, repo_url: Option<&str>) -> String {
     let title = plan.tag.clone().unwrap_or_default();
-    format!("{title}\n\n{}", actions::grouped_commits(plan, "##")).trim_end().to_string() + "\n"
+    let notes = crate::notes::release_notes(&plan.commits, crate::notes::Links { repo_url });
+    format!("{title}\n\n{notes}").trim_end().to_string() + "\n"
 }
 
 /// `--remote`, else the branch's upstream remote, else `origin`. (Read with git2: the key lives
 /// in the repository's own config, and reading it needs no process.)
-fn remote_name(repo: &git2::Repository, explicit: Option<&str>, branch: Option<&str>) -> String {
+pub(super) fn remote_name(repo: &git2::Repository, explicit: Option<&str>, branch: Option<&str>) -> String {
     if let Some(name) = explicit {
         return name.to_string();
     }
@@ -234,7 +240,7 @@ pub(super) fn set_identity(git: &mut Git) -> Result<()> {
 }
 
 /// True when a release tag is reachable from HEAD (the repository opened afresh).
-fn tag_is_reachable(root: &Path, prefix: &str) -> Result<bool> {
+pub(super) fn tag_is_reachable(root: &Path, prefix: &str) -> Result<bool> {
     let repo = git2::Repository::open(root)?;
     let head = crate::history::head(&repo)?;
     let tags = crate::history::release_tags(&repo, prefix)?;
