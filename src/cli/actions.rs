@@ -134,6 +134,50 @@ mod tests {
     }
 
     #[test]
+    fn summary_lists_the_release_its_notes_and_the_files() {
+        let plan = Plan {
+            branch: Some("main".into()),
+            head: "h".into(),
+            previous: crate::plan::Previous::None { version: semver::Version::new(0, 0, 0) },
+            commits: vec![commit("docs", "typo", false), commit("feat", "new api", true)],
+            ignored: Vec::new(),
+            bump: None,
+            next: None,
+            tag: None,
+            files: vec![crate::edit::FileEdit {
+                file: "Cargo.toml".into(),
+                before: Vec::new(),
+                after: Vec::new(),
+                changes: vec![crate::edit::FieldChange {
+                    location: "package.version".into(),
+                    line: 3,
+                    old: "0.0.0".into(),
+                    new: "1.0.0".into(),
+                }],
+            }],
+            warnings: Vec::new(),
+        };
+        let outputs = Outputs {
+            released: true,
+            version: "1.0.0".into(),
+            previous_version: "0.0.0".into(),
+            tag: "v1.0.0".into(),
+            bump: "major".into(),
+            commit: "0123456789abcdef".into(),
+        };
+        let md = summary_markdown(&plan, &outputs);
+        assert!(md.starts_with("### vbump released v1.0.0\n"), "{md}");
+        assert!(md.contains("| commit | `0123456789ab` |"), "{md}");
+        assert!(md.contains("the old API is gone"), "{md}");
+        assert!(md.contains("- `Cargo.toml` `package.version`: 0.0.0 → 1.0.0\n"), "{md}");
+        let quiet = Outputs { released: false, ..outputs };
+        assert_eq!(
+            summary_markdown(&plan, &quiet),
+            "### vbump: nothing to release\n\nThe version stays 1.0.0.\n\n"
+        );
+    }
+
+    #[test]
     fn single_line_values_are_name_equals_value() {
         assert_eq!(output_line("version", "1.3.0"), "version=1.3.0\n");
     }
