@@ -6,7 +6,7 @@
 //! 2. The seed layout (plugin.json + marketplace.json + pyproject.toml + Cargo.toml +
 //!    package.json): detection plus reading every location.
 //!
-//! Prints the minimum and median of several runs; the figures go to docs/notes/edit.md.
+//! Prints the minimum and median of several runs; the figures are in README.md, "Performance".
 
 use std::path::Path;
 use std::time::{Duration, Instant};

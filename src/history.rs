@@ -146,7 +146,7 @@ mod walk {
     //! libgit2's object cache, walked again by the revwalk and parsed once more. This walk reads
     //! each commit once from the object database, takes only its parents and committer time from
     //! the raw header, keeps its message only while it waits in the queue, and proves the tag
-    //! reachable on the way (docs/notes/bench.md has the figures).
+    //! reachable on the way (bench/README.md has the figures).
     //!
     //! Order: newest committer time first; equal times in the order the commits were queued, which
     //! puts a child before its parent and a merge's first parent before its second. This is git's
