@@ -111,6 +111,11 @@ fn protected_branch_without_bypass_opens_a_pr_and_the_merged_pr_is_released() {
         "{changelog}"
     );
     assert!(!repo.path().join("CHANGELOG.md").exists(), "the work tree is untouched");
+    let manifest = repo.origin_git(["show", "vbump/release:Cargo.toml"]);
+    assert_eq!(
+        manifest, "[package]\nname = \"hello\"\nversion = \"1.3.0\"",
+        "the version file is bumped in the PR"
+    );
     assert_eq!(repo.origin_git(["log", "-1", "--format=%s", "vbump/release"]), "chore(release): v1.3.0");
     {
         let s = fake.state();
@@ -345,4 +350,63 @@ fn strategy_pr_without_github_is_exit_2() {
     let before = local_state(&repo);
     repo.vbump(["release", "--push", "--strategy", "pr"]).code(2).stderr_has("needs GitHub");
     assert_eq!(local_state(&repo), before);
+}
+
+/// The output names a run wrote to `$GITHUB_OUTPUT`, in order, first occurrence only.
+fn output_names(path: &std::path::Path) -> Vec<String> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut names: Vec<String> = Vec::new();
+    for line in text.lines() {
+        if let Some((name, _)) = line.split_once('=').or_else(|| line.split_once("<<"))
+            && !names.iter().any(|n| n == name)
+        {
+            names.push(name.to_string());
+        }
+    }
+    names
+}
+
+#[test]
+fn release_and_pr_runs_write_every_output_the_action_declares() {
+    let pushed = {
+        let fake = GitHubFake::start();
+        let (repo, _origin) = feature_since_v1_2_0();
+        let output = repo.sandbox().join("github_output");
+        repo.vbump_with(["release", "--push"], |cmd| {
+            fake.env(cmd, TOKEN);
+            cmd.env("GITHUB_ACTIONS", "true").env("GITHUB_OUTPUT", &output);
+        })
+        .code(0);
+        let text = std::fs::read_to_string(&output).unwrap();
+        assert!(text.contains("release-url=https://github.com/octo/hello/releases/tag/v1.3.0\n"), "{text}");
+        output_names(&output)
+    };
+    let via_pr = {
+        let fake = GitHubFake::start();
+        fake.state().protect_without_bypass();
+        let (repo, origin) = feature_since_v1_2_0();
+        protect_remote(&origin, "main", true);
+        let output = repo.sandbox().join("github_output");
+        repo.vbump_with(["release", "--push"], |cmd| {
+            fake.env(cmd, TOKEN);
+            cmd.env("GITHUB_ACTIONS", "true").env("GITHUB_OUTPUT", &output);
+        })
+        .code(0);
+        let text = std::fs::read_to_string(&output).unwrap();
+        assert!(text.contains("released=false\n"), "{text}");
+        assert!(text.contains("pr-url=https://github.com/octo/hello/pull/1\n"), "{text}");
+        output_names(&output)
+    };
+    let sorted = |mut names: Vec<String>| {
+        names.sort();
+        names
+    };
+    assert_eq!(
+        sorted(pushed),
+        ["bump", "commit", "previous-version", "release-url", "released", "tag", "version"]
+    );
+    assert_eq!(
+        sorted(via_pr),
+        ["bump", "commit", "pr-url", "previous-version", "released", "tag", "version"]
+    );
 }
