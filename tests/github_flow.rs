@@ -36,6 +36,25 @@ fn local_state(repo: &TestRepo) -> (String, String, Vec<u8>, String) {
     )
 }
 
+/// A protected `main` whose protection the token cannot read (`GITHUB_TOKEN` gets 403 on classic
+/// protection): the API says "unknown", and the remote's hook refuses branch pushes with GH006.
+fn protected_but_unreadable() -> (GitHubFake, TestRepo) {
+    let fake = GitHubFake::start();
+    {
+        let mut s = fake.state();
+        s.branches.insert("main".into(), true);
+        s.classic = Classic::Forbidden;
+    }
+    let (repo, origin) = feature_since_v1_2_0();
+    protect_remote(&origin, "main", true);
+    (fake, repo)
+}
+
+/// The bare remote of a [`TestRepo`].
+fn origin_of(repo: &TestRepo) -> PathBuf {
+    repo.sandbox().join("origin.git")
+}
+
 fn remote_tags(repo: &TestRepo) -> String {
     repo.origin_git(["tag", "--list"])
 }
@@ -125,7 +144,7 @@ fn protected_branch_without_bypass_opens_a_pr_and_the_merged_pr_is_released() {
     }
 
     // A maintainer merges the PR (fast-forward), and the workflow runs again on the new head.
-    protect_remote(&origin, "main", false);
+    protect_remote(&origin_of(&repo), "main", false);
     repo.origin_git(["update-ref", "refs/heads/main", &pr_commit]);
     protect_remote(&origin, "main", true);
     fake.state().pulls[0].open = false;
@@ -147,14 +166,7 @@ fn protected_branch_without_bypass_opens_a_pr_and_the_merged_pr_is_released() {
 
 #[test]
 fn unreadable_protection_push_rejected_with_gh006_falls_back_to_a_pr() {
-    let fake = GitHubFake::start();
-    {
-        let mut s = fake.state();
-        s.branches.insert("main".into(), true);
-        s.classic = Classic::Forbidden;
-    }
-    let (repo, origin) = feature_since_v1_2_0();
-    protect_remote(&origin, "main", true);
+    let (fake, repo) = protected_but_unreadable();
     let before = local_state(&repo);
 
     let out = release(&repo, &fake, TOKEN);
@@ -178,7 +190,7 @@ fn an_open_release_pr_is_updated_not_duplicated_and_rebuilt_on_the_new_head() {
 
     // Another feature lands on main while the release PR is open.
     repo.commit("feat: add --json");
-    protect_remote(&origin, "main", false);
+    protect_remote(&origin_of(&repo), "main", false);
     repo.git(["push", "--quiet", "origin", "main"]);
     protect_remote(&origin, "main", true);
 
@@ -285,7 +297,7 @@ fn a_release_pr_merged_with_a_merge_commit_or_squashed_is_tagged_on_the_merge() 
                 "FETCH_HEAD",
             ]);
         }
-        protect_remote(&origin, "main", false);
+        protect_remote(&origin_of(&repo), "main", false);
         repo.git(["push", "--quiet", "origin", "main"]);
         protect_remote(&origin, "main", true);
         fake.state().pulls[0].open = false;
@@ -318,14 +330,7 @@ fn pr_route_in_json_format_prints_one_json_object() {
 
 #[test]
 fn strategy_push_never_falls_back_and_strategy_pr_never_pushes_the_branch() {
-    let fake = GitHubFake::start();
-    {
-        let mut s = fake.state();
-        s.branches.insert("main".into(), true);
-        s.classic = Classic::Forbidden;
-    }
-    let (repo, origin) = feature_since_v1_2_0();
-    protect_remote(&origin, "main", true);
+    let (fake, repo) = protected_but_unreadable();
     let before = local_state(&repo);
 
     let out = repo.vbump_with(["release", "--push", "--strategy", "push"], |cmd| fake.env(cmd, TOKEN));
@@ -335,7 +340,7 @@ fn strategy_push_never_falls_back_and_strategy_pr_never_pushes_the_branch() {
     // Only reads: the protection check is not even needed for `push`.
     assert_eq!(fake.writes(), Vec::<String>::new());
 
-    protect_remote(&origin, "main", false);
+    protect_remote(&origin_of(&repo), "main", false);
     let main_before = repo.origin_git(["rev-parse", "main"]);
     repo.vbump_with(["release", "--push", "--strategy", "pr"], |cmd| fake.env(cmd, TOKEN))
         .code(0)
