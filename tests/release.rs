@@ -129,7 +129,8 @@ fn actions_get_outputs_a_summary_and_the_token_masked_first() {
             .env("GITHUB_TOKEN", "ghs_maskme");
     });
     out.code(0);
-    assert_eq!(out.stdout.lines().next(), Some("::add-mask::ghs_maskme"));
+    assert_eq!(out.stderr.lines().next(), Some("::add-mask::ghs_maskme"));
+    assert!(!out.stdout.contains("ghs_maskme"), "stdout may be captured where nothing masks it");
     let outputs = std::fs::read_to_string(&output).unwrap();
     assert_eq!(
         outputs,

@@ -104,7 +104,7 @@ fn actions_outputs_say_not_released_when_the_push_is_rejected() {
     let out = repo.vbump_with(["release", "--push"], |cmd| {
         cmd.env("GITHUB_ACTIONS", "true").env("GITHUB_OUTPUT", &output);
     });
-    out.code(3).stdout_has("::error::release v1.3.0 failed and was rolled back");
+    out.code(3).stderr_has("::error::release v1.3.0 failed and was rolled back");
     let outputs = std::fs::read_to_string(&output).unwrap();
     assert!(outputs.starts_with("released=false\n"), "{outputs}");
 }

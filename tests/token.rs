@@ -98,10 +98,10 @@ fn in_actions_the_token_is_masked_first_and_printed_nowhere_else() {
         cmd.env("GITHUB_TOKEN", TOKEN).env("GITHUB_ACTIONS", "true");
     });
     out.code(0);
-    let mut lines = out.stdout.lines();
+    let mut lines = out.stderr.lines();
     assert_eq!(lines.next(), Some(format!("::add-mask::{TOKEN}").as_str()));
     let rest: Vec<&str> = lines.collect();
-    assert_token_nowhere(&repo, &rest.join("\n"), &out.stderr);
+    assert_token_nowhere(&repo, &out.stdout, &rest.join("\n"));
 }
 
 #[test]

@@ -36,10 +36,11 @@ impl Actions {
     }
 
     /// Tells the runner to hide `secret` in the log. Must come before anything else is printed.
+    /// On stderr: the runner reads workflow commands from both streams, and stdout may be captured
+    /// (`--format json > plan.json`, `$(vbump next)`) where no runner would mask it.
     pub fn mask(&self, secret: &Secret) {
         if self.enabled {
-            // The runner consumes this line and replaces the value with *** from here on.
-            println!("::add-mask::{}", secret.expose());
+            eprintln!("::add-mask::{}", secret.expose());
         }
     }
 

@@ -304,13 +304,14 @@ fn parse(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> Result<
     Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut command))
 }
 
-/// Prints `vbump: error: …` on stderr; inside GitHub Actions also as an `::error::` annotation.
+/// Prints `vbump: error: …` on stderr; inside GitHub Actions also as an `::error::` annotation
+/// (on stderr too: the runner reads both streams, and stdout stays the result).
 pub fn report_error(error: &Error) {
     eprintln!("vbump: error: {error}");
     if std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true") {
         // Workflow commands take one line: newlines are escaped as %0A.
         let text = error.to_string().replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
-        println!("::error::{text}");
+        eprintln!("::error::{text}");
     }
 }
 
