@@ -75,8 +75,6 @@ pub enum Reason {
     Commit { sha: String },
     /// `--bump` on the command line.
     Override,
-    /// A pre-release is promoted to its release (`1.3.0-rc.2` → `1.3.0`).
-    Promotion,
 }
 
 /// The bump this release makes.
@@ -184,7 +182,10 @@ pub fn build(
     };
 
     if let Some(tag) = last.filter(|t| t.commit == head.commit) {
-        let promotes = !tag.version.pre.is_empty() && request.pre.is_none();
+        // Re-runs are no-ops. The one exception is asked for by name: `--bump` without `--pre` on
+        // a HEAD tagged as a pre-release promotes it (1.3.0-rc.2 → 1.3.0). Promoting on its own
+        // would release the final version from the very push that made the rc.
+        let promotes = !tag.version.pre.is_empty() && request.pre.is_none() && request.bump.is_some();
         if !promotes {
             if request.bump.is_some() || request.pre.is_some() {
                 plan.warnings.push(format!(
@@ -205,13 +206,6 @@ pub fn build(
             level: bump::effective_level(&base, level, false, rules),
             reason: Reason::Commit { sha },
         }),
-        (None, None) if !base.pre.is_empty() && request.pre.is_none() && last.is_some() => {
-            let stable = tags.iter().find(|t| t.version.pre.is_empty() && t.version < base);
-            Some(Bump {
-                level: promotion_level(stable.map(|t| &t.version), &base),
-                reason: Reason::Promotion,
-            })
-        }
         (None, None) => None,
     };
     let Some(chosen) = chosen else { return Ok(plan) };
@@ -308,13 +302,4 @@ fn read_commits<'t>(
         }
         Ok(())
     })
-}
-
-/// The level that takes the last stable release to the promoted pre-release's version.
-fn promotion_level(stable: Option<&Version>, promoted: &Version) -> Level {
-    match stable {
-        Some(s) if s.major == promoted.major && s.minor == promoted.minor => Level::Patch,
-        Some(s) if s.major == promoted.major => Level::Minor,
-        _ => Level::Major,
-    }
 }

@@ -127,7 +127,12 @@ fn pre_releases_count_up_then_promote() {
         "",
         "vbump: warning: HEAD is already released as `v1.3.0-rc.2`; a new release needs a new commit\n",
     );
-    // A run without --pre releases the version the rcs were for.
+    // A run without --pre on the rc itself is a re-run: nothing, so the push of the rc never
+    // promotes it by accident. Asked for by name, it releases the version the rcs were for.
+    next_is(&repo, "");
+    repo.vbump(["next", "--bump", "patch"]).expect(0, "1.3.0\n", "");
+    // And so does the next commit that warrants a release.
+    repo.commit("fix: c");
     next_is(&repo, "1.3.0");
 }
 

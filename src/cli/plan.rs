@@ -156,7 +156,6 @@ pub fn render(plan: &Plan, color: bool) -> String {
                     format!("decided by {}{subject}", short(sha))
                 }
                 Reason::Override => "forced with --bump".to_string(),
-                Reason::Promotion => "promotes the pre-release".to_string(),
             };
             let _ = writeln!(out, "{} {}, {why}", style.bold("bump:"), bump.level);
             let _ = writeln!(out, "{} {next} (tag `{tag}`)", style.bold("next version:"));
