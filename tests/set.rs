@@ -98,3 +98,20 @@ fn configured_regex_and_optional_locations() {
     assert_eq!(repo.read_text("src/about.py"), "# about\n__version__ = \"1.0.0\"\n");
     repo.vbump(["set", "1.0.0"]).expect(0, "all 1 location(s) already say 1.0.0; nothing written\n", "");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_version_file_behind_a_symbolic_link_is_refused_and_nothing_is_written() {
+    let repo = TestRepo::new();
+    repo.file("pkg/package.json", "{\"version\":\"1.0.0\"}\n");
+    std::os::unix::fs::symlink("pkg/package.json", repo.path().join("package.json")).unwrap();
+    repo.commit("chore: init").tag("v1.0.0");
+    repo.commit("feat: x");
+    repo.vbump(["release"])
+        .code(2)
+        .stderr_has("version file `package.json` goes through the symbolic link `package.json`")
+        .stderr_has("hint:");
+    assert_eq!(repo.read_text("pkg/package.json"), "{\"version\":\"1.0.0\"}\n");
+    assert_eq!(repo.git(["tag", "--list"]), "v1.0.0");
+    repo.vbump(["set", "2.0.0"]).code(2).stderr_has("symbolic link");
+}

@@ -144,6 +144,7 @@ impl VersionFiles {
     pub fn read(root: &Path, specs: &[LocationSpec]) -> Result<VersionFiles> {
         VersionFiles::build(specs, |spec| {
             check_inside(spec)?;
+            check_no_link(root, spec)?;
             match std::fs::read(root.join(&spec.file)) {
                 Ok(bytes) => Ok(Some(bytes)),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
@@ -331,6 +332,26 @@ fn check_inside(spec: &LocationSpec) -> Result<()> {
         ))
         .at(declared(spec))
         .hint("give the path relative to the repository root, without `..`"));
+    }
+    Ok(())
+}
+
+/// A location's file, and the folders on its way, must not be symbolic links: git commits the link,
+/// not the file it points to, so a release would commit nothing while editing a file elsewhere
+/// (even outside the repository).
+fn check_no_link(root: &Path, spec: &LocationSpec) -> Result<()> {
+    let mut path = root.to_path_buf();
+    for component in spec.file.components() {
+        path.push(component);
+        if std::fs::symlink_metadata(&path).is_ok_and(|meta| meta.file_type().is_symlink()) {
+            let link = path.strip_prefix(root).unwrap_or(&path).display().to_string();
+            return Err(Error::input(format!(
+                "version file `{}` goes through the symbolic link `{link}`",
+                spec.file.display()
+            ))
+            .at(declared(spec))
+            .hint("configure the file the link points to (`[[location]] file = ...` in vbump.toml)"));
+        }
     }
     Ok(())
 }
