@@ -184,3 +184,13 @@ mod injected {
         panic!("{} never appeared", path.display());
     }
 }
+
+#[test]
+fn a_failing_tag_signature_rolls_back_with_a_hint() {
+    let repo = ready_to_push();
+    repo.git(["config", "tag.gpgsign", "true"]);
+    repo.git(["config", "gpg.program", "false"]);
+    let state = repo.state();
+    repo.vbump(["release"]).code(3).stderr_has("failed and was rolled back").stderr_has("\n  hint: ");
+    assert_eq!(repo.state(), state);
+}

@@ -22,14 +22,14 @@ pub fn undo(git: &Git, root: &Path, store: &Store, journal: &Journal, cause: Err
                 vec![format!("{} (remove it by hand: `rm -r {}`)", e.message, store.dir().display())],
             );
         }
-        let mut error = Error::rolled_back(format!(
+        let hint = cause.hint.clone().unwrap_or_else(|| {
+            "fix the cause git reported above, then run vbump again: nothing was changed".to_string()
+        });
+        Error::rolled_back(format!(
             "release {} failed and was rolled back, nothing changed: {}",
             journal.tag, cause.message
-        ));
-        if let Some(hint) = &cause.hint {
-            error = error.hint(hint.clone());
-        }
-        error
+        ))
+        .hint(hint)
     } else {
         Error::incomplete(
             format!("release {} failed ({}) and could not be fully rolled back", journal.tag, cause.message),
