@@ -122,3 +122,26 @@ fn next_on_a_shallow_clone_without_a_remote_is_exit_2_with_the_fix() {
     out.code(2).stderr_has("shallow clone without a remote").stderr_has("fetch-depth: 0");
     assert_eq!(out.stdout, "");
 }
+
+#[test]
+fn a_branch_merged_since_the_release_is_fetched_whole_before_planning() {
+    // v1.0.0, then a topic branch with a breaking change and many fixes, merged with a merge commit:
+    // depth 1 plus the first deepening reach the tag through main while the breaking change still
+    // lies beyond the shallow boundary on the topic branch.
+    let repo = TestRepo::new();
+    repo.commit("chore: initial commit").annotated_tag("v1.0.0");
+    repo.git(["checkout", "--quiet", "-b", "topic"]);
+    repo.commit("feat!: new storage format");
+    for i in 0..100 {
+        repo.commit(&format!("fix: step {i}"));
+    }
+    repo.git(["checkout", "--quiet", "main"]);
+    repo.commit("docs: on main");
+    repo.git(["merge", "--quiet", "--no-ff", "-m", "Merge branch 'topic'", "topic"]);
+    repo.vbump(["next"]).expect(0, "2.0.0\n", "");
+    repo.origin();
+    let url = format!("file://{}", repo.sandbox().join("origin.git").display());
+    shallow_clone(&repo, &url);
+    let out = repo.vbump(["next"]);
+    assert_eq!((out.code, out.stdout.as_str()), (0, "2.0.0\n"), "{}", out.stderr);
+}

@@ -239,10 +239,21 @@ pub(super) fn set_identity(git: &mut Git) -> Result<()> {
     Ok(())
 }
 
-/// True when a release tag is reachable from HEAD (the repository opened afresh).
+/// True when a shallow clone holds every commit since the last release (the repository opened
+/// afresh): a release tag is reachable from HEAD, and every commit at the shallow boundary is that
+/// tag or one of its ancestors. A branch merged since the release whose older commits lie beyond
+/// the boundary would otherwise be cut off, and its `feat!` missed.
 pub(super) fn tag_is_reachable(root: &Path, prefix: &str) -> Result<bool> {
     let repo = git2::Repository::open(root)?;
     let head = crate::history::head(&repo)?;
     let tags = crate::history::release_tags(&repo, prefix)?;
-    Ok(crate::history::last_release(&repo, head.commit, &tags)?.is_some())
+    let Some(last) = crate::history::last_release(&repo, head.commit, &tags)? else { return Ok(false) };
+    let boundary = std::fs::read_to_string(repo.path().join("shallow")).unwrap_or_default();
+    for line in boundary.lines() {
+        let Ok(cut) = git2::Oid::from_str(line.trim()) else { continue };
+        if cut != last.commit && !repo.graph_descendant_of(last.commit, cut)? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
