@@ -47,3 +47,30 @@ fn release_options_before_another_subcommand_are_refused() {
     repo.vbump(["release", "--bump", "major", "--dry-run"]).code(0).stdout_has("next version: 1.0.0");
     repo.vbump(["--bump", "major", "--dry-run"]).code(0).stdout_has("next version: 1.0.0");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_closed_pipe_ends_vbump_quietly_without_a_panic() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let repo = TestRepo::new();
+    // 200 lines of 500 bytes: more than a pipe buffer (64 KiB) holds.
+    let filler = "x".repeat(480);
+    for i in 0..200 {
+        repo.commit(&format!("fix: change {i} {filler}"));
+    }
+    let mut child = repo
+        .command(env!("CARGO_BIN_EXE_vbump"))
+        .arg("plan")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read one byte, then close the pipe before vbump has written its whole report.
+    let mut first = [0u8; 1];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_ne!(out.status.code(), Some(101), "{stderr}");
+}
