@@ -15,7 +15,8 @@
 //! 3. `pyproject.toml` `project.version` (unless `project.dynamic` lists `version`) and
 //!    `tool.poetry.version`.
 //! 4. `Cargo.toml` `package.version` and `workspace.package.version` (a `version.workspace = true`
-//!    inherits and is skipped).
+//!    inherits and is skipped); with `package.version`, the package's own entry in `Cargo.lock`
+//!    when it has exactly one, because `cargo build --locked` fails on a stale lock file.
 //! 5. `package.json` `/version`.
 //!
 //! Only values that exist and are strings are detected; a file that does not parse is an error,
@@ -62,6 +63,12 @@ pub fn detect(root: &Path) -> Result<Vec<LocationSpec>> {
                 specs.push(toml_spec("Cargo.toml", key));
             }
         }
+        let name = doc.get("package").and_then(|p| p.get("name")).and_then(|n| n.as_str());
+        if let (Some(name), true) = (name, toml_has_string(&doc, "package.version"))
+            && let Some(lock) = read(root, "Cargo.lock")?
+        {
+            specs.extend(cargo_lock_entry(&lock, name));
+        }
     }
     if let Some(text) = read(root, "package.json")? {
         if json_has_string(&text, "package.json", "/version")? {
@@ -69,6 +76,19 @@ pub fn detect(root: &Path) -> Result<Vec<LocationSpec>> {
         }
     }
     Ok(specs)
+}
+
+/// The `version` of package `name` in a Cargo.lock, as a regex location, when the lock file has
+/// exactly one entry of that name (two would be the crate and a registry crate of the same name).
+fn cargo_lock_entry(lock: &str, name: &str) -> Option<LocationSpec> {
+    let pattern = format!(r#"(?m)^name = "{}"\r?\nversion = "(?P<version>[^"]+)""#, regex::escape(name));
+    let matches = regex::Regex::new(&pattern).ok()?.find_iter(lock).count();
+    (matches == 1).then(|| LocationSpec {
+        file: PathBuf::from("Cargo.lock"),
+        selector: Selector::Regex { pattern, all: false },
+        optional: false,
+        declared_at: None,
+    })
 }
 
 fn read(root: &Path, file: &str) -> Result<Option<String>> {
@@ -223,6 +243,22 @@ fn resolve_source(source: &str, plugin_root: Option<&str>) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_crate_entry_of_cargo_lock_follows_cargo_toml() {
+        let lock = "version = 4\n\n[[package]]\nname = \"demo\"\nversion = \"1.2.0\"\ndependencies = [\n \"semver\",\n]\n\n\
+                    [[package]]\nname = \"semver\"\nversion = \"1.0.0\"\n";
+        let spec = cargo_lock_entry(lock, "demo").unwrap();
+        let files =
+            crate::edit::VersionFiles::from_contents(&[spec], &[("Cargo.lock".into(), lock.into())]).unwrap();
+        assert_eq!(files.fields()[0].value, "1.2.0");
+        assert_eq!(files.fields()[0].line, 5);
+        // No entry (never built) or two entries of the name: not detected.
+        assert!(cargo_lock_entry(lock, "other").is_none());
+        let twice =
+            format!("{lock}\n[[package]]\nname = \"demo\"\nversion = \"0.1.0\"\nsource = \"registry\"\n");
+        assert!(cargo_lock_entry(&twice, "demo").is_none());
+    }
 
     #[test]
     fn sources_resolve_against_the_root_and_plugin_root() {
