@@ -23,7 +23,7 @@ use crate::forge::github::GitHub;
 use crate::forge::{self, PrAction, Protection, Repo};
 use crate::notes::{self, Links};
 use crate::plan::Plan;
-use crate::transaction::{Git, Hooks, Released, Secret};
+use crate::transaction::{self, Git, Hooks, Released, Secret};
 
 /// How this run brings the release to the branch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -155,7 +155,7 @@ impl Forge {
     }
 
     /// Warns once per run, before a push or PR, when the token starts no workflows.
-    fn warn_about_token(&self) {
+    pub fn warn_about_token(&self) {
         if let Some(warning) = self.token_warning.filter(|_| self.gh.is_some()) {
             super::warn(warning);
         }
@@ -214,21 +214,8 @@ impl Forge {
             return Err(Error::input("a release pull request needs GitHub and a branch")
                 .hint("run on a branch with `--push` and GITHUB_REPOSITORY set"));
         };
-        let remote_head = git.run(&["ls-remote", remote, &format!("refs/heads/{branch}")])?;
-        let remote_head = remote_head.split('\t').next().unwrap_or("");
-        if remote_head.is_empty() {
-            return Err(Error::input(format!("remote `{remote}` has no branch `{branch}`"))
-                .hint(format!("push the branch first: `git push {remote} {branch}`")));
-        }
-        if remote_head != plan.head {
-            return Err(Error::input(format!(
-                "`{remote}/{branch}` is at `{remote_head}`, but HEAD is at {}",
-                plan.head
-            ))
-            .hint(format!(
-                "release from the remote's head: `git pull --ff-only {remote} {branch}`, then run vbump again"
-            )));
-        }
+        // The same remote check as the push transaction: the PR builds on the remote's head.
+        transaction::check_remote(git, remote, branch, &plan.head, plan.tag.as_deref().unwrap_or_default())?;
         let tree = release_tree(repo, plan)?;
         let commit =
             git.run_with_input(&["commit-tree", &tree, "-p", &plan.head, "-F", "-"], Some(title.as_bytes()))?;
@@ -289,54 +276,6 @@ impl Forge {
             release_commit_version(config, subject).as_ref() == Some(next)
         };
         candidates.iter().any(names_next).then(|| next.clone())
-    }
-
-    /// Tags the merged release commit, pushes only the tag (the commit point), then creates the
-    /// GitHub Release. A refused tag push deletes the local tag again (exit 3).
-    pub fn release_merged(
-        &self,
-        git: &Git,
-        plan: &Plan,
-        remote: Option<&str>,
-        tag_message: &str,
-    ) -> Result<Released> {
-        self.warn_about_token();
-        let tag = plan.tag.clone().unwrap_or_default();
-        let tag_ref = format!("refs/tags/{tag}");
-        if let Some(remote) = remote {
-            if !git.run(&["ls-remote", remote, &tag_ref])?.is_empty() {
-                return Err(Error::input(format!("tag `{tag}` exists already on `{remote}`")).hint(format!(
-                    "fetch it (`git fetch {remote} tag {tag}`): another run released this version"
-                )));
-            }
-        }
-        git.run_with_input(
-            &["tag", "--annotate", "--cleanup=verbatim", "--file=-", &tag, &plan.head],
-            Some(tag_message.as_bytes()),
-        )?;
-        if let Some(remote) = remote {
-            let out = git.output(&["push", "--porcelain", remote, &format!("{tag_ref}:{tag_ref}")], None)?;
-            if !out.success {
-                let undone = git.output(&["tag", "-d", &tag], None)?;
-                let said = format!("{}\n{}", out.stderr.trim(), out.stdout.trim());
-                if !undone.success {
-                    return Err(Error::incomplete(
-                        format!("`{remote}` rejected tag {tag}:\n{}", said.trim()),
-                        vec![format!("local tag `{tag}`: delete it with `git tag -d {tag}`")],
-                    ));
-                }
-                return Err(Error::rolled_back(format!("`{remote}` rejected tag {tag}:\n{}", said.trim()))
-                    .hint("the local tag was deleted again; check the token's permissions and tag rules, then run vbump again"));
-            }
-        }
-        let released = Released {
-            version: plan.next.as_ref().map(Version::to_string).unwrap_or_default(),
-            tag,
-            commit: plan.head.clone(),
-            pushed: remote.is_some(),
-        };
-        self.hooks(plan).after_commit_point(&released)?;
-        Ok(released)
     }
 }
 

@@ -79,23 +79,24 @@ fn release(ctx: &Context, args: &ReleaseArgs, token: Option<&Secret>, actions: &
         }
         return nothing_to_release(ctx, &plan, actions);
     };
-    if forge.merged_release(&workspace.config, &workspace.repo, &plan).is_some() {
-        let released = forge.release_merged(
-            &git,
-            &plan,
-            args.push.then_some(remote.as_str()),
-            &tag_message(&plan, forge.repo_url()),
+    // A merged release PR already made the release commit: the run only tags it, through the
+    // same transaction (preflight, journal, commit point) as a full release.
+    let tag_only = forge.merged_release(&workspace.config, &workspace.repo, &plan).is_some();
+    let route = if tag_only {
+        forge.warn_about_token();
+        Route::Push { fallback: false }
+    } else {
+        forge.decide(plan.branch.as_deref().unwrap_or_default())?
+    };
+    if !tag_only {
+        github::add_changelog(
+            &workspace.root,
+            &workspace.config,
+            &mut plan,
+            forge.repo_url(),
+            route == Route::Pr,
         )?;
-        return report(ctx, &plan, &released, &remote, actions);
     }
-    let route = forge.decide(plan.branch.as_deref().unwrap_or_default())?;
-    github::add_changelog(
-        &workspace.root,
-        &workspace.config,
-        &mut plan,
-        forge.repo_url(),
-        route == Route::Pr,
-    )?;
     let title = workspace.config.release_message(&next);
     if route == Route::Pr {
         return forge.open_release_pr(&git, &workspace.repo, &plan, &remote, &title);
@@ -109,6 +110,7 @@ fn release(ctx: &Context, args: &ReleaseArgs, token: Option<&Secret>, actions: &
         message: title.clone(),
         tag_message: tag_message(&plan, forge.repo_url()),
         push: args.push.then(|| Push { remote: remote.clone() }),
+        tag_only,
     };
     let mut hooks = forge.hooks(&plan);
     let released = match transaction::apply(&git, &release, &mut hooks) {
