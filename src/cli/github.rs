@@ -12,11 +12,11 @@ use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use regex::Regex;
 use semver::Version;
 
 use super::ReleaseArgs;
 use super::actions::{Actions, Outputs};
+use crate::commits::ReleaseSubject;
 use crate::config::{Config, Strategy};
 use crate::error::{Error, Kind, Result};
 use crate::forge::github::GitHub;
@@ -271,9 +271,10 @@ impl Forge {
         if head.parent_count() > 1 {
             candidates.extend(head.parents());
         }
+        let release_subject = ReleaseSubject::new(&config.commit_message, &config.tag_prefix);
         let names_next = |commit: &git2::Commit<'_>| {
             let subject = commit.summary().ok().flatten().unwrap_or_default();
-            release_commit_version(config, subject).as_ref() == Some(next)
+            release_subject.version(subject).as_ref() == Some(next)
         };
         candidates.iter().any(names_next).then(|| next.clone())
     }
@@ -319,20 +320,6 @@ fn after_push(tag: &str) -> impl Fn(Error) -> Error + '_ {
             e.hint.as_deref().map(|h| format!("{h}; then ")).unwrap_or_default()
         ))
     }
-}
-
-/// The version a release commit subject names (`chore(release): v1.3.0`, maybe with GitHub's
-/// squash-merge suffix ` (#12)`), read with the configured message template.
-pub fn release_commit_version(config: &Config, subject: &str) -> Option<Version> {
-    let template = config.commit_message.lines().next()?;
-    let version = r"(?P<v>\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)";
-    let pattern = regex::escape(template).replacen(r"\{version\}", version, 1).replacen(
-        r"\{tag\}",
-        &format!("{}{version}", regex::escape(&config.tag_prefix)),
-        1,
-    );
-    let re = Regex::new(&format!(r"^{pattern}(?: \(#\d+\))?$")).ok()?;
-    re.captures(subject.trim())?.name("v")?.as_str().parse().ok()
 }
 
 /// The tree of HEAD with the plan's file edits applied, written to the object database only.
@@ -427,21 +414,4 @@ fn write_output(name: &str, value: &str) -> Result<()> {
         .open(&path)
         .and_then(|mut f| writeln!(f, "{name}={}", value.replace(['\n', '\r'], " ")))
         .map_err(|e| Error::input(format!("cannot write GitHub Actions output `{name}`: {e}")).in_file(&path))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn release_commit_subjects_name_their_version() {
-        let config = Config::default();
-        let v = |s: &str| release_commit_version(&config, s).map(|v| v.to_string());
-        assert_eq!(v("chore(release): v1.3.0").as_deref(), Some("1.3.0"));
-        assert_eq!(v("chore(release): v1.3.0 (#12)").as_deref(), Some("1.3.0"));
-        assert_eq!(v("chore(release): v2.0.0-rc.1").as_deref(), Some("2.0.0-rc.1"));
-        assert_eq!(v("chore(release): 1.3.0"), None);
-        assert_eq!(v("feat: v1.3.0"), None);
-        assert_eq!(v("chore(release): v1.3.0 and more"), None);
-    }
 }
