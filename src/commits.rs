@@ -10,6 +10,7 @@
 use std::collections::BTreeMap;
 
 use regex::Regex;
+use semver::Version;
 
 use crate::bump::Level;
 use crate::plan::{IgnoredCommit, PlannedCommit};
@@ -24,26 +25,19 @@ pub enum Classified {
 /// Classifies commit messages: the bump table, and how vbump's own release commits look.
 pub struct Classifier<'a> {
     bump: &'a BTreeMap<String, Level>,
-    release_subject: Regex,
+    release_subject: ReleaseSubject,
 }
 
 impl<'a> Classifier<'a> {
     /// `release_template` is the configured release commit message (`chore(release): {tag}`);
     /// subjects matching it, with any version in the placeholders, are vbump's own commits.
     pub fn new(bump: &'a BTreeMap<String, Level>, release_template: &str, tag_prefix: &str) -> Self {
-        let subject = release_template.lines().next().unwrap_or_default();
-        let version = r"\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?";
-        let pattern = regex::escape(subject)
-            .replace(r"\{version\}", version)
-            .replace(r"\{tag\}", &format!("{}{version}", regex::escape(tag_prefix)));
-        let release_subject =
-            Regex::new(&format!("^{pattern}$")).expect("an escaped template is a valid regex");
-        Classifier { bump, release_subject }
+        Classifier { bump, release_subject: ReleaseSubject::new(release_template, tag_prefix) }
     }
 
     /// Is this subject the subject of a release commit vbump made?
     pub fn is_release_commit(&self, message: &str) -> bool {
-        self.release_subject.is_match(subject(message).trim_end())
+        self.release_subject.matches(subject(message))
     }
 
     /// Classifies one commit.
@@ -69,6 +63,49 @@ impl<'a> Classifier<'a> {
         };
         let level = if parsed.breaking { Some(Level::Major) } else { self.bump.get(&parsed.kind).copied() };
         Classified::Conventional(PlannedCommit { sha: sha.to_string(), level, ..parsed })
+    }
+}
+
+/// The subject of vbump's own release commits, read from the configured message template: the
+/// template's first line with any version in `{version}` / `{tag}`, optionally followed by the
+/// ` (#12)` GitHub appends when it squash-merges a release pull request. The one matcher both the
+/// classifier (release commits are not changes) and the merged-release-PR check use.
+pub struct ReleaseSubject(Option<Regex>);
+
+/// A semver version, as the placeholders hold it.
+const VERSION: &str = r"\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?";
+
+impl ReleaseSubject {
+    /// The matcher for `template` (`chore(release): {tag}`) with tags named `tag_prefix` + version.
+    pub fn new(template: &str, tag_prefix: &str) -> ReleaseSubject {
+        let first_line = template.lines().next().unwrap_or_default();
+        // `regex::escape` turns `{version}` into `\{version\}`; the first placeholder captures the
+        // version (a name may appear once in a regex), later ones only match one.
+        let placeholder = Regex::new(r"\\\{(version|tag)\\\}").expect("a valid regex");
+        let mut named = false;
+        let escaped = regex::escape(first_line);
+        let pattern = placeholder.replace_all(&escaped, |caps: &regex::Captures<'_>| {
+            let version = if named { VERSION.to_string() } else { format!("(?P<v>{VERSION})") };
+            named = true;
+            match &caps[1] {
+                "tag" => format!("{}{version}", regex::escape(tag_prefix)),
+                _ => version,
+            }
+        });
+        // An escaped template always parses; only a template beyond the regex size limit fails,
+        // and then nothing is taken for a release commit.
+        ReleaseSubject(Regex::new(&format!(r"^{pattern}(?: \(#\d+\))?$")).ok())
+    }
+
+    /// Is `subject` a release commit's subject?
+    pub fn matches(&self, subject: &str) -> bool {
+        self.0.as_ref().is_some_and(|re| re.is_match(subject.trim()))
+    }
+
+    /// The version a release commit's subject names (`None` for other subjects, or when the
+    /// template has no placeholder).
+    pub fn version(&self, subject: &str) -> Option<Version> {
+        self.0.as_ref()?.captures(subject.trim())?.name("v")?.as_str().parse().ok()
     }
 }
 
@@ -183,6 +220,33 @@ mod tests {
         }
         // A hand-written chore(release) commit that is not vbump's still counts as a chore.
         assert_eq!(conventional("chore(release): prepare notes").kind, "chore");
+    }
+
+    #[test]
+    fn release_subjects_name_their_version_squash_merged_or_not() {
+        let matcher = ReleaseSubject::new("chore(release): {tag}", "v");
+        let v = |s: &str| matcher.version(s).map(|v| v.to_string());
+        assert_eq!(v("chore(release): v1.3.0").as_deref(), Some("1.3.0"));
+        assert_eq!(v("chore(release): v1.3.0 (#12)").as_deref(), Some("1.3.0"));
+        assert_eq!(v("chore(release): v2.0.0-rc.1").as_deref(), Some("2.0.0-rc.1"));
+        assert_eq!(v("chore(release): 1.3.0"), None);
+        assert_eq!(v("feat: v1.3.0"), None);
+        assert_eq!(v("chore(release): v1.3.0 and more"), None);
+        assert_eq!(v("chore(release): v1.3.0 (#12) (#13)"), None);
+        let twice = ReleaseSubject::new("release {version} as {tag}", "app-v");
+        assert_eq!(
+            twice.version("release 1.3.0 as app-v1.3.0").map(|v| v.to_string()).as_deref(),
+            Some("1.3.0")
+        );
+        assert!(!ReleaseSubject::new("chore: release", "v").matches("chore: release 1.3.0"));
+    }
+
+    #[test]
+    fn a_squash_merged_release_commit_is_not_a_change() {
+        match classify("chore(release): v1.3.0 (#12)") {
+            Classified::Ignored(i) => assert_eq!(i.reason, "release commit made by vbump"),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

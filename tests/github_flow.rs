@@ -243,6 +243,28 @@ fn tag_pushed_but_release_missing_is_finished_by_a_rerun() {
 }
 
 #[test]
+fn a_github_release_failing_after_the_push_still_outputs_released_true() {
+    let fake = GitHubFake::start();
+    fake.refuse("POST", "/repos/octo/hello/releases");
+    let (repo, _origin) = feature_since_v1_2_0();
+    let output = repo.sandbox().join("github_output");
+    repo.vbump_with(["release", "--push"], |cmd| {
+        fake.env(cmd, TOKEN);
+        cmd.env("GITHUB_ACTIONS", "true").env("GITHUB_OUTPUT", &output);
+    })
+    .code(4)
+    .stderr_has("v1.3.0 is released and pushed, but its GitHub Release could not be made");
+    // Steps gated on `released == 'true'` (publishing packages, say) must still run.
+    assert_eq!(
+        std::fs::read_to_string(&output).unwrap(),
+        format!(
+            "released=true\nversion=1.3.0\nprevious-version=1.2.0\ntag=v1.3.0\nbump=minor\ncommit={}\n",
+            repo.rev("HEAD")
+        )
+    );
+}
+
+#[test]
 fn bad_token_is_exit_2_before_any_change() {
     let fake = GitHubFake::start();
     let (repo, _origin) = feature_since_v1_2_0();

@@ -193,3 +193,74 @@ fn a_crate_release_keeps_cargo_lock_in_step() {
     assert_eq!(repo.read_text("Cargo.lock"), lock.replace("version = \"1.2.0\"", "version = \"1.3.0\""));
     assert_eq!(repo.git(["status", "--porcelain"]), "");
 }
+
+/// `Cargo.toml` released as v1.2.0, a feature, all pushed; then the release commit of v1.3.0 (as
+/// a merged release pull request leaves it), pushed only when `pushed`.
+fn release_commit_on_top(pushed: bool) -> TestRepo {
+    let repo = TestRepo::new();
+    repo.file("Cargo.toml", "[package]\nname = \"hello\"\nversion = \"1.2.0\"\n")
+        .commit("chore: init")
+        .annotated_tag("v1.2.0");
+    repo.commit("feat(cli): add --json");
+    repo.origin();
+    repo.file("Cargo.toml", "[package]\nname = \"hello\"\nversion = \"1.3.0\"\n")
+        .commit("chore(release): v1.3.0");
+    if pushed {
+        repo.git(["push", "--quiet", "origin", "main"]);
+    }
+    repo
+}
+
+#[test]
+fn a_release_commit_the_remote_does_not_have_is_exit_2_and_nothing_is_tagged() {
+    let repo = release_commit_on_top(false);
+    let state = repo.state();
+    repo.vbump(["release", "--push"])
+        .code(2)
+        .stderr_has("`origin/main` is at")
+        .stderr_has("git pull --ff-only");
+    assert_eq!(repo.state(), state);
+}
+
+#[test]
+fn a_detached_release_commit_is_exit_2_and_nothing_is_tagged() {
+    let repo = release_commit_on_top(true);
+    repo.git(["checkout", "--quiet", "--detach", "HEAD"]);
+    let state = repo.state();
+    repo.vbump(["release", "--push"]).code(2).stderr_has("HEAD is detached");
+    assert_eq!(repo.state(), state);
+}
+
+#[test]
+fn a_pushed_release_commit_is_tagged_and_only_the_tag_is_pushed() {
+    let repo = release_commit_on_top(true);
+    let head = repo.rev("HEAD");
+    repo.vbump(["release", "--push"]).code(0).stdout_has("released v1.3.0");
+    repo.assert_released("v1.3.0", true);
+    assert_eq!(repo.rev("HEAD"), head, "no second release commit");
+}
+
+#[cfg(feature = "failpoints")]
+#[test]
+fn tagging_a_release_commit_rolls_back_when_it_fails_before_the_push() {
+    let repo = release_commit_on_top(true);
+    let state = repo.state();
+    repo.vbump_with(["release", "--push"], |cmd| {
+        cmd.env("VBUMP_FAILPOINTS", "after-tag=error");
+    })
+    .code(3)
+    .stderr_has("rolled back");
+    assert_eq!(repo.state(), state, "the local tag is deleted again, no journal");
+}
+
+#[cfg(feature = "failpoints")]
+#[test]
+fn tagging_a_release_commit_whose_push_reply_is_lost_stands_when_the_remote_has_the_tag() {
+    let repo = release_commit_on_top(true);
+    repo.vbump_with(["release", "--push"], |cmd| {
+        cmd.env("VBUMP_FAILPOINTS", "push-reply-lost=error");
+    })
+    .code(0)
+    .stderr_has("the release stands");
+    repo.assert_released("v1.3.0", true);
+}

@@ -12,18 +12,18 @@ use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use regex::Regex;
 use semver::Version;
 
 use super::ReleaseArgs;
 use super::actions::{Actions, Outputs};
+use crate::commits::ReleaseSubject;
 use crate::config::{Config, Strategy};
 use crate::error::{Error, Kind, Result};
 use crate::forge::github::GitHub;
 use crate::forge::{self, PrAction, Protection, Repo};
 use crate::notes::{self, Links};
 use crate::plan::Plan;
-use crate::transaction::{Git, Hooks, Released, Secret};
+use crate::transaction::{self, Git, Hooks, Released, Secret};
 
 /// How this run brings the release to the branch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -155,7 +155,7 @@ impl Forge {
     }
 
     /// Warns once per run, before a push or PR, when the token starts no workflows.
-    fn warn_about_token(&self) {
+    pub fn warn_about_token(&self) {
         if let Some(warning) = self.token_warning.filter(|_| self.gh.is_some()) {
             super::warn(warning);
         }
@@ -214,21 +214,8 @@ impl Forge {
             return Err(Error::input("a release pull request needs GitHub and a branch")
                 .hint("run on a branch with `--push` and GITHUB_REPOSITORY set"));
         };
-        let remote_head = git.run(&["ls-remote", remote, &format!("refs/heads/{branch}")])?;
-        let remote_head = remote_head.split('\t').next().unwrap_or("");
-        if remote_head.is_empty() {
-            return Err(Error::input(format!("remote `{remote}` has no branch `{branch}`"))
-                .hint(format!("push the branch first: `git push {remote} {branch}`")));
-        }
-        if remote_head != plan.head {
-            return Err(Error::input(format!(
-                "`{remote}/{branch}` is at `{remote_head}`, but HEAD is at {}",
-                plan.head
-            ))
-            .hint(format!(
-                "release from the remote's head: `git pull --ff-only {remote} {branch}`, then run vbump again"
-            )));
-        }
+        // The same remote check as the push transaction: the PR builds on the remote's head.
+        transaction::check_remote(git, remote, branch, &plan.head, plan.tag.as_deref().unwrap_or_default())?;
         let tree = release_tree(repo, plan)?;
         let commit =
             git.run_with_input(&["commit-tree", &tree, "-p", &plan.head, "-F", "-"], Some(title.as_bytes()))?;
@@ -284,59 +271,12 @@ impl Forge {
         if head.parent_count() > 1 {
             candidates.extend(head.parents());
         }
+        let release_subject = ReleaseSubject::new(&config.commit_message, &config.tag_prefix);
         let names_next = |commit: &git2::Commit<'_>| {
             let subject = commit.summary().ok().flatten().unwrap_or_default();
-            release_commit_version(config, subject).as_ref() == Some(next)
+            release_subject.version(subject).as_ref() == Some(next)
         };
         candidates.iter().any(names_next).then(|| next.clone())
-    }
-
-    /// Tags the merged release commit, pushes only the tag (the commit point), then creates the
-    /// GitHub Release. A refused tag push deletes the local tag again (exit 3).
-    pub fn release_merged(
-        &self,
-        git: &Git,
-        plan: &Plan,
-        remote: Option<&str>,
-        tag_message: &str,
-    ) -> Result<Released> {
-        self.warn_about_token();
-        let tag = plan.tag.clone().unwrap_or_default();
-        let tag_ref = format!("refs/tags/{tag}");
-        if let Some(remote) = remote {
-            if !git.run(&["ls-remote", remote, &tag_ref])?.is_empty() {
-                return Err(Error::input(format!("tag `{tag}` exists already on `{remote}`")).hint(format!(
-                    "fetch it (`git fetch {remote} tag {tag}`): another run released this version"
-                )));
-            }
-        }
-        git.run_with_input(
-            &["tag", "--annotate", "--cleanup=verbatim", "--file=-", &tag, &plan.head],
-            Some(tag_message.as_bytes()),
-        )?;
-        if let Some(remote) = remote {
-            let out = git.output(&["push", "--porcelain", remote, &format!("{tag_ref}:{tag_ref}")], None)?;
-            if !out.success {
-                let undone = git.output(&["tag", "-d", &tag], None)?;
-                let said = format!("{}\n{}", out.stderr.trim(), out.stdout.trim());
-                if !undone.success {
-                    return Err(Error::incomplete(
-                        format!("`{remote}` rejected tag {tag}:\n{}", said.trim()),
-                        vec![format!("local tag `{tag}`: delete it with `git tag -d {tag}`")],
-                    ));
-                }
-                return Err(Error::rolled_back(format!("`{remote}` rejected tag {tag}:\n{}", said.trim()))
-                    .hint("the local tag was deleted again; check the token's permissions and tag rules, then run vbump again"));
-            }
-        }
-        let released = Released {
-            version: plan.next.as_ref().map(Version::to_string).unwrap_or_default(),
-            tag,
-            commit: plan.head.clone(),
-            pushed: remote.is_some(),
-        };
-        self.hooks(plan).after_commit_point(&released)?;
-        Ok(released)
     }
 }
 
@@ -380,20 +320,6 @@ fn after_push(tag: &str) -> impl Fn(Error) -> Error + '_ {
             e.hint.as_deref().map(|h| format!("{h}; then ")).unwrap_or_default()
         ))
     }
-}
-
-/// The version a release commit subject names (`chore(release): v1.3.0`, maybe with GitHub's
-/// squash-merge suffix ` (#12)`), read with the configured message template.
-pub fn release_commit_version(config: &Config, subject: &str) -> Option<Version> {
-    let template = config.commit_message.lines().next()?;
-    let version = r"(?P<v>\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)";
-    let pattern = regex::escape(template).replacen(r"\{version\}", version, 1).replacen(
-        r"\{tag\}",
-        &format!("{}{version}", regex::escape(&config.tag_prefix)),
-        1,
-    );
-    let re = Regex::new(&format!(r"^{pattern}(?: \(#\d+\))?$")).ok()?;
-    re.captures(subject.trim())?.name("v")?.as_str().parse().ok()
 }
 
 /// The tree of HEAD with the plan's file edits applied, written to the object database only.
@@ -488,21 +414,4 @@ fn write_output(name: &str, value: &str) -> Result<()> {
         .open(&path)
         .and_then(|mut f| writeln!(f, "{name}={}", value.replace(['\n', '\r'], " ")))
         .map_err(|e| Error::input(format!("cannot write GitHub Actions output `{name}`: {e}")).in_file(&path))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn release_commit_subjects_name_their_version() {
-        let config = Config::default();
-        let v = |s: &str| release_commit_version(&config, s).map(|v| v.to_string());
-        assert_eq!(v("chore(release): v1.3.0").as_deref(), Some("1.3.0"));
-        assert_eq!(v("chore(release): v1.3.0 (#12)").as_deref(), Some("1.3.0"));
-        assert_eq!(v("chore(release): v2.0.0-rc.1").as_deref(), Some("2.0.0-rc.1"));
-        assert_eq!(v("chore(release): 1.3.0"), None);
-        assert_eq!(v("feat: v1.3.0"), None);
-        assert_eq!(v("chore(release): v1.3.0 and more"), None);
-    }
 }

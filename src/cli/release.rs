@@ -4,6 +4,7 @@
 //! git the token, make sure a shallow clone has enough history, plan, and (when there is something
 //! to release) apply the plan; then report on stdout and to GitHub Actions.
 
+use std::cell::Cell;
 use std::path::Path;
 
 use super::actions::{self, Actions, Outputs};
@@ -11,7 +12,7 @@ use super::github::{self, Forge, Route};
 use super::{Context, Format, ReleaseArgs};
 use crate::error::{Error, Result};
 use crate::plan::{Detail, Plan, Previous};
-use crate::transaction::{self, Git, Push, Release, Released, Secret, shallow};
+use crate::transaction::{self, Git, Hooks, Push, Release, Released, Secret, shallow};
 
 /// Runs `vbump release`.
 pub fn run(ctx: &Context, args: &ReleaseArgs) -> Result<i32> {
@@ -23,15 +24,23 @@ pub fn run(ctx: &Context, args: &ReleaseArgs) -> Result<i32> {
     if args.dry_run {
         return super::plan::run_plan(ctx, &args.plan);
     }
-    let result = release(ctx, args, token.as_ref(), &actions);
-    if result.is_err() {
-        // Outputs are written on every run: a failed one released nothing.
+    let outputs_written = Cell::new(false);
+    let result = release(ctx, args, token.as_ref(), &actions, &outputs_written);
+    if result.is_err() && !outputs_written.get() {
+        // Outputs are written on every run: one that failed before its commit point released
+        // nothing. (One that failed after it wrote the real outputs already.)
         let _ = actions.outputs(&Outputs::default());
     }
     result
 }
 
-fn release(ctx: &Context, args: &ReleaseArgs, token: Option<&Secret>, actions: &Actions) -> Result<i32> {
+fn release(
+    ctx: &Context,
+    args: &ReleaseArgs,
+    token: Option<&Secret>,
+    actions: &Actions,
+    outputs_written: &Cell<bool>,
+) -> Result<i32> {
     let mut workspace = ctx.workspace()?;
     let mut git = Git::new(&workspace.root);
     set_identity(&mut git)?;
@@ -79,23 +88,24 @@ fn release(ctx: &Context, args: &ReleaseArgs, token: Option<&Secret>, actions: &
         }
         return nothing_to_release(ctx, &plan, actions);
     };
-    if forge.merged_release(&workspace.config, &workspace.repo, &plan).is_some() {
-        let released = forge.release_merged(
-            &git,
-            &plan,
-            args.push.then_some(remote.as_str()),
-            &tag_message(&plan, forge.repo_url()),
+    // A merged release PR already made the release commit: the run only tags it, through the
+    // same transaction (preflight, journal, commit point) as a full release.
+    let tag_only = forge.merged_release(&workspace.config, &workspace.repo, &plan).is_some();
+    let route = if tag_only {
+        forge.warn_about_token();
+        Route::Push { fallback: false }
+    } else {
+        forge.decide(plan.branch.as_deref().unwrap_or_default())?
+    };
+    if !tag_only {
+        github::add_changelog(
+            &workspace.root,
+            &workspace.config,
+            &mut plan,
+            forge.repo_url(),
+            route == Route::Pr,
         )?;
-        return report(ctx, &plan, &released, &remote, actions);
     }
-    let route = forge.decide(plan.branch.as_deref().unwrap_or_default())?;
-    github::add_changelog(
-        &workspace.root,
-        &workspace.config,
-        &mut plan,
-        forge.repo_url(),
-        route == Route::Pr,
-    )?;
     let title = workspace.config.release_message(&next);
     if route == Route::Pr {
         return forge.open_release_pr(&git, &workspace.repo, &plan, &remote, &title);
@@ -109,8 +119,10 @@ fn release(ctx: &Context, args: &ReleaseArgs, token: Option<&Secret>, actions: &
         message: title.clone(),
         tag_message: tag_message(&plan, forge.repo_url()),
         push: args.push.then(|| Push { remote: remote.clone() }),
+        tag_only,
     };
-    let mut hooks = forge.hooks(&plan);
+    let mut github = forge.hooks(&plan);
+    let mut hooks = OutputsFirst { inner: &mut github, plan: &plan, actions, written: outputs_written };
     let released = match transaction::apply(&git, &release, &mut hooks) {
         Ok(released) => released,
         Err(e) if Forge::refused_by_protection(route, &e) => {
@@ -125,18 +137,58 @@ fn release(ctx: &Context, args: &ReleaseArgs, token: Option<&Secret>, actions: &
     report(ctx, &plan, &released, &remote, actions)
 }
 
-/// Writes the outputs and summary of a finished release and prints it.
-fn report(ctx: &Context, plan: &Plan, released: &Released, remote: &str, actions: &Actions) -> Result<i32> {
-    let outputs = Outputs {
+/// Wraps the GitHub hooks: the moment the commit point passes, the step outputs say what was
+/// released, before any GitHub step runs, so a GitHub failure after it (exit 4) does not hide the
+/// release from the steps that follow (`if: steps.vbump.outputs.released == 'true'`).
+struct OutputsFirst<'a> {
+    inner: &'a mut dyn Hooks,
+    plan: &'a Plan,
+    actions: &'a Actions,
+    written: &'a Cell<bool>,
+}
+
+impl Hooks for OutputsFirst<'_> {
+    fn preflight(&mut self, release: &Release<'_>) -> Result<()> {
+        self.inner.preflight(release)
+    }
+
+    fn after_commit_point(&mut self, released: &Released) -> Result<()> {
+        let written = self.actions.outputs(&outputs(self.plan, released));
+        self.written.set(written.is_ok());
+        // The GitHub steps run even when the outputs could not be written; both are reported.
+        self.inner.after_commit_point(released)?;
+        written.map_err(|e| after_commit_point(released, "its step outputs", e))
+    }
+}
+
+/// The outputs of a finished release.
+fn outputs(plan: &Plan, released: &Released) -> Outputs {
+    Outputs {
         released: true,
         version: released.version.clone(),
         previous_version: plan.previous.version().to_string(),
         tag: released.tag.clone(),
         bump: plan.bump.as_ref().map(|b| b.level.to_string()).unwrap_or_default(),
         commit: released.commit.clone(),
-    };
-    actions.outputs(&outputs)?;
-    actions.summary(&actions::summary_markdown(plan, &outputs))?;
+    }
+}
+
+/// A failure after the commit point: the release stands (exit 4), `what` is missing.
+fn after_commit_point(released: &Released, what: &str, e: Error) -> Error {
+    Error::incomplete(
+        format!("{} is released, but {what} could not be written: {}", released.tag, e.message),
+        vec![format!("{what} of {}", released.tag)],
+    )
+    .hint(e.hint.clone().unwrap_or_else(|| "nothing is undone; fix the cause and check the release".into()))
+}
+
+/// Writes the summary of a finished release (its outputs are written at the commit point) and
+/// prints it.
+fn report(ctx: &Context, plan: &Plan, released: &Released, remote: &str, actions: &Actions) -> Result<i32> {
+    let outputs = outputs(plan, released);
+    actions
+        .summary(&actions::summary_markdown(plan, &outputs))
+        .map_err(|e| after_commit_point(released, "the step summary", e))?;
     match ctx.format {
         Format::Json => println!("{}", json(&outputs, released.pushed)),
         Format::Human | Format::Github => {

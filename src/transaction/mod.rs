@@ -22,6 +22,7 @@ use std::path::Path;
 pub use git::Git;
 pub use secret::Secret;
 
+use crate::edit::FileEdit;
 use crate::error::{Error, Result};
 use crate::plan::Plan;
 use journal::{Journal, Step, Store};
@@ -47,6 +48,16 @@ pub struct Release<'a> {
     pub tag_message: String,
     /// `None` for a local release.
     pub push: Option<Push>,
+    /// Tag HEAD as it is: no files, no commit (a merged release pull request already made the
+    /// release commit). With a remote only the tag is pushed; the branch must already be there.
+    pub tag_only: bool,
+}
+
+impl Release<'_> {
+    /// The file edits this release writes and commits (none when it only tags).
+    fn files(&self) -> &[FileEdit] {
+        if self.tag_only { &[] } else { &self.plan.files }
+    }
 }
 
 /// What a finished release made.
@@ -90,10 +101,15 @@ pub fn apply(git: &Git, release: &Release<'_>, hooks: &mut dyn Hooks) -> Result<
     hooks.preflight(release)?;
 
     let mut journal = Journal::new(&branch, &plan.head, &next.to_string(), tag);
-    journal.files = plan.files.iter().map(|edit| edit.file.clone()).collect();
+    journal.files = release.files().iter().map(|edit| edit.file.clone()).collect();
     journal.remote = release.push.as_ref().map(|push| push.remote.clone());
     journal.message = release.message.clone();
-    let originals: Vec<&[u8]> = plan.files.iter().map(|edit| edit.before.as_slice()).collect();
+    if release.tag_only {
+        // HEAD is the release commit: undoing only ever deletes the tag.
+        journal.release_commit = Some(plan.head.clone());
+        journal.step = Step::Tagging;
+    }
+    let originals: Vec<&[u8]> = release.files().iter().map(|edit| edit.before.as_slice()).collect();
     store.begin(&journal, &originals)?;
 
     let commit = match steps(git, &store, &mut journal, release) {
@@ -181,9 +197,9 @@ fn preflight(git: &Git, store: &Store, release: &Release<'_>, tag: &str) -> Resu
         ))
         .hint("run vbump again"));
     }
-    if !plan.files.is_empty() {
+    if !release.files().is_empty() {
         let mut args = vec!["status".to_string(), "--porcelain".into(), "--".into()];
-        args.extend(plan.files.iter().map(|edit| edit.file.to_string_lossy().into_owned()));
+        args.extend(release.files().iter().map(|edit| edit.file.to_string_lossy().into_owned()));
         let dirty = git.run(&args)?;
         if !dirty.is_empty() {
             let files: Vec<&str> = dirty.lines().map(|line| line.get(3..).unwrap_or(line)).collect();
@@ -201,47 +217,83 @@ fn preflight(git: &Git, store: &Store, release: &Release<'_>, tag: &str) -> Resu
         )));
     }
     if let Some(push) = &release.push {
-        let branch_ref = format!("refs/heads/{branch}");
-        let listed = git.run(&["ls-remote", &push.remote, &branch_ref, &tag_ref]).map_err(|e| {
-            Error::input(format!("cannot read remote `{}`: {}", push.remote, e.message))
-                .hint("check the remote's URL (`git remote -v`), the network and the token's permissions")
-        })?;
-        let mut remote_head = None;
-        for line in listed.lines() {
-            match line.split_once('\t') {
-                Some((sha, name)) if name == branch_ref => remote_head = Some(sha.to_string()),
-                Some((_, name)) if name == tag_ref => {
-                    return Err(Error::input(format!("tag `{tag}` exists already on `{}`", push.remote))
-                        .hint(format!("fetch it (`git fetch {} tag {tag}`) and look: another run may have released this version", push.remote)));
-                }
-                _ => {}
-            }
-        }
-        match remote_head {
-            Some(sha) if sha == head => {}
-            Some(sha) => {
-                return Err(Error::input(format!(
-                    "`{}/{branch}` is at {sha}, but HEAD is at {head}",
-                    push.remote
-                ))
-                .hint(format!(
-                    "release from the remote's head: `git pull --ff-only {} {branch}`, then run vbump again",
-                    push.remote
-                )));
-            }
-            None => {
-                return Err(Error::input(format!("remote `{}` has no branch `{branch}`", push.remote))
-                    .hint(format!("push the branch first: `git push {} {branch}`", push.remote)));
-            }
-        }
+        check_remote(git, &push.remote, &branch, &head, tag)?;
     }
     Ok(branch)
+}
+
+/// With a push: `remote`'s `branch` must be at `head` and must not have `tag` yet. One
+/// `git ls-remote`; every error is exit 2 (nothing has changed).
+pub fn check_remote(git: &Git, remote: &str, branch: &str, head: &str, tag: &str) -> Result<()> {
+    let branch_ref = format!("refs/heads/{branch}");
+    let tag_ref = format!("refs/tags/{tag}");
+    let listed = git.run(&["ls-remote", remote, &branch_ref, &tag_ref]).map_err(|e| {
+        Error::input(format!("cannot read remote `{remote}`: {}", e.message))
+            .hint("check the remote's URL (`git remote -v`), the network and the token's permissions")
+    })?;
+    let mut remote_head = None;
+    for line in listed.lines() {
+        match line.split_once('\t') {
+            Some((sha, name)) if name == branch_ref => remote_head = Some(sha.to_string()),
+            Some((_, name)) if name == tag_ref => {
+                return Err(Error::input(format!("tag `{tag}` exists already on `{remote}`")).hint(format!(
+                    "fetch it (`git fetch {remote} tag {tag}`) and look: another run may have released this version"
+                )));
+            }
+            _ => {}
+        }
+    }
+    match remote_head {
+        Some(sha) if sha == head => Ok(()),
+        Some(sha) => Err(Error::input(format!("`{remote}/{branch}` is at {sha}, but HEAD is at {head}"))
+            .hint(format!(
+                "release from the remote's head: `git pull --ff-only {remote} {branch}`, then run vbump again"
+            ))),
+        None => Err(Error::input(format!("remote `{remote}` has no branch `{branch}`"))
+            .hint(format!("push the branch first: `git push {remote} {branch}`"))),
+    }
 }
 
 /// The steps up to and including the commit point; returns the release commit.
 fn steps(git: &Git, store: &Store, journal: &mut Journal, release: &Release<'_>) -> Result<String> {
     failpoint::hit("journal-written")?;
-    files::write_atomically(release.root, &release.plan.files)?;
+    let sha =
+        if release.tag_only { release.plan.head.clone() } else { commit(git, store, journal, release)? };
+
+    let tag = journal.tag.clone();
+    git.run_with_input(
+        &["tag", "--annotate", "--cleanup=verbatim", "--file=-", &tag, &sha],
+        Some(release.tag_message.as_bytes()),
+    )?;
+    // Without a remote, creating the tag was the commit point.
+    let Some(push) = &release.push else { return Ok(sha) };
+    failpoint::hit("after-tag")?;
+
+    advance(store, journal, Step::Pushing)?;
+    failpoint::hit("before-push")?;
+    let branch_ref = format!("refs/heads/{}", journal.branch);
+    let tag_ref = format!("refs/tags/{tag}");
+    let mut push_args =
+        vec!["push".to_string(), "--atomic".into(), "--porcelain".into(), push.remote.clone()];
+    if !release.tag_only {
+        push_args.push(format!("{sha}:{branch_ref}"));
+    }
+    push_args.push(format!("{tag_ref}:{tag_ref}"));
+    let out = git.output(&push_args, None)?;
+    if !out.success {
+        return Err(push_rejected(&push.remote, &out));
+    }
+    // Simulates a push whose reply was lost after the remote accepted it.
+    failpoint::hit("push-reply-lost")?;
+    // Keep the remote-tracking branch in step, as a plain `git push` would.
+    let tracking = format!("refs/remotes/{}/{}", push.remote, journal.branch);
+    let _ = git.run(&["update-ref", &tracking, &sha]);
+    Ok(sha)
+}
+
+/// Writes the files and makes the release commit; returns it.
+fn commit(git: &Git, store: &Store, journal: &mut Journal, release: &Release<'_>) -> Result<String> {
+    files::write_atomically(release.root, release.files())?;
 
     advance(store, journal, Step::Committing)?;
     failpoint::hit("before-commit")?;
@@ -268,39 +320,6 @@ fn steps(git: &Git, store: &Store, journal: &mut Journal, release: &Release<'_>)
     journal.release_commit = Some(sha.clone());
     advance(store, journal, Step::Tagging)?;
     failpoint::hit("after-commit")?;
-
-    let tag = journal.tag.clone();
-    git.run_with_input(
-        &["tag", "--annotate", "--cleanup=verbatim", "--file=-", &tag, &sha],
-        Some(release.tag_message.as_bytes()),
-    )?;
-    // Without a remote, creating the tag was the commit point.
-    let Some(push) = &release.push else { return Ok(sha) };
-    failpoint::hit("after-tag")?;
-
-    advance(store, journal, Step::Pushing)?;
-    failpoint::hit("before-push")?;
-    let branch_ref = format!("refs/heads/{}", journal.branch);
-    let tag_ref = format!("refs/tags/{tag}");
-    let out = git.output(
-        &[
-            "push",
-            "--atomic",
-            "--porcelain",
-            &push.remote,
-            &format!("{sha}:{branch_ref}"),
-            &format!("{tag_ref}:{tag_ref}"),
-        ],
-        None,
-    )?;
-    if !out.success {
-        return Err(push_rejected(&push.remote, &out));
-    }
-    // Simulates a push whose reply was lost after the remote accepted it.
-    failpoint::hit("push-reply-lost")?;
-    // Keep the remote-tracking branch in step, as a plain `git push` would.
-    let tracking = format!("refs/remotes/{}/{}", push.remote, journal.branch);
-    let _ = git.run(&["update-ref", &tracking, &sha]);
     Ok(sha)
 }
 

@@ -54,7 +54,8 @@ pub fn undo_steps(git: &Git, root: &Path, store: &Store, journal: &Journal) -> V
             .push(format!("tag `{}` ({}); delete it: `git tag -d {}`", journal.tag, e.message, journal.tag));
     }
 
-    if let Some(release) = &release {
+    // (A tag-only release made no commit: its release commit is the original HEAD.)
+    if let Some(release) = release.as_ref().filter(|r| **r != journal.original_head) {
         // Compare-and-swap: the branch moves back only if it still points at the release commit.
         let moved_back = git.run(&["update-ref", &branch_ref, &journal.original_head, release]);
         if let Err(e) = moved_back {

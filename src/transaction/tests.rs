@@ -115,6 +115,7 @@ impl Sandbox {
             message: "chore(release): v1.3.0".into(),
             tag_message: "# v1.3.0\n\n- feat: first\n".into(),
             push: push.then(|| Push { remote: "origin".into() }),
+            tag_only: false,
         };
         apply(&self.git(), &release, hooks)
     }
