@@ -265,6 +265,24 @@ fn a_github_release_failing_after_the_push_still_outputs_released_true() {
 }
 
 #[test]
+fn outputs_that_cannot_be_written_after_the_push_are_exit_4_not_exit_2() {
+    let fake = GitHubFake::start();
+    let (repo, _origin) = feature_since_v1_2_0();
+    // A directory where the runner's output file should be: every append fails.
+    let output = repo.sandbox().join("github_output");
+    std::fs::create_dir(&output).unwrap();
+    repo.vbump_with(["release", "--push"], |cmd| {
+        fake.env(cmd, TOKEN);
+        cmd.env("GITHUB_ACTIONS", "true").env("GITHUB_OUTPUT", &output);
+    })
+    .code(4)
+    .stderr_has("v1.3.0 is released")
+    .stderr_has("`release-url` output could not be written");
+    assert_eq!(remote_tags(&repo), "v1.2.0\nv1.3.0", "the release stands");
+    assert_eq!(fake.state().releases.len(), 1);
+}
+
+#[test]
 fn bad_token_is_exit_2_before_any_change() {
     let fake = GitHubFake::start();
     let (repo, _origin) = feature_since_v1_2_0();

@@ -302,7 +302,17 @@ impl Hooks for ReleaseHooks<'_> {
         if !self.forge.json {
             println!("published GitHub Release {}: {}", released.tag, release.url);
         }
-        write_output("release-url", &release.url)?;
+        write_output("release-url", &release.url).map_err(|e| {
+            // After the commit point: never exit 2 ("nothing changed").
+            Error::incomplete(
+                format!(
+                    "{} is released and its GitHub Release published, but the `release-url` output could not be written: {}",
+                    released.tag, e.message
+                ),
+                vec![format!("the `release-url` step output ({})", release.url)],
+            )
+            .hint(e.hint.clone().unwrap_or_else(|| "check the workflow's `$GITHUB_OUTPUT`".into()))
+        })?;
         self.url = Some(release.url);
         Ok(())
     }

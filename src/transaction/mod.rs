@@ -23,7 +23,7 @@ pub use git::Git;
 pub use secret::Secret;
 
 use crate::edit::FileEdit;
-use crate::error::{Error, Result};
+use crate::error::{Error, Kind, Result};
 use crate::plan::Plan;
 use journal::{Journal, Step, Store};
 
@@ -155,8 +155,11 @@ fn settle_failed_push(
                 journal.remote.as_deref().unwrap_or("the remote"),
                 journal.tag
             );
-            rollback::complete(git, root, store, journal)?;
-            journal.release_commit.clone().ok_or_else(|| Error::input("the journal lost the release commit"))
+            rollback::complete(git, root, store, journal)
+                .map_err(|e| completion_failed(store, journal, e))?;
+            journal.release_commit.clone().ok_or_else(|| {
+                completion_failed(store, journal, Error::input("the journal lost the release commit"))
+            })
         }
         Err(unknown) => Err(Error::incomplete(
             format!(
@@ -173,6 +176,25 @@ fn settle_failed_push(
         )
         .hint("run `vbump recover` once the remote is reachable: it completes or undoes the release")),
     }
+}
+
+/// A failure while bringing local up to a release whose commit point passed. The release stands,
+/// so this is never "nothing changed" (exit 2): it is exit 4, naming what is left.
+fn completion_failed(store: &Store, journal: &Journal, e: Error) -> Error {
+    if e.kind == Kind::Incomplete {
+        return e;
+    }
+    Error::incomplete(
+        format!(
+            "release {} stands, but the local repository could not be brought up to it: {}",
+            journal.tag, e.message
+        ),
+        vec![
+            format!("local branch `{}` and tag `{}` may lag the release", journal.branch, journal.tag),
+            format!("the journal `{}`", store.dir().display()),
+        ],
+    )
+    .hint("run `vbump recover` once the cause is fixed: it sees the release and brings local up to it")
 }
 
 /// The checks that must pass before anything changes; returns the branch. All errors are exit 2.

@@ -27,7 +27,8 @@ pub fn recover(git: &Git, root: &Path, git_dir: &Path) -> Result<Recovered> {
     let store = Store::new(git_dir);
     let Some(journal) = store.load()? else { return Ok(Recovered::Nothing) };
     if rollback::commit_point_passed(git, &journal)? {
-        rollback::complete(git, root, &store, &journal)?;
+        rollback::complete(git, root, &store, &journal)
+            .map_err(|e| super::completion_failed(&store, &journal, e))?;
         return Ok(Recovered::Completed { tag: journal.tag });
     }
     let remains = rollback::undo_steps(git, root, &store, &journal);
