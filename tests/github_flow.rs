@@ -397,61 +397,41 @@ fn strategy_pr_without_github_is_exit_2() {
     assert_eq!(local_state(&repo), before);
 }
 
-/// The output names a run wrote to `$GITHUB_OUTPUT`, in order, first occurrence only.
-fn output_names(path: &std::path::Path) -> Vec<String> {
-    let text = std::fs::read_to_string(path).unwrap();
-    let mut names: Vec<String> = Vec::new();
-    for line in text.lines() {
-        if let Some((name, _)) = line.split_once('=').or_else(|| line.split_once("<<"))
-            && !names.iter().any(|n| n == name)
-        {
-            names.push(name.to_string());
-        }
-    }
-    names
+/// Runs `vbump release --push` inside Actions; returns what it wrote to `$GITHUB_OUTPUT` and the
+/// output names, sorted, each once.
+fn release_outputs(repo: &TestRepo, fake: &GitHubFake) -> (String, Vec<String>) {
+    let output = repo.sandbox().join("github_output");
+    repo.vbump_with(["release", "--push"], |cmd| {
+        fake.env(cmd, TOKEN);
+        cmd.env("GITHUB_ACTIONS", "true").env("GITHUB_OUTPUT", &output);
+    })
+    .code(0);
+    let text = std::fs::read_to_string(&output).unwrap();
+    let mut names: Vec<String> = text
+        .lines()
+        .filter_map(|line| line.split_once('=').or_else(|| line.split_once("<<")))
+        .map(|(name, _)| name.to_string())
+        .collect();
+    names.sort();
+    names.dedup();
+    (text, names)
 }
 
 #[test]
 fn release_and_pr_runs_write_every_output_the_action_declares() {
-    let pushed = {
-        let fake = GitHubFake::start();
-        let (repo, _origin) = feature_since_v1_2_0();
-        let output = repo.sandbox().join("github_output");
-        repo.vbump_with(["release", "--push"], |cmd| {
-            fake.env(cmd, TOKEN);
-            cmd.env("GITHUB_ACTIONS", "true").env("GITHUB_OUTPUT", &output);
-        })
-        .code(0);
-        let text = std::fs::read_to_string(&output).unwrap();
-        assert!(text.contains("release-url=https://github.com/octo/hello/releases/tag/v1.3.0\n"), "{text}");
-        output_names(&output)
-    };
-    let via_pr = {
-        let fake = GitHubFake::start();
-        fake.state().protect_without_bypass();
-        let (repo, origin) = feature_since_v1_2_0();
-        protect_remote(&origin, "main", true);
-        let output = repo.sandbox().join("github_output");
-        repo.vbump_with(["release", "--push"], |cmd| {
-            fake.env(cmd, TOKEN);
-            cmd.env("GITHUB_ACTIONS", "true").env("GITHUB_OUTPUT", &output);
-        })
-        .code(0);
-        let text = std::fs::read_to_string(&output).unwrap();
-        assert!(text.contains("released=false\n"), "{text}");
-        assert!(text.contains("pr-url=https://github.com/octo/hello/pull/1\n"), "{text}");
-        output_names(&output)
-    };
-    let sorted = |mut names: Vec<String>| {
-        names.sort();
-        names
-    };
-    assert_eq!(
-        sorted(pushed),
-        ["bump", "commit", "previous-version", "release-url", "released", "tag", "version"]
-    );
-    assert_eq!(
-        sorted(via_pr),
-        ["bump", "commit", "pr-url", "previous-version", "released", "tag", "version"]
-    );
+    let fake = GitHubFake::start();
+    let (repo, _origin) = feature_since_v1_2_0();
+    let (text, pushed) = release_outputs(&repo, &fake);
+    assert!(text.contains("release-url=https://github.com/octo/hello/releases/tag/v1.3.0\n"), "{text}");
+
+    let fake = GitHubFake::start();
+    fake.state().protect_without_bypass();
+    let (repo, origin) = feature_since_v1_2_0();
+    protect_remote(&origin, "main", true);
+    let (text, via_pr) = release_outputs(&repo, &fake);
+    assert!(text.contains("released=false\n"), "{text}");
+    assert!(text.contains("pr-url=https://github.com/octo/hello/pull/1\n"), "{text}");
+
+    assert_eq!(pushed, ["bump", "commit", "previous-version", "release-url", "released", "tag", "version"]);
+    assert_eq!(via_pr, ["bump", "commit", "pr-url", "previous-version", "released", "tag", "version"]);
 }
