@@ -55,55 +55,41 @@ print("| date | machine | load average (1/5/15 min, at start) | git | hyperfine 
 print("|---|---|---|---|---|---|")
 print(f"| {date} | {nproc} × {cpu} | {loadavg} | {git} | {hyperfine} | {commit} |\n")
 
-print("### Time (mean ± σ) and ratio to the floor\n")
-print("| command | " + " | ".join(f"{human(s)} commits" for s in sizes) + " |")
-print("|---|" + "---|" * len(sizes))
-for name in present:
-    cells = []
-    for size in sizes:
-        run, floor = data[size][name], data[size]["floor"]
-        if not run:
-            cells.append("–")
+def table(title, cell, with_floor=True):
+    """One markdown table: a row per command present, a column per size; `cell(run, floor)` fills
+    a cell from the command's and the floor's results at that size (`run` is never None)."""
+    print(f"### {title}\n")
+    print("| command | " + " | ".join(f"{human(s)} commits" for s in sizes) + " |")
+    print("|---|" + "---|" * len(sizes))
+    for name in present:
+        if name == "floor" and not with_floor:
             continue
-        ratio = f" (**{run['mean'] / floor['mean']:.2f}×**)" if floor and name != "floor" else ""
-        cells.append(f"{seconds(run['mean'])} ± {seconds(run['stddev'])}{ratio}")
-    print(f"| {LABEL[name]} | " + " | ".join(cells) + " |")
+        cells = []
+        for size in sizes:
+            run, floor = data[size][name], data[size]["floor"]
+            cells.append(cell(name, run, floor) if run else "–")
+        print(f"| {LABEL[name]} | " + " | ".join(cells) + " |")
+    print()
 
-print("\n### CPU time (user + system, mean) and ratio to the floor\n")
-print("| command | " + " | ".join(f"{human(s)} commits" for s in sizes) + " |")
-print("|---|" + "---|" * len(sizes))
-for name in present:
-    cells = []
-    for size in sizes:
-        run, floor = data[size][name], data[size]["floor"]
-        if not run or run["cpu"] is None:
-            cells.append("–")
-            continue
-        ratio = f" (**{run['cpu'] / floor['cpu']:.2f}×**)" if floor and floor["cpu"] and name != "floor" else ""
-        cells.append(f"{seconds(run['cpu'])}{ratio}")
-    print(f"| {LABEL[name]} | " + " | ".join(cells) + " |")
 
-print("\n### Peak resident memory (`/usr/bin/time -v`, highest of 3 runs)\n")
-print("| command | " + " | ".join(f"{human(s)} commits" for s in sizes) + " |")
-print("|---|" + "---|" * len(sizes))
-for name in present:
-    cells = []
-    for size in sizes:
-        run = data[size][name]
-        cells.append(f"{run['rss'] / 1024:.1f} MB" if run and run["rss"] else "–")
-    print(f"| {LABEL[name]} | " + " | ".join(cells) + " |")
+def wall(name, run, floor):
+    ratio = f" (**{run['mean'] / floor['mean']:.2f}×**)" if floor and name != "floor" else ""
+    return f"{seconds(run['mean'])} ± {seconds(run['stddev'])}{ratio}"
 
-print("\n### What each command printed (last line of stdout)\n")
-print("| command | " + " | ".join(f"{human(s)} commits" for s in sizes) + " |")
-print("|---|" + "---|" * len(sizes))
-for name in present:
-    if name == "floor":
-        continue
-    cells = []
-    for size in sizes:
-        run = data[size][name]
-        cells.append(f"`{run['out'][0]}`" if run and run["out"] else "–")
-    print(f"| {LABEL[name]} | " + " | ".join(cells) + " |")
+
+def cpu(name, run, floor):
+    if run["cpu"] is None:
+        return "–"
+    ratio = f" (**{run['cpu'] / floor['cpu']:.2f}×**)" if floor and floor["cpu"] and name != "floor" else ""
+    return f"{seconds(run['cpu'])}{ratio}"
+
+
+table("Time (mean ± σ) and ratio to the floor", wall)
+table("CPU time (user + system, mean) and ratio to the floor", cpu)
+table("Peak resident memory (`/usr/bin/time -v`, highest of 3 runs)",
+      lambda name, run, floor: f"{run['rss'] / 1024:.1f} MB" if run["rss"] else "–")
+table("What each command printed (last line of stdout)",
+      lambda name, run, floor: f"`{run['out'][0]}`" if run["out"] else "–", with_floor=False)
 
 biggest = sizes[-1]
 vb, floor = data[biggest]["vbump"], data[biggest]["floor"]
@@ -111,7 +97,7 @@ if vb and floor:
     ratio = vb["mean"] / floor["mean"]
     cpu_ratio = f", CPU time {vb['cpu'] / floor['cpu']:.2f}×" if vb["cpu"] and floor["cpu"] else ""
     rss = [data[s]["vbump"]["rss"] for s in sizes if data[s]["vbump"] and data[s]["vbump"]["rss"]]
-    print(f"\nTargets at {human(biggest)} commits: wall time {ratio:.2f}× the floor{cpu_ratio} (target ≤ 1.5×: "
+    print(f"Targets at {human(biggest)} commits: wall time {ratio:.2f}× the floor{cpu_ratio} (target ≤ 1.5×: "
           f"{'met' if ratio <= 1.5 else 'MISSED'}); peak RSS {vb['rss'] / 1024:.1f} MB (target < 30 MB: "
           f"{'met' if vb['rss'] < 30 * 1024 else 'MISSED'}); RSS from {min(rss) / 1024:.1f} to "
           f"{max(rss) / 1024:.1f} MB across sizes.")
