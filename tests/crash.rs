@@ -11,17 +11,6 @@ use crate::support::TestRepo;
 const POINTS: [&str; 6] =
     ["journal-written", "before-commit", "after-commit", "after-tag", "before-push", "after-push"];
 
-fn ready_to_release() -> TestRepo {
-    let repo = TestRepo::new();
-    repo.file("Cargo.toml", "[package]\nname = \"demo\"\nversion = \"1.2.0\"\n")
-        .file("package.json", "{\n  \"name\": \"demo\",\n  \"version\": \"1.2.0\"\n}\n")
-        .commit("chore: initial commit")
-        .annotated_tag("v1.2.0");
-    repo.commit("feat: add a thing");
-    repo.origin();
-    repo
-}
-
 /// The boundaries this build's plan passes through: file boundaries exist when files are written.
 fn points_for(repo: &TestRepo, push: bool) -> Vec<String> {
     let plan = repo.vbump(["plan", "--format", "json"]);
@@ -88,9 +77,9 @@ fn kill_and_recover(
 fn killed_at_every_step_boundary_recover_ends_clean() {
     let mut crashes = 0;
     for push in [true, false] {
-        let probe = ready_to_release();
+        let probe = crate::rollback::ready_to_push();
         for point in points_for(&probe, push) {
-            let repo = ready_to_release();
+            let repo = crate::rollback::ready_to_push();
             let before = repo.state();
             let ready = repo.sandbox().join("ready");
             let child = spawn_release(&repo, push, &format!("{point}=pause"), &ready);
@@ -133,7 +122,7 @@ fn slow_pre_receive(repo: &TestRepo, then: &str) {
 
 #[test]
 fn killed_while_the_remote_accepts_the_push_recover_completes_the_release() {
-    let repo = ready_to_release();
+    let repo = crate::rollback::ready_to_push();
     let before = repo.state();
     slow_pre_receive(&repo, "exit 0");
     let child = spawn_release(&repo, true, "", &repo.sandbox().join("unused"));
@@ -145,7 +134,7 @@ fn killed_while_the_remote_accepts_the_push_recover_completes_the_release() {
 
 #[test]
 fn killed_while_the_remote_rejects_the_push_recover_undoes_everything() {
-    let repo = ready_to_release();
+    let repo = crate::rollback::ready_to_push();
     let before = repo.state();
     let rejected = repo.sandbox().join("rejected");
     slow_pre_receive(&repo, &format!("touch '{}'; exit 1", rejected.display()));

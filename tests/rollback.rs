@@ -3,9 +3,9 @@
 
 use crate::support::TestRepo;
 
-/// Version files (detected once the editors are in) make the rollback restore real bytes; the CRLF
-/// line endings and the comment must come back exactly.
-fn ready_to_push() -> TestRepo {
+/// `v1.2.0` then a feature, pushed to a bare `origin`, with two version files. The CRLF line endings
+/// and the comment make a rollback prove it restores exact bytes. (The crash matrix uses it too.)
+pub(crate) fn ready_to_push() -> TestRepo {
     let repo = TestRepo::new();
     repo.file("Cargo.toml", "[package]\r\nname = \"demo\"\r\nversion = \"1.2.0\" # keep\r\n")
         .file("package.json", "{\n  \"name\": \"demo\",\n  \"version\": \"1.2.0\"\n}\n")
