@@ -114,6 +114,21 @@ pub fn subject(message: &str) -> &str {
     message.lines().next().unwrap_or_default()
 }
 
+/// The value of a `Release-As: X.Y.Z` footer (release-please's override of the next version), as
+/// written; `None` without one. The token is matched case-insensitively on any line after the
+/// subject, as release-please does; when a message has several, the last one wins.
+pub fn release_as(message: &str) -> Option<&str> {
+    message
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let (token, value) = line.split_once(':')?;
+            token.trim().eq_ignore_ascii_case("release-as").then(|| value.trim())
+        })
+        .filter(|value| !value.is_empty())
+        .last()
+}
+
 /// Parses a conventional message; `level` is left `None` for the classifier to fill.
 fn parse(message: &str) -> Option<PlannedCommit> {
     let footer = message.lines().skip(1).find_map(|line| {
@@ -247,6 +262,16 @@ mod tests {
             Classified::Ignored(i) => assert_eq!(i.reason, "release commit made by vbump"),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn release_as_footers_are_read_from_any_line_after_the_subject() {
+        assert_eq!(release_as("chore: bump\n\nRelease-As: 2.0.0"), Some("2.0.0"));
+        assert_eq!(release_as("feat: x\n\nBody.\n\nrelease-as: v3.1.0\nRefs: #4\n"), Some("v3.1.0"));
+        assert_eq!(release_as("feat: x\n\nRelease-As: 1.0.0\nRelease-As: 1.1.0"), Some("1.1.0"));
+        assert_eq!(release_as("Release-As: 9.9.9"), None, "the subject is no footer");
+        assert_eq!(release_as("fix: y\n\nRelease-As:"), None);
+        assert_eq!(release_as("fix: y\n\nReleased as a test: no"), None);
     }
 
     #[test]

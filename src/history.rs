@@ -70,6 +70,98 @@ pub fn last_release<'t>(
     Ok(None)
 }
 
+/// The reachable release tags of one tag prefix: what a repository tagged under a prefix other
+/// than the configured one looks like (`1.0.0`, `name-v1.7.0`, `release/1.2.0`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrefixTags {
+    /// What comes before the version: `""`, `v`, `name-v`.
+    pub prefix: String,
+    /// The highest tag of this prefix HEAD contains.
+    pub highest: ReleaseTag,
+}
+
+/// Splits a tag name into its prefix and the semantic version it ends with, taking the longest
+/// version (`v1.2.3` is `v` + 1.2.3; `name-v1.7.0` is `name-v` + 1.7.0).
+pub fn split_tag(name: &str) -> Option<(&str, Version)> {
+    name.char_indices()
+        .filter(|(_, c)| c.is_ascii_digit())
+        .find_map(|(i, _)| Version::parse(&name[i..]).ok().map(|version| (&name[..i], version)))
+}
+
+/// For every tag prefix, its highest tag that HEAD contains; prefixes with none are left out.
+/// Ordered highest version first (then by prefix). Used when no tag of the configured prefix is
+/// reachable, to name the `tag-prefix` that would match, and by `vbump init` to infer it.
+pub fn reachable_prefixes(repo: &Repository, head: Oid) -> Result<Vec<PrefixTags>> {
+    let mut by_prefix: std::collections::BTreeMap<String, Vec<ReleaseTag>> = Default::default();
+    for reference in repo.references_glob("refs/tags/*")? {
+        let reference = reference?;
+        let Ok(name) = reference.shorthand() else { continue };
+        let Some((prefix, version)) = split_tag(name) else { continue };
+        let Ok(commit) = reference.peel_to_commit() else { continue };
+        by_prefix.entry(prefix.to_string()).or_default().push(ReleaseTag {
+            name: name.to_string(),
+            version,
+            commit: commit.id(),
+        });
+    }
+    let mut found = Vec::new();
+    for (prefix, mut tags) in by_prefix {
+        tags.sort_by(|a, b| b.version.cmp(&a.version).then_with(|| b.name.cmp(&a.name)));
+        if let Some(highest) = last_release(repo, head, &tags)? {
+            found.push(PrefixTags { prefix, highest: highest.clone() });
+        }
+    }
+    found.sort_by(|a, b| b.highest.version.cmp(&a.highest.version).then_with(|| a.prefix.cmp(&b.prefix)));
+    Ok(found)
+}
+
+/// The commit that last changed the version: the newest commit on HEAD's first-parent line whose
+/// version value differs from its first parent's (a root commit that has one introduced it).
+/// `paths` are the version files; `value` reads the version value from their contents at one
+/// commit (a path absent there is left out of the slice). `None` when there is no version file.
+///
+/// Without a release tag this is where the history to count starts: the commits before it made the
+/// version the files hold, so counting them again would release a feature a second time. Only
+/// commits whose version files' blobs differ from the parent's are read.
+pub fn last_version_change<T: PartialEq>(
+    repo: &Repository,
+    head: Oid,
+    paths: &[std::path::PathBuf],
+    mut value: impl FnMut(&[(std::path::PathBuf, Vec<u8>)]) -> T,
+) -> Result<Option<Oid>> {
+    if paths.is_empty() {
+        return Ok(None);
+    }
+    let blobs = |commit: &git2::Commit<'_>| -> Result<Vec<Option<Oid>>> {
+        let tree = commit.tree()?;
+        Ok(paths.iter().map(|path| tree.get_path(path).ok().map(|entry| entry.id())).collect())
+    };
+    let contents = |ids: &[Option<Oid>]| -> Result<Vec<(std::path::PathBuf, Vec<u8>)>> {
+        let mut out = Vec::new();
+        for (path, id) in paths.iter().zip(ids) {
+            if let Some(id) = id
+                && let Ok(blob) = repo.find_blob(*id)
+            {
+                out.push((path.clone(), blob.content().to_vec()));
+            }
+        }
+        Ok(out)
+    };
+    let mut commit = repo.find_commit(head)?;
+    let mut ids = blobs(&commit)?;
+    let current = value(&contents(&ids)?);
+    loop {
+        // A shallow clone's boundary has no parent to compare with: the change is at or before it.
+        let Ok(parent) = commit.parent(0) else { return Ok(Some(commit.id())) };
+        let parent_ids = blobs(&parent)?;
+        if parent_ids != ids && value(&contents(&parent_ids)?) != current {
+            return Ok(Some(commit.id()));
+        }
+        commit = parent;
+        ids = parent_ids;
+    }
+}
+
 /// Process-wide libgit2 settings for reading long histories. Call once, first thing in `main`.
 ///
 /// They are globals inside libgit2, read without locks, and the pack-window limits only apply to
@@ -483,6 +575,17 @@ mod tests {
             ReleaseTag { name: name.into(), version: Version::parse(&name[1..]).unwrap(), commit: at }
         }
 
+        /// Writes `path` with `contents` in the work tree, stages it and commits on HEAD.
+        fn commit_file(&self, path: &str, contents: &str, message: &str) -> Oid {
+            let full = self.repo.workdir().unwrap().join(path);
+            std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+            std::fs::write(full, contents).unwrap();
+            let mut index = self.repo.index().unwrap();
+            index.add_path(std::path::Path::new(path)).unwrap();
+            index.write().unwrap();
+            self.commit(message)
+        }
+
         fn tag(&self, name: &str, at: Oid) {
             let object = self.repo.find_object(at, None).unwrap();
             self.repo.tag_lightweight(name, &object, false).unwrap();
@@ -686,6 +789,71 @@ mod tests {
         assert_eq!(walk::committer_time(b"A <a> b> 42 +0000"), 42);
         assert_eq!(walk::committer_time(b"broken"), 0);
         assert_eq!(walk::split_commit(b"tree 1"), (&b"tree 1"[..], &b""[..]));
+    }
+
+    #[test]
+    fn tag_names_split_into_prefix_and_the_longest_version() {
+        let split = |name| split_tag(name).map(|(p, v)| (p.to_string(), v.to_string()));
+        assert_eq!(split("v1.2.3"), Some(("v".into(), "1.2.3".into())));
+        assert_eq!(split("1.0.0"), Some(("".into(), "1.0.0".into())));
+        assert_eq!(split("name-v1.7.0"), Some(("name-v".into(), "1.7.0".into())));
+        assert_eq!(split("plugins/fmt/v12.0.0-rc.1"), Some(("plugins/fmt/v".into(), "12.0.0-rc.1".into())));
+        assert_eq!(split("v1.2"), None);
+        assert_eq!(split("latest"), None);
+    }
+
+    #[test]
+    fn reachable_prefixes_name_each_prefix_by_its_highest_reachable_tag() {
+        let r = Repo::new();
+        let one = r.commit("one");
+        r.tag("0.9.0", one);
+        r.tag("name-v1.6.0", one);
+        let two = r.commit("two");
+        r.tag("1.0.0", two);
+        r.tag("name-v1.7.0", two);
+        r.tag("v1.0", two);
+        // A higher tag HEAD does not contain is not the answer.
+        let elsewhere = r.commit_at("elsewhere", 100, &[one]);
+        r.tag("other-v9.0.0", elsewhere);
+        let found: Vec<(String, String)> = reachable_prefixes(&r.repo, two)
+            .unwrap()
+            .into_iter()
+            .map(|p| (p.prefix, p.highest.name))
+            .collect();
+        assert_eq!(found, [("name-v".to_string(), "name-v1.7.0".to_string()), ("".into(), "1.0.0".into())]);
+    }
+
+    #[test]
+    fn the_last_version_change_is_the_newest_commit_that_changed_the_value() {
+        let r = Repo::new();
+        let value = |contents: &[(std::path::PathBuf, Vec<u8>)]| -> Vec<String> {
+            contents.iter().map(|(_, bytes)| String::from_utf8_lossy(bytes).trim().to_string()).collect()
+        };
+        let paths = [std::path::PathBuf::from("VERSION"), std::path::PathBuf::from("sub/VERSION")];
+        r.commit("feat: before any version");
+        let added = r.commit_file("VERSION", "0.0.1\n", "chore: add VERSION");
+        assert_eq!(last_version_change(&r.repo, added, &paths, value).unwrap(), Some(added));
+        r.commit("feat: shipped in 0.0.1");
+        let bumped = r.commit_file("VERSION", "0.0.4\n", "chore: 0.0.4");
+        r.commit("fix: one");
+        // The same value written again (a reformat, a revert of a revert) is no change of value.
+        r.commit_file("VERSION", "0.0.4\n\n", "style: blank line");
+        let head = r.commit("fix: two");
+        assert_eq!(last_version_change(&r.repo, head, &paths, value).unwrap(), Some(bumped));
+        // A second version file appearing changes the value set.
+        let second = r.commit_file("sub/VERSION", "0.0.4\n", "chore: sub VERSION");
+        assert_eq!(last_version_change(&r.repo, second, &paths, value).unwrap(), Some(second));
+        assert_eq!(last_version_change(&r.repo, head, &[], value).unwrap(), None, "no version file");
+    }
+
+    #[test]
+    fn a_version_set_in_the_root_commit_was_changed_by_the_root_commit() {
+        let r = Repo::new();
+        let root = r.commit_file("VERSION", "1.0.0", "feat: initial");
+        let head = r.commit("fix: later");
+        let paths = [std::path::PathBuf::from("VERSION")];
+        let found = last_version_change(&r.repo, head, &paths, |c| c.to_vec()).unwrap();
+        assert_eq!(found, Some(root));
     }
 
     #[test]

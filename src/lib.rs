@@ -2,7 +2,7 @@
 //! version file, released as one transaction.
 //!
 //! The crate has two halves, and the pure half never imports the effectful one:
-//! - **pure** (read and compute): `config`, `history`, `commits`, `bump`, `edit`, `detect`, `plan`,
+//! - **pure** (read and compute): `config`, `history`, `commits`, `bump`, `decide`, `edit`, `detect`, `plan`,
 //!   `notes`, `lint`. Given a repository and settings they produce a [`plan::Plan`].
 //! - **effectful** (change things): `transaction` applies a plan with one commit point, `forge`
 //!   talks to GitHub, `cli` parses arguments and prints.
@@ -13,6 +13,7 @@ pub mod error;
 pub mod bump;
 pub mod commits;
 pub mod config;
+pub mod decide;
 pub mod detect;
 pub mod edit;
 pub mod history;

@@ -155,8 +155,7 @@ pub fn build(
     edits_for: impl FnOnce(&Version) -> Result<Vec<FileEdit>>,
 ) -> Result<Plan> {
     if let Some(id) = &request.pre {
-        bump::check_pre_id(id)
-            .map_err(|e| Error::input(e).hint("pass `--pre rc`, `--pre beta` or `--pre alpha`"))?;
+        bump::check_pre_id(id)?;
     }
     let head = history::head(repo)?;
     let tags = history::release_tags(repo, &config.tag_prefix)?;
@@ -210,9 +209,9 @@ pub fn build(
     };
     let Some(chosen) = chosen else { return Ok(plan) };
 
-    let mut next = bump::bump(&base, chosen.level);
+    let mut next = bump::bump(&base, chosen.level)?;
     if let Some(id) = &request.pre {
-        next = bump::pre_release(&next, id, tags.iter().map(|t| &t.version));
+        next = bump::pre_release(&next, id, tags.iter().map(|t| &t.version))?;
     }
     let tag = config.tag_name(&next);
     if repo.find_reference(&format!("refs/tags/{tag}")).is_ok() {

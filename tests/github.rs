@@ -230,6 +230,7 @@ fn existing_release_is_left_alone_and_a_leftover_draft_is_published() {
         name: "v1.4.0".into(),
         body: String::new(),
         draft: true,
+        prerelease: false,
     });
     let finished = gh.publish_release("v1.4.0", "v1.4.0", "notes 1.4").unwrap();
     assert_eq!((finished.action, finished.id), (ReleaseAction::PublishedDraft, 5));

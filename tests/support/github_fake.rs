@@ -49,6 +49,7 @@ pub struct Rel {
     pub name: String,
     pub body: String,
     pub draft: bool,
+    pub prerelease: bool,
 }
 
 /// Everything the fake knows about its one repository.
@@ -70,6 +71,10 @@ pub struct FakeState {
     pub classic: Classic,
     pub pulls: Vec<Pull>,
     pub releases: Vec<Rel>,
+    /// The id of the repository's "Latest" release (`GET /releases/latest`), as GitHub keeps it:
+    /// set by `make_latest` when a release is published (`"true"` is the default, `"legacy"` picks
+    /// the newest published full release, `"false"` leaves it), never a draft or a pre-release.
+    pub latest: Option<u64>,
     /// Injected failures: method, path, status, how many more times, and whether the request is
     /// carried out before the failure is returned (a 502 from a proxy after the backend acted).
     failures: Vec<Failure>,
@@ -97,6 +102,23 @@ impl FakeState {
 
     pub fn open_pulls(&self) -> Vec<&Pull> {
         self.pulls.iter().filter(|p| p.open).collect()
+    }
+
+    /// What publishing (or editing) release `id` with `make_latest` in `body` does to "Latest".
+    fn make_latest(&mut self, id: u64, body: &Value) {
+        match body["make_latest"].as_str().unwrap_or("true") {
+            "true" => self.latest = Some(id),
+            "legacy" => {
+                self.latest = self
+                    .releases
+                    .iter()
+                    .filter(|r| !r.draft && !r.prerelease)
+                    .map(|r| r.id)
+                    .max()
+                    .or(self.latest);
+            }
+            _ => {}
+        }
     }
 
     fn id(&mut self) -> u64 {
@@ -143,6 +165,7 @@ impl GitHubFake {
             classic: Classic::NotProtected,
             pulls: Vec::new(),
             releases: Vec::new(),
+            latest: None,
             failures: Vec::new(),
             next_id: 1000,
         }));
@@ -358,6 +381,10 @@ impl Fake {
                 Some(r) => ResponseTemplate::new(200).set_body_json(release_json(s, &self.base, r)),
                 None => error(404, "Not Found", "releases/releases#get-a-release-by-tag-name"),
             },
+            ("GET", ["releases", "latest"]) => match s.latest.and_then(|id| s.releases.iter().find(|r| r.id == id)) {
+                Some(r) => ResponseTemplate::new(200).set_body_json(release_json(s, &self.base, r)),
+                None => error(404, "Not Found", "releases/releases#get-the-latest-release"),
+            },
             ("GET", ["releases"]) => {
                 let list: Vec<Value> = s.releases.iter().rev().map(|r| release_json(s, &self.base, r)).collect();
                 ResponseTemplate::new(200).set_body_json(Value::Array(list))
@@ -378,9 +405,17 @@ impl Fake {
                     name: body["name"].as_str().unwrap_or("").to_string(),
                     body: body["body"].as_str().unwrap_or("").to_string(),
                     draft: body["draft"].as_bool().unwrap_or(false),
+                    prerelease: body["prerelease"].as_bool().unwrap_or(false),
                 };
+                if let Some(refused) = latest_refused(&rel, &body) {
+                    return refused;
+                }
                 let json = release_json(s, &self.base, &rel);
+                let published = !rel.draft;
                 s.releases.push(rel);
+                if published {
+                    s.make_latest(id, &body);
+                }
                 ResponseTemplate::new(201).set_body_json(json)
             }
             ("PATCH", ["releases", id]) => {
@@ -388,8 +423,21 @@ impl Fake {
                 let Some(i) = s.releases.iter().position(|r| r.id == id) else {
                     return error(404, "Not Found", "releases/releases#update-a-release");
                 };
+                let mut edited = s.releases[i].clone();
                 if let Some(d) = body["draft"].as_bool() {
-                    s.releases[i].draft = d;
+                    edited.draft = d;
+                }
+                if let Some(p) = body["prerelease"].as_bool() {
+                    edited.prerelease = p;
+                }
+                if let Some(refused) = latest_refused(&edited, &body) {
+                    return refused;
+                }
+                let publishes = s.releases[i].draft && !edited.draft;
+                s.releases[i].draft = edited.draft;
+                s.releases[i].prerelease = edited.prerelease;
+                if publishes || body.get("make_latest").is_some() {
+                    s.make_latest(id, &body);
                 }
                 if let Some(n) = body["name"].as_str() {
                     s.releases[i].name = n.to_string();
@@ -403,6 +451,17 @@ impl Fake {
             _ => error(404, "Not Found", ""),
         }
     }
+}
+
+/// GitHub's 422 for `make_latest: "true"` on a draft or a pre-release.
+fn latest_refused(rel: &Rel, body: &Value) -> Option<ResponseTemplate> {
+    (body["make_latest"].as_str() == Some("true") && (rel.draft || rel.prerelease)).then(|| {
+        ResponseTemplate::new(422).set_body_json(json!({
+            "message": "Validation Failed",
+            "errors": [{"resource": "Release", "code": "custom", "field": "make_latest", "message": "Latest release cannot be draft or prerelease."}],
+            "documentation_url": "https://docs.github.com/rest/releases/releases#update-a-release", "status": "422",
+        }))
+    })
 }
 
 /// Percent-decodes a path segment (branch names with `/` arrive as `%2F`).

@@ -53,7 +53,7 @@ pub(super) fn release_json(s: &FakeState, base: &str, r: &Rel) -> Value {
     json!({
         "url": format!("{base}/repos/{}/{}/releases/{}", s.owner, s.repo, r.id), "html_url": html_url, "id": r.id,
         "node_id": "MDc6UmVsZWFzZTE=", "tag_name": r.tag, "target_commitish": s.default_branch, "name": r.name,
-        "body": r.body, "draft": r.draft, "prerelease": false, "immutable": false,
+        "body": r.body, "draft": r.draft, "prerelease": r.prerelease, "immutable": false,
         "created_at": "2013-02-27T19:35:32Z", "published_at": if r.draft { Value::Null } else { json!("2013-02-27T19:35:32Z") },
         "author": owner_json("vbump[bot]"), "assets": [],
     })
