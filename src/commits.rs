@@ -7,12 +7,11 @@
 //! a release. For the same reason a `BREAKING CHANGE:` line anywhere after the subject counts, even
 //! outside the final footer paragraph: under-bumping a breaking change is the costlier mistake.
 
-use std::collections::BTreeMap;
-
 use regex::Regex;
 use semver::Version;
 
 use crate::bump::Level;
+use crate::commit_types::CommitTypes;
 use crate::plan::{IgnoredCommit, PlannedCommit};
 
 /// What vbump makes of one commit.
@@ -24,15 +23,15 @@ pub enum Classified {
 
 /// Classifies commit messages: the bump table, and how vbump's own release commits look.
 pub struct Classifier<'a> {
-    bump: &'a BTreeMap<String, Level>,
+    types: &'a CommitTypes,
     release_subject: ReleaseSubject,
 }
 
 impl<'a> Classifier<'a> {
     /// `release_template` is the configured release commit message (`chore(release): {tag}`);
     /// subjects matching it, with any version in the placeholders, are vbump's own commits.
-    pub fn new(bump: &'a BTreeMap<String, Level>, release_template: &str, tag_prefix: &str) -> Self {
-        Classifier { bump, release_subject: ReleaseSubject::new(release_template, tag_prefix) }
+    pub fn new(types: &'a CommitTypes, release_template: &str, tag_prefix: &str) -> Self {
+        Classifier { types, release_subject: ReleaseSubject::new(release_template, tag_prefix) }
     }
 
     /// Is this subject the subject of a release commit vbump made?
@@ -61,7 +60,7 @@ impl<'a> Classifier<'a> {
             };
             return ignored(reason);
         };
-        let level = if parsed.breaking { Some(Level::Major) } else { self.bump.get(&parsed.kind).copied() };
+        let level = if parsed.breaking { Some(Level::Major) } else { self.types.level(&parsed.kind) };
         Classified::Conventional(PlannedCommit { sha: sha.to_string(), level, ..parsed })
     }
 }
@@ -167,11 +166,9 @@ fn parse(message: &str) -> Option<PlannedCommit> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::default_bump_table;
-
     fn classify(message: &str) -> Classified {
-        let table = default_bump_table();
-        Classifier::new(&table, "chore(release): {tag}", "v").classify("abc", message)
+        let types = CommitTypes::default();
+        Classifier::new(&types, "chore(release): {tag}", "v").classify("abc", message)
     }
 
     fn conventional(message: &str) -> PlannedCommit {

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::bump::Level;
+use crate::commit_types::CommitTypes;
 use crate::error::{Error, Place, Result};
 
 /// The name of the configuration file at the repository root.
@@ -44,8 +45,9 @@ struct RawConfig {
     changelog: Option<PathBuf>,
     /// Branch that carries the release commit under the `pr` strategy.
     release_branch: Option<String>,
-    /// Commit type → bump level. Replaces the default table when present.
-    bump: Option<BTreeMap<String, Level>>,
+    /// Commit type → level (`major`, `minor`, `patch` or `none`), merged into the default table.
+    /// Read as plain values so that mistakes get vbump's own messages, not the parser's.
+    bump: Option<BTreeMap<toml::Spanned<String>, toml::Spanned<toml::Value>>>,
     /// Version locations. Replaces auto-detection when present.
     location: Option<Vec<toml::Spanned<RawLocation>>>,
 }
@@ -95,7 +97,8 @@ pub struct Config {
     pub strategy: Strategy,
     pub changelog: Option<PathBuf>,
     pub release_branch: String,
-    pub bump: BTreeMap<String, Level>,
+    /// The known commit types: the defaults with `[bump]` merged in.
+    pub types: CommitTypes,
     /// `None` means: auto-detect the locations.
     pub locations: Option<Vec<LocationSpec>>,
     /// The file these settings came from, if any.
@@ -168,7 +171,7 @@ impl Config {
             strategy: raw.strategy.unwrap_or_default(),
             changelog: raw.changelog,
             release_branch,
-            bump: raw.bump.unwrap_or_else(default_bump_table),
+            types: commit_types(raw.bump.unwrap_or_default(), &place_of)?,
             locations,
             source,
         })
@@ -187,13 +190,74 @@ impl Config {
     }
 }
 
-/// `feat` is a minor release, `fix` and `perf` are patch releases; other types release nothing.
-pub fn default_bump_table() -> BTreeMap<String, Level> {
-    BTreeMap::from([
-        ("feat".to_string(), Level::Minor),
-        ("fix".to_string(), Level::Patch),
-        ("perf".to_string(), Level::Patch),
-    ])
+/// The default commit types with the `[bump]` entries merged in, checked one by one.
+fn commit_types(
+    entries: BTreeMap<toml::Spanned<String>, toml::Spanned<toml::Value>>,
+    place_of: &dyn Fn(usize) -> Place,
+) -> Result<CommitTypes> {
+    const LEVELS: &str = "\"major\", \"minor\", \"patch\" or \"none\"";
+    let mut types = CommitTypes::default();
+    // In file order, so the first mistake reported is the first one in the file.
+    let mut entries: Vec<_> = entries.into_iter().collect();
+    entries.sort_by_key(|(key, _)| key.span().start);
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    for (key, value) in entries {
+        let name = key.get_ref().as_str();
+        let at = place_of(key.span().start);
+        if let Some(problem) = not_a_type(name) {
+            return Err(Error::input(format!("`{name}` in [bump] is not a commit type: {problem}"))
+                .at(at)
+                .hint(
+                    "[bump] maps commit types to levels, e.g. `security = \"patch\"` or `revert = \"none\"`",
+                ));
+        }
+        if let Some(first) = seen.insert(name.to_ascii_lowercase(), name.to_string()) {
+            return Err(Error::input(format!("`{first}` and `{name}` in [bump] name the same type"))
+                .at(at)
+                .hint("commit types are case-insensitive: keep one of the two entries"));
+        }
+        let level = match value.get_ref().as_str().map(str::to_ascii_lowercase).as_deref() {
+            Some("major") => Some(Level::Major),
+            Some("minor") => Some(Level::Minor),
+            Some("patch") => Some(Level::Patch),
+            Some("none") => None,
+            _ => {
+                let shown = match value.get_ref() {
+                    toml::Value::String(s) => format!("\"{s}\""),
+                    other => format!("a {}", other.type_str()),
+                };
+                return Err(Error::input(format!("[bump] `{name}` is {shown}; a level is {LEVELS}"))
+                    .at(place_of(value.span().start))
+                    .hint(format!(
+                        "write e.g. `{name} = \"patch\"`; `\"none\"` makes the type release nothing"
+                    )));
+            }
+        };
+        types.set(name, level);
+    }
+    Ok(types)
+}
+
+/// Why a `[bump]` key cannot be a commit type, or `None` when it can.
+fn not_a_type(name: &str) -> Option<String> {
+    let lower = name.to_ascii_lowercase();
+    match lower.as_str() {
+        "breaking" | "breaking-change" | "breaking change" | "breaking-changes" | "breaking changes" => {
+            return Some(
+                "a breaking change (`!` or a `BREAKING CHANGE:` footer) always releases a major, \
+                 or a minor while the major version is 0 (see `major-zero-breaking-is-minor`)"
+                    .into(),
+            );
+        }
+        "major" | "minor" | "patch" | "none" => {
+            return Some(format!("it is a level; write the type first, e.g. `feat = \"{lower}\"`"));
+        }
+        _ => {}
+    }
+    let word = !name.is_empty()
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    (!word).then(|| "a type is one word of letters, digits, `-` and `_`".into())
 }
 
 fn location_spec(raw: RawLocation, place: Place) -> Result<LocationSpec> {
@@ -245,8 +309,9 @@ mod tests {
         let c = Config::default();
         assert_eq!(c.tag_prefix, "v");
         assert!(c.major_zero_breaking_is_minor);
-        assert_eq!(c.bump["feat"], Level::Minor);
-        assert_eq!(c.bump["fix"], Level::Patch);
+        assert_eq!(c.types.level("feat"), Some(Level::Minor));
+        assert_eq!(c.types.level("fix"), Some(Level::Patch));
+        assert_eq!(c.types.level("revert"), Some(Level::Patch));
         assert!(c.locations.is_none());
         assert_eq!(c.release_message(&"1.2.3".parse().unwrap()), "chore(release): v1.2.3");
     }
@@ -278,8 +343,8 @@ optional = true
         assert_eq!(c.tag_prefix, "");
         assert!(!c.major_zero_breaking_is_minor);
         assert_eq!(c.strategy, Strategy::Pr);
-        assert_eq!(c.bump.len(), 2);
-        assert_eq!(c.bump["docs"], Level::Patch);
+        assert_eq!(c.types.level("docs"), Some(Level::Patch));
+        assert_eq!(c.types.level("fix"), Some(Level::Patch), "entries merge into the defaults");
         let locations = c.locations.unwrap();
         assert_eq!(locations[0].selector, Selector::Json("/version".into()));
         assert_eq!(locations[0].declared_at.as_ref().unwrap().line, Some(11));
@@ -313,6 +378,46 @@ optional = true
     #[test]
     fn bad_bump_level_is_an_error() {
         let e = parse("[bump]\nfeat = \"huge\"\n").unwrap_err();
-        assert!(e.to_string().starts_with("vbump.toml:2:"), "{e}");
+        let text = e.to_string();
+        assert!(text.starts_with("vbump.toml:2:8: "), "{text}");
+        assert!(
+            text.contains(
+                "[bump] `feat` is \"huge\"; a level is \"major\", \"minor\", \"patch\" or \"none\""
+            ),
+            "{text}"
+        );
+        let e = parse("[bump]\nfeat = 1\n").unwrap_err();
+        assert!(e.to_string().contains("[bump] `feat` is a integer"), "{e}");
+        assert_eq!(e.exit_code(), 2);
+    }
+
+    #[test]
+    fn one_bump_entry_keeps_the_other_defaults() {
+        let c = parse("[bump]\nsecurity = \"patch\"\n").unwrap();
+        assert_eq!(c.types.level("security"), Some(Level::Patch));
+        assert_eq!(c.types.level("feat"), Some(Level::Minor));
+        assert_eq!(c.types.level("fix"), Some(Level::Patch));
+    }
+
+    #[test]
+    fn none_switches_a_type_off_and_keeps_it_known() {
+        let c = parse("[bump]\nrevert = \"none\"\nperf = \"None\"\n").unwrap();
+        assert_eq!(c.types.level("revert"), None);
+        assert_eq!(c.types.level("perf"), None);
+        assert!(c.types.knows("revert"));
+    }
+
+    #[test]
+    fn keys_that_are_not_types_are_errors_with_a_hint() {
+        let e = parse("tag-prefix = \"v\"\n[bump]\nbreaking = \"minor\"\n").unwrap_err();
+        let text = e.to_string();
+        assert!(text.starts_with("vbump.toml:3:1: `breaking` in [bump] is not a commit type"), "{text}");
+        assert!(text.contains("major-zero-breaking-is-minor"), "{text}");
+        let e = parse("[bump]\nminor = \"feat\"\n").unwrap_err();
+        assert!(e.to_string().contains("write the type first"), "{e}");
+        let e = parse("[bump]\n\"my type\" = \"patch\"\n").unwrap_err();
+        assert!(e.to_string().contains("one word"), "{e}");
+        let e = parse("[bump]\nFeat = \"major\"\nfeat = \"minor\"\n").unwrap_err();
+        assert!(e.to_string().contains("name the same type"), "{e}");
     }
 }

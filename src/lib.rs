@@ -11,6 +11,7 @@ pub mod error;
 
 // The pure half.
 pub mod bump;
+pub mod commit_types;
 pub mod commits;
 pub mod config;
 pub mod decide;

@@ -8,45 +8,38 @@
 //! writes itself (merges, `Revert "…"`) are skipped; `fixup!`/`squash!`/`amend!` commits are fine
 //! in a draft (a `commit-msg` hook) and findings in history, because they were meant to be squashed.
 
-use std::collections::BTreeSet;
-
+use crate::commit_types::CommitTypes;
 use crate::config::Config;
 
 mod suggest;
 
 use suggest::{guess_type, lower_first, nearest_type};
 
-/// Types every repository may use, whether or not they release anything (Conventional Commits'
-/// own examples, as the Angular convention lists them).
-pub const STANDARD_TYPES: &[&str] =
-    &["build", "chore", "ci", "docs", "feat", "fix", "perf", "refactor", "revert", "style", "test"];
-
-/// Which commit types are allowed.
+/// Which commit types are allowed: every type in the commit-type table, the standard ones and
+/// those `[bump]` adds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rules {
-    /// Allowed types, lower-case.
-    types: BTreeSet<String>,
+    types: CommitTypes,
 }
 
 impl Rules {
-    /// The standard types plus every type in the configuration's `[bump]` table.
+    /// The types the configuration knows.
     pub fn from_config(config: &Config) -> Rules {
-        Rules::with_types(config.bump.keys().map(String::as_str))
+        Rules { types: config.types.clone() }
     }
 
-    /// The standard types plus `extra`.
-    pub fn with_types<'a>(extra: impl IntoIterator<Item = &'a str>) -> Rules {
-        let types = STANDARD_TYPES.iter().copied().chain(extra).map(str::to_ascii_lowercase).collect();
+    /// The rules of a commit-type table.
+    pub fn new(types: CommitTypes) -> Rules {
         Rules { types }
     }
 
     /// The allowed types, sorted, for messages.
     pub fn types(&self) -> impl Iterator<Item = &str> {
-        self.types.iter().map(String::as_str)
+        self.types.names()
     }
 
     pub(crate) fn allows(&self, type_: &str) -> bool {
-        self.types.contains(&type_.to_ascii_lowercase())
+        self.types.knows(type_)
     }
 }
 
@@ -203,15 +196,10 @@ fn check_header(header: &str, rules: &Rules) -> Vec<Finding> {
         example,
     };
     if header.trim().is_empty() {
-        return vec![at(0, "the message is empty".into(), Some("feat: describe the change".into()))];
+        return vec![at(0, "the message is empty".into(), None)];
     }
     let Some(colon) = header.find(':') else {
-        let (type_, rest) = guess_type(header);
-        return vec![at(
-            0,
-            "the header has no `type: ` prefix".into(),
-            Some(format!("{type_}: {}", lower_first(rest))),
-        )];
+        return vec![missing_colon(header, rules)];
     };
     let prefix = &header[..colon];
     let description = header[colon + 1..].strip_prefix(' ').unwrap_or(&header[colon + 1..]);
@@ -260,26 +248,26 @@ fn check_header(header: &str, rules: &Rules) -> Vec<Finding> {
         head = head.split(')').next().unwrap_or(head);
     }
 
+    // The corrected example keeps the author's type, or replaces it by the known type it was
+    // surely meant to be; it never invents one, so a suggestion never changes the release level.
     let type_ = head;
-    let mut suggested = type_.trim().to_string();
+    let mut suggested = Some(type_.trim().to_string());
     if type_.trim().is_empty() {
         findings.push(at(0, "the type before the colon is missing".into(), None));
-        suggested = "feat".into();
+        suggested = None;
     } else if type_ != type_.trim() || type_.chars().any(char::is_whitespace) {
-        let (guess, _) = guess_type(type_);
         findings.push(at(0, format!("the type `{type_}` contains a space"), None));
-        suggested = guess;
+        suggested = type_.split_whitespace().last().filter(|t| rules.allows(t)).map(str::to_string);
     } else if !type_.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_') {
         findings.push(at(
             0,
             format!("the type `{type_}` contains characters other than letters, digits and `-`"),
             None,
         ));
-        suggested = "feat".into();
+        suggested = None;
     } else if !rules.allows(type_) {
-        let nearest = nearest_type(type_, rules);
-        let known: Vec<_> = rules.types().collect();
-        findings.push(at(0, format!("unknown type `{type_}` (known types: {})", known.join(", ")), None));
+        let (problem, nearest) = unknown_type(type_, rules);
+        findings.push(at(0, problem, None));
         suggested = nearest;
     }
 
@@ -293,7 +281,7 @@ fn check_header(header: &str, rules: &Rules) -> Vec<Finding> {
         findings.push(at(colon + 2, "the description starts with more than one space".into(), None));
     }
 
-    if !findings.is_empty() {
+    if let Some(suggested) = suggested.filter(|_| !findings.is_empty()) {
         let parts = Header { scope, bang, description };
         let example = parts.rebuilt(&suggested);
         // Every finding of this header shares the one corrected header.
@@ -302,6 +290,45 @@ fn check_header(header: &str, rules: &Rules) -> Vec<Finding> {
         }
     }
     findings
+}
+
+/// The finding for a header without a colon. A first word that is a known type (`feat(cli) add
+/// thing`) only lacks its colon; otherwise a type is guessed from a verb (`Fixed …` → `fix`) and
+/// no example is given when there is no such verb: inventing `feat` would change the release.
+fn missing_colon(header: &str, rules: &Rules) -> Finding {
+    let (word, rest) = header.trim().split_once(char::is_whitespace).unwrap_or((header.trim(), ""));
+    let type_word = word.split(['(', '!']).next().unwrap_or_default();
+    let example = if rules.allows(type_word) && !rest.trim().is_empty() {
+        Some(format!("{word}: {}", rest.trim()))
+    } else {
+        guess_type(header).map(|(type_, rest)| format!("{type_}: {}", lower_first(rest)))
+    };
+    let problem = match &example {
+        Some(_) if rules.allows(type_word) => format!("the colon after `{word}` is missing"),
+        _ => "the header has no `type: ` prefix".to_string(),
+    };
+    Finding { line: 1, column: 1, problem, example }
+}
+
+/// The finding for an unknown type, and the known type it was surely meant to be, if any.
+fn unknown_type(type_: &str, rules: &Rules) -> (String, Option<String>) {
+    let add = format!(
+        "add `{} = \"patch\"` (or \"minor\", \"none\") to [bump] in vbump.toml",
+        type_.to_ascii_lowercase()
+    );
+    match nearest_type(type_, rules) {
+        Some(nearest) => (
+            format!("unknown type `{type_}`: did you mean `{nearest}`? To keep `{type_}`, {add}"),
+            Some(nearest),
+        ),
+        None => (
+            format!(
+                "unknown type `{type_}` (known types: {}); to make it known, {add}",
+                rules.types().collect::<Vec<_>>().join(", ")
+            ),
+            None,
+        ),
+    }
 }
 
 /// Body and footers: the blank line after the header, and the upper-case `BREAKING CHANGE`.
@@ -341,7 +368,9 @@ mod tests {
     use super::*;
 
     fn rules() -> Rules {
-        Rules::with_types(["feat", "fix", "perf", "security"])
+        let mut types = CommitTypes::default();
+        types.set("security", Some(crate::bump::Level::Patch));
+        Rules::new(types)
     }
 
     fn findings(message: &str) -> Vec<Finding> {
@@ -373,23 +402,44 @@ mod tests {
     }
 
     #[test]
-    fn missing_prefix_guesses_a_type_from_the_first_word() {
+    fn missing_prefix_guesses_a_type_from_a_verb_only() {
         assert_eq!(first("Fixed crash on empty file").2, "fix: crash on empty file");
         assert_eq!(first("Add login page").2, "feat: login page");
         assert_eq!(first("Update README").2, "chore: README");
-        assert_eq!(first("Something else").2, "feat: something else");
         assert!(first("Add login page").1.contains("no `type: ` prefix"));
+        // Nothing says what `wip` is: no example rather than an invented `feat`.
+        assert_eq!(first("Something else").2, "");
+        assert_eq!(first("wip").2, "");
+    }
+
+    #[test]
+    fn a_missing_colon_is_added_after_a_known_type() {
+        let (_, problem, example) = first("feat(cli) add thing");
+        assert_eq!(example, "feat(cli): add thing");
+        assert_eq!(problem, "the colon after `feat(cli)` is missing");
+        assert_eq!(first("fix! drop it").2, "fix!: drop it");
     }
 
     #[test]
     fn unknown_type_suggests_the_nearest_known_one() {
         let (column, problem, example) = first("feature(ui): dark mode");
         assert_eq!(column, 1);
-        assert!(problem.starts_with("unknown type `feature`"), "{problem}");
-        assert!(problem.contains("security"), "lists configured types: {problem}");
+        assert!(problem.starts_with("unknown type `feature`: did you mean `feat`?"), "{problem}");
+        assert!(problem.contains("add `feature = \"patch\"`"), "{problem}");
         assert_eq!(example, "feat(ui): dark mode");
+        assert_eq!(first("bugfix: y").2, "fix: y");
         assert_eq!(first("fxi: typo").2, "fix: typo");
-        assert_eq!(first("wip: stuff").2, "feat: stuff");
+    }
+
+    #[test]
+    fn an_unknown_type_without_a_near_one_is_never_rewritten_to_feat() {
+        let rules = Rules::new(CommitTypes::default());
+        let Verdict::Bad(findings) = check("security: patch it", &rules, Origin::Draft) else { panic!() };
+        assert_eq!(findings[0].example, None);
+        assert!(findings[0].problem.contains("known types: build, chore"), "{}", findings[0].problem);
+        assert!(findings[0].problem.contains("add `security = \"patch\"`"), "{}", findings[0].problem);
+        let Verdict::Bad(findings) = check("wip: stuff", &rules, Origin::Draft) else { panic!() };
+        assert_eq!(findings[0].example, None);
     }
 
     #[test]
@@ -421,7 +471,7 @@ mod tests {
         assert!(first("my feat: x").1.contains("contains a space"));
         assert!(first("feat/ui: x").1.contains("other than letters"));
         assert!(first(": x").1.contains("type before the colon is missing"));
-        assert_eq!(first(": x").2, "feat: x");
+        assert_eq!(first(": x").2, "");
     }
 
     #[test]
@@ -476,11 +526,12 @@ mod tests {
     }
 
     #[test]
-    fn rules_come_from_the_bump_table_and_the_standard_types() {
+    fn rules_come_from_the_commit_type_table() {
         let mut config = Config::default();
-        config.bump.insert("Deps".into(), crate::bump::Level::Patch);
+        config.types.set("Deps", Some(crate::bump::Level::Patch));
+        config.types.set("perf", None);
         let rules = Rules::from_config(&config);
-        assert!(rules.allows("deps") && rules.allows("ci") && !rules.allows("wip"));
+        assert!(rules.allows("deps") && rules.allows("ci") && rules.allows("perf") && !rules.allows("wip"));
     }
 
     #[test]

@@ -10,6 +10,7 @@ use std::path::Path;
 
 use semver::Version;
 
+use crate::commit_types::Section;
 use crate::edit::{FieldChange, FileEdit};
 use crate::plan::PlannedCommit;
 
@@ -31,71 +32,57 @@ pub struct Links<'a> {
 }
 
 /// The sections of a release, in the order they are printed; empty sections are left out.
-fn sections(commits: &[PlannedCommit]) -> Vec<(Section, Vec<Entry>)> {
-    let mut out: Vec<(Section, Vec<Entry>)> = Vec::new();
-    let mut push = |section: Section, entry: Entry| match out.iter_mut().find(|(s, _)| *s == section) {
-        Some((_, entries)) => entries.push(entry),
-        None => out.push((section, vec![entry])),
-    };
-    // Breaking changes first, whatever their type, then one pass per type so the order of
-    // sections does not depend on the order of commits.
-    for c in commits.iter().filter(|c| c.breaking) {
-        let text = c.breaking_description.clone().unwrap_or_else(|| c.description.clone());
+fn sections(commits: &[PlannedCommit]) -> Vec<(Heading, Vec<Entry>)> {
+    let mut out: Vec<(Heading, Vec<Entry>)> = Vec::new();
+    for c in commits {
+        // A breaking change is listed once, under the breaking changes, whatever its type.
+        let heading = if c.breaking {
+            Heading::Breaking
+        } else {
+            match Section::of(&c.kind, c.level) {
+                Some(section) => Heading::Type(section),
+                None => continue,
+            }
+        };
         let (subject, pr) = split_pr(&c.description);
-        let detail = (text.trim() != c.description.trim()).then(|| text.trim().to_string());
-        push(
-            Section::Breaking,
-            Entry { scope: c.scope.clone(), text: subject, detail, sha: c.sha.clone(), pr },
-        );
-    }
-    for section in [Section::Features, Section::Fixes, Section::Performance] {
-        for c in commits.iter().filter(|c| Section::of(&c.kind) == Some(section)) {
-            let (subject, pr) = split_pr(&c.description);
-            push(
-                section,
-                Entry { scope: c.scope.clone(), text: subject, detail: None, sha: c.sha.clone(), pr },
-            );
+        let detail = c
+            .breaking_description
+            .as_deref()
+            .filter(|text| c.breaking && text.trim() != c.description.trim())
+            .map(|text| text.trim().to_string());
+        let entry = Entry { scope: c.scope.clone(), text: subject, detail, sha: c.sha.clone(), pr };
+        match out.iter_mut().find(|(h, _)| *h == heading) {
+            Some((_, entries)) => entries.push(entry),
+            None => out.push((heading, vec![entry])),
         }
     }
-    out.sort_by_key(|(s, _)| *s);
+    // Stable: within a section, commits keep the plan's order (newest first).
+    out.sort_by(|(a, _), (b, _)| a.cmp(b));
     out
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Section {
+/// A heading of the notes: breaking changes first, then one section per releasing type, in the
+/// order the commit-type table gives them.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Heading {
     Breaking,
-    Features,
-    Fixes,
-    Performance,
+    Type(Section),
 }
 
-impl Section {
-    fn of(kind: &str) -> Option<Section> {
-        match kind {
-            "feat" => Some(Section::Features),
-            "fix" => Some(Section::Fixes),
-            "perf" => Some(Section::Performance),
-            _ => None,
-        }
-    }
-
+impl Heading {
     /// Title in GitHub release notes.
-    fn release_title(self) -> &'static str {
+    fn release_title(&self) -> String {
         match self {
-            Section::Breaking => "⚠ Breaking changes",
-            Section::Features => "Features",
-            Section::Fixes => "Bug fixes",
-            Section::Performance => "Performance",
+            Heading::Breaking => "⚠ Breaking changes".into(),
+            Heading::Type(section) => section.release_title(),
         }
     }
 
     /// Title in the changelog, using Keep a Changelog's vocabulary where it has a word for it.
-    fn changelog_title(self) -> &'static str {
+    fn changelog_title(&self) -> String {
         match self {
-            Section::Breaking => "Changed (breaking)",
-            Section::Features => "Added",
-            Section::Fixes => "Fixed",
-            Section::Performance => "Performance",
+            Heading::Breaking => "Changed (breaking)".into(),
+            Heading::Type(section) => section.changelog_title(),
         }
     }
 }
@@ -119,11 +106,11 @@ fn render(
     commits: &[PlannedCommit],
     links: Links<'_>,
     heading: &str,
-    title: fn(Section) -> &'static str,
+    title: fn(&Heading) -> String,
 ) -> String {
     let mut out = String::new();
     for (section, entries) in sections(commits) {
-        out.push_str(&format!("{heading} {}\n\n", title(section)));
+        out.push_str(&format!("{heading} {}\n\n", title(&section)));
         for e in entries {
             out.push_str("- ");
             if let Some(scope) = &e.scope {
@@ -160,7 +147,7 @@ fn render(
 /// The body of the GitHub Release and of the release pull request. Ends with one newline; empty
 /// when no commit has a section (e.g. a `--bump` override over `chore` commits).
 pub fn release_notes(commits: &[PlannedCommit], links: Links<'_>) -> String {
-    let mut notes = render(commits, links, "###", Section::release_title);
+    let mut notes = render(commits, links, "###", Heading::release_title);
     if notes.ends_with("\n\n") {
         notes.pop();
     }
@@ -174,7 +161,7 @@ pub fn changelog_section(
     commits: &[PlannedCommit],
     links: Links<'_>,
 ) -> String {
-    let body = render(commits, links, "###", Section::changelog_title);
+    let body = render(commits, links, "###", Heading::changelog_title);
     let body = if body.is_empty() { "No user-facing changes.\n\n".to_string() } else { body };
     format!("## [{version}] - {date}\n\n{body}")
 }
@@ -266,6 +253,7 @@ pub fn iso_date(unix_seconds: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::commit_types::CommitTypes;
 
     fn commit(sha: &str, kind: &str, scope: Option<&str>, description: &str) -> PlannedCommit {
         PlannedCommit {
@@ -276,12 +264,13 @@ mod tests {
             body: None,
             breaking: false,
             breaking_description: None,
-            level: None,
+            level: CommitTypes::default().level(kind),
         }
     }
 
     fn breaking(mut c: PlannedCommit, footer: &str) -> PlannedCommit {
         c.breaking = true;
+        c.level = Some(crate::bump::Level::Major);
         c.breaking_description = Some(footer.to_string());
         c
     }
@@ -307,7 +296,6 @@ mod tests {
             "### ⚠ Breaking changes\n\n\
              - **cli:** rename --tag to --tag-prefix (ddddddd) (#9)\n  `--tag` is gone.\n\n  Use `--tag-prefix`.\n\n\
              ### Features\n\n\
-             - **cli:** rename --tag to --tag-prefix (ddddddd) (#9)\n\
              - add `vbump set` (eeeeeee)\n\n\
              ### Bug fixes\n\n\
              - handle empty files (aaaaaaa) (#12)\n\n\
@@ -336,6 +324,26 @@ mod tests {
         assert_eq!(split_pr("odd (#)"), ("odd (#)".into(), None));
         assert_eq!(split_pr("huge (#99999999999999999999)"), ("huge (#99999999999999999999)".into(), None));
         assert_eq!(split_pr("(#"), ("(#".into(), None));
+    }
+
+    #[test]
+    fn a_configured_type_that_releases_has_its_own_section() {
+        let mut types = CommitTypes::default();
+        types.set("security", Some(crate::bump::Level::Patch));
+        let mut security = commit("a", "security", None, "escape paths");
+        security.level = types.level("security");
+        let notes =
+            release_notes(&[security.clone(), commit("b", "revert", None, "undo x")], Links::default());
+        assert_eq!(notes, "### Security\n\n- escape paths (aaaaaaa)\n\n### Reverts\n\n- undo x (bbbbbbb)\n");
+        let section = changelog_section(&v("1.2.1"), "2026-12-01", &[security], Links::default());
+        assert_eq!(section, "## [1.2.1] - 2026-12-01\n\n### Security\n\n- escape paths (aaaaaaa)\n\n");
+    }
+
+    #[test]
+    fn a_switched_off_type_has_no_section() {
+        let mut perf = commit("a", "perf", None, "faster");
+        perf.level = None;
+        assert_eq!(release_notes(&[perf], Links::default()), "");
     }
 
     #[test]

@@ -280,7 +280,7 @@ fn read_commits<'t>(
     tags: &'t [history::ReleaseTag],
     detail: Detail,
 ) -> Result<(Option<&'t history::ReleaseTag>, Read)> {
-    let classifier = Classifier::new(&config.bump, &config.commit_message, &config.tag_prefix);
+    let classifier = Classifier::new(&config.types, &config.commit_message, &config.tag_prefix);
     history::since_last_release(repo, head, tags, |read: &mut Read, oid, message| {
         match classifier.classify(&oid.to_string(), message) {
             Classified::Conventional(commit) => {

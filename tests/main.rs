@@ -7,6 +7,7 @@ mod action;
 mod changelog;
 mod check;
 mod cli;
+mod commit_types;
 // Kills vbump at failpoints that block; needs `--features failpoints`.
 #[cfg(feature = "failpoints")]
 mod crash;

@@ -3,8 +3,9 @@
 
 use super::Rules;
 
-/// A type for a header without one, from its first word ("Fixed crash" → `fix`), and the rest.
-pub(super) fn guess_type(header: &str) -> (String, &str) {
+/// A type for a header without one, from its first word ("Fixed crash" → `fix`), and the rest;
+/// `None` when the first word says nothing about the change (`wip`).
+pub(super) fn guess_type(header: &str) -> Option<(String, &str)> {
     let header = header.trim();
     let (word, rest) = header.split_once(char::is_whitespace).unwrap_or((header, ""));
     let word = word.to_ascii_lowercase();
@@ -16,19 +17,25 @@ pub(super) fn guess_type(header: &str) -> (String, &str) {
         w if w.starts_with("perf") || w.starts_with("speed") || w.starts_with("optimi") => "perf",
         w if w.starts_with("bump") || w.starts_with("update") || w.starts_with("upgrade") => "chore",
         w if w == "ci" || w.starts_with("build") => "ci",
-        _ => "feat",
+        w if w.starts_with("add") || w.starts_with("implement") || w.starts_with("support") => "feat",
+        _ => return None,
     };
-    // Keep the whole header as the description unless its first word was a verb we mapped.
-    let keep_word = type_ == "feat"
-        && !(word.starts_with("add") || word.starts_with("implement") || word.starts_with("support"));
-    (type_.to_string(), if keep_word { header } else { rest })
+    Some((type_.to_string(), rest))
 }
 
-/// The allowed type closest to `type_` by edit distance, or `feat` when none is close.
-pub(super) fn nearest_type(type_: &str, rules: &Rules) -> String {
+/// The allowed type closest to `type_`: one it starts with or abbreviates (`feature` → `feat`,
+/// `bugfix` → `fix`), or one a typo away (`fxi` → `fix`); `None` when none is close.
+pub(super) fn nearest_type(type_: &str, rules: &Rules) -> Option<String> {
     let lower = type_.to_ascii_lowercase();
-    if let Some(prefixed) = rules.types().find(|t| lower.starts_with(t) || t.starts_with(lower.as_str())) {
-        return prefixed.to_string();
+    // Prefixes and suffixes of at least three letters: `feature`, `bugfix`, `docs` for `doc`.
+    let affix = |t: &str| {
+        t.len() >= 3
+            && (lower.starts_with(t)
+                || lower.ends_with(t)
+                || (lower.len() >= 3 && t.starts_with(lower.as_str())))
+    };
+    if let Some(found) = rules.types().find(|t| affix(t)) {
+        return Some(found.to_string());
     }
     rules
         .types()
@@ -36,7 +43,7 @@ pub(super) fn nearest_type(type_: &str, rules: &Rules) -> String {
         // Two edits turn most three-letter words into one another: allow them only in long types.
         .filter(|(d, t)| *d <= 1 || (*d == 2 && t.len() >= 5))
         .min()
-        .map_or_else(|| "feat".to_string(), |(_, t)| t.to_string())
+        .map(|(_, t)| t.to_string())
 }
 
 /// Edit distance over characters where swapping two neighbours counts as one edit (optimal string
@@ -76,6 +83,25 @@ pub(super) fn lower_first(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nearest_types_are_abbreviations_affixes_and_typos_never_a_default() {
+        let rules = Rules::new(crate::commit_types::CommitTypes::default());
+        let nearest = |t: &str| nearest_type(t, &rules);
+        assert_eq!(nearest("feature").as_deref(), Some("feat"));
+        assert_eq!(nearest("bugfix").as_deref(), Some("fix"));
+        assert_eq!(nearest("fxi").as_deref(), Some("fix"));
+        assert_eq!(nearest("doc").as_deref(), Some("docs"));
+        assert_eq!(nearest("security"), None);
+        assert_eq!(nearest("wip"), None);
+    }
+
+    #[test]
+    fn guesses_come_from_verbs_only() {
+        assert_eq!(guess_type("Fixed crash"), Some(("fix".to_string(), "crash")));
+        assert_eq!(guess_type("wip"), None);
+        assert_eq!(guess_type("Something else"), None);
+    }
 
     #[test]
     fn edit_distance_counts_single_character_edits() {
