@@ -69,6 +69,14 @@ pub enum Kind {
     Incomplete,
 }
 
+/// Why an error happened, for callers that decide on it (never on the message text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cause {
+    /// The remote refused a push. `protected`: because of branch protection or a repository rule
+    /// (GitHub's `GH006`/`GH013`), which a release pull request gets around.
+    PushRejected { protected: bool },
+}
+
 /// A vbump error. Boxed so that `Result<T>` stays small on the happy path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error(Box<Details>);
@@ -85,6 +93,8 @@ pub struct Details {
     pub hint: Option<String>,
     /// For `Kind::Incomplete`: what is left behind (refs, files), and commands that finish the job.
     pub remains: Vec<String>,
+    /// The typed reason, when a caller may act on it (kept through a rollback).
+    pub cause: Option<Cause>,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -96,7 +106,7 @@ impl Error {
     }
 
     fn new(kind: Kind, message: String, remains: Vec<String>) -> Self {
-        Error(Box::new(Details { kind, place: None, message, hint: None, remains }))
+        Error(Box::new(Details { kind, place: None, message, hint: None, remains, cause: None }))
     }
 
     /// A failure that was rolled back (exit 3).
@@ -120,6 +130,12 @@ impl Error {
 
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.0.hint = Some(hint.into());
+        self
+    }
+
+    /// Records why the error happened (`None` keeps it unknown).
+    pub fn caused_by(mut self, cause: Option<Cause>) -> Self {
+        self.0.cause = cause;
         self
     }
 

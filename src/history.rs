@@ -162,26 +162,87 @@ pub fn last_version_change<T: PartialEq>(
     }
 }
 
-/// Process-wide libgit2 settings for reading long histories. Call once, first thing in `main`.
-///
-/// They are globals inside libgit2, read without locks, and the pack-window limits only apply to
-/// packs opened after they are set: so this must run before any thread or repository exists.
-pub fn tune_libgit2() {
-    // `walk` reads each commit exactly once, so libgit2's object cache only costs: it kept every
-    // commit a walk touched until exit (92 MB at 100k commits) and freeing it was 13 % of the run.
-    git2::opts::enable_caching(false);
-    // git does not re-hash objects it reads; libgit2's SHA-1 check of every read was ~8 % of a walk.
-    git2::opts::strict_hash_verification(false);
-    // Map the pack through small windows (1 MiB each, 4 MiB in all) instead of libgit2's defaults
-    // (up to 8 GiB mapped on 64-bit), so resident memory does not grow with the pack.
-    // SAFETY: these setters write unsynchronised globals that libgit2 reads when it maps a pack.
-    // This runs at the start of `main`, before any thread is spawned and before any repository is
-    // opened, so nothing can read them concurrently.
-    unsafe {
-        // A failure only leaves libgit2's defaults in place: slower to release memory, still correct.
-        let _ = git2::opts::set_mwindow_size(1 << 20);
-        let _ = git2::opts::set_mwindow_mapped_limit(4 << 20);
+/// The commits at a shallow clone's boundary, read from the `shallow` file (none when the
+/// repository is complete). The one reader of that file: it lives in the common git directory, so
+/// a linked worktree of a shallow clone finds it there, not in the worktree's own git directory.
+pub(crate) fn shallow_boundary(repo: &Repository) -> Result<std::collections::HashSet<Oid>> {
+    if !repo.is_shallow() {
+        return Ok(std::collections::HashSet::new());
     }
+    let path = repo.commondir().join("shallow");
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| Error::input(format!("cannot read {}: {e}", path.display())))?;
+    text.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .map(|line| {
+            Oid::from_str(line).map_err(|_| {
+                Error::input(format!("{}: `{line}` is not an object id", path.display()))
+                    .hint("the shallow clone is damaged: run `git fetch --unshallow`")
+            })
+        })
+        .collect()
+}
+
+/// True when a shallow clone holds every commit since the last release (open the repository
+/// afresh: libgit2 keeps the boundary it read at open time): a release tag is reachable from HEAD,
+/// and every commit at the shallow boundary is that tag or one of its ancestors. A branch merged
+/// since the release whose older commits lie beyond the boundary would otherwise be cut off, and
+/// its `feat!` missed.
+pub(crate) fn complete_since_release(repo: &Repository, prefix: &str) -> Result<bool> {
+    let head = head(repo)?;
+    let tags = release_tags(repo, prefix)?;
+    let Some(last) = last_release(repo, head.commit, &tags)? else { return Ok(false) };
+    for cut in shallow_boundary(repo)? {
+        if cut != last.commit && !repo.graph_descendant_of(last.commit, cut)? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// A commit of a revision range (`vbump lint --range`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct RangeCommit {
+    /// Full hexadecimal object id.
+    pub(crate) id: String,
+    /// The whole message, decoded lossily.
+    pub(crate) message: String,
+    /// True for a merge commit (more than one parent).
+    pub(crate) merge: bool,
+}
+
+/// Every commit in `A..B`, oldest first (merge commits included and marked).
+pub(crate) fn range_commits(repo: &Repository, range: &str) -> Result<Vec<RangeCommit>> {
+    let hint = "give a range like `origin/main..HEAD`; in a shallow clone fetch the base first \
+                (`actions/checkout` with `fetch-depth: 0`)";
+    let spec = repo.revparse(range).map_err(|e| {
+        Error::input(format!("cannot resolve the range `{range}`: {}", e.message())).hint(hint)
+    })?;
+    let (Some(from), Some(to)) = (spec.from(), spec.to()) else {
+        return Err(Error::input(format!("`{range}` is a single revision, not a range")).hint(hint));
+    };
+    if spec.mode().contains(git2::RevparseMode::MERGE_BASE) {
+        return Err(Error::input(format!("`{range}` is a symmetric range (`...`)"))
+            .hint("use `A..B`: the commits reachable from B and not from A"));
+    }
+    let walk_error =
+        |e: git2::Error| Error::input(format!("cannot walk `{range}`: {}", e.message())).hint(hint);
+    let mut walk = repo.revwalk().map_err(walk_error)?;
+    walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE).map_err(walk_error)?;
+    walk.push(to.id()).map_err(walk_error)?;
+    walk.hide(from.id()).map_err(walk_error)?;
+    let mut commits = Vec::new();
+    for id in walk {
+        let id = id.map_err(walk_error)?;
+        let commit = repo.find_commit(id).map_err(walk_error)?;
+        commits.push(RangeCommit {
+            id: id.to_string(),
+            message: String::from_utf8_lossy(commit.message_bytes()).into_owned(),
+            merge: commit.parent_count() > 1,
+        });
+    }
+    Ok(commits)
 }
 
 /// The last release HEAD contains, and what `visit` made of the commits since it (newest first).
@@ -326,7 +387,7 @@ mod walk {
         pub(super) fn new(repo: &'r Repository) -> Result<Self> {
             Ok(Walk {
                 odb: repo.odb()?,
-                shallow: shallow_commits(repo)?,
+                shallow: super::shallow_boundary(repo)?,
                 marks: HashMap::new(),
                 queue: BinaryHeap::new(),
                 seq: 0,
@@ -458,26 +519,6 @@ mod walk {
                 }
             }
         }
-    }
-
-    /// The commits listed in `.git/shallow` (none when the repository is complete).
-    fn shallow_commits(repo: &Repository) -> Result<HashSet<Oid>> {
-        if !repo.is_shallow() {
-            return Ok(HashSet::new());
-        }
-        let path = repo.commondir().join("shallow");
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| Error::input(format!("cannot read {}: {e}", path.display())))?;
-        text.lines()
-            .map(str::trim)
-            .filter(|line| !line.is_empty())
-            .map(|line| {
-                Oid::from_str(line).map_err(|_| {
-                    Error::input(format!("{}: `{line}` is not an object id", path.display()))
-                        .hint("the shallow clone is damaged: run `git fetch --unshallow`")
-                })
-            })
-            .collect()
     }
 
     /// A raw commit's header and message. The message is what follows the first empty line, with

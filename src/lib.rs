@@ -1,16 +1,22 @@
 //! vbump: the next semantic version from Conventional Commits, written byte-exactly into every
 //! version file, released as one transaction.
 //!
-//! The crate has two halves, and the pure half never imports the effectful one:
-//! - **pure** (read and compute): `config`, `history`, `commits`, `bump`, `decide`, `edit`, `detect`, `plan`,
-//!   `notes`, `lint`. Given a repository and settings they produce a [`plan::Plan`].
-//! - **effectful** (change things): `transaction` applies a plan with one commit point, `forge`
-//!   talks to GitHub, `cli` parses arguments and prints.
+//! The crate has three layers, and each imports only the ones below it:
+//! - **read-only** (reads the repository and files, never writes): `config`, `history`, `commits`,
+//!   `commit_types`, `bump`, `decide`, `edit`, `detect`, `plan`, `notes`, `lint`, `workspace`.
+//!   Given a repository and settings they produce a `plan::Plan`.
+//! - **effects**: `transaction` applies a release with one commit point, `vcs` talks to git
+//!   remotes, `forge` talks to GitHub, `actions` writes the Actions runner's files, `fsutil` and
+//!   `set` write files.
+//! - **the release** (`release`): a request in, an outcome out; the steps that tie the above
+//!   together. It prints nothing: progress goes to a `report::Reporter`.
+//! - **the command line** (`cli`): arguments into requests, outcomes printed. It opens no
+//!   repository, runs no git and writes no file.
 
 pub mod error;
 
-// The pure half.
-pub mod bump;
+// Read-only.
+pub(crate) mod bump;
 pub mod commit_types;
 pub mod commits;
 pub mod config;
@@ -19,10 +25,26 @@ pub mod detect;
 pub mod edit;
 pub mod history;
 pub mod lint;
-pub mod notes;
-pub mod plan;
+pub(crate) mod notes;
+pub(crate) mod plan;
+pub(crate) mod text;
+pub(crate) mod workspace;
 
-// The effectful half.
-pub mod cli;
+// Effects.
+pub(crate) mod actions;
 pub mod forge;
-pub mod transaction;
+pub(crate) mod fsutil;
+pub(crate) mod set;
+pub(crate) mod transaction;
+pub(crate) mod vcs;
+
+// The release, and the command line.
+pub(crate) mod cli;
+pub(crate) mod release;
+pub(crate) mod report;
+
+/// Runs vbump with the process's arguments and returns the exit code (README, "Exit codes").
+pub fn main() -> i32 {
+    vcs::tune_libgit2(); // Process-global; must precede the first repository (see there).
+    cli::run(std::env::args_os())
+}

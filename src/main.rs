@@ -1,6 +1,6 @@
 fn main() {
     restore_default_sigpipe();
-    std::process::exit(vbump::cli::main());
+    std::process::exit(vbump::main());
 }
 
 /// Rust starts programs with SIGPIPE ignored, so writing to a closed pipe (`vbump plan | head -1`)

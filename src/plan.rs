@@ -3,8 +3,6 @@
 //! Nothing here writes. `vbump plan` / `--dry-run` prints a [`Plan`]; `vbump release` hands it to
 //! `transaction`, which applies it.
 
-use std::path::PathBuf;
-
 use git2::Repository;
 use semver::Version;
 use serde::Serialize;
@@ -85,39 +83,97 @@ pub struct Bump {
     pub reason: Reason,
 }
 
-/// Everything a release would do. Field names are part of the `--format json` interface.
+/// The release a package gets: its level, version and tag, which exist only together.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Next {
+    pub bump: Bump,
+    #[serde(rename = "next")]
+    pub version: Version,
+    /// The tag this release creates.
+    pub tag: String,
+}
+
+/// One package's part of the plan: where its version comes from, its commits and its next release.
+///
+/// Single-package repositories (all of them, today) have exactly one, the whole repository. The
+/// multi-package seam: `build` makes one per package (a `name` and a path filter join these fields);
+/// the JSON keeps the flat single-package shape while there is one.
 #[derive(Debug, Clone, Serialize)]
-pub struct Plan {
-    /// The branch HEAD is on, `None` when detached.
-    pub branch: Option<String>,
-    /// The commit HEAD points at.
-    pub head: String,
+pub struct PackagePlan {
     pub previous: Previous,
     /// Conventional commits since the last release, newest first.
     pub commits: Vec<PlannedCommit>,
     /// Commits that were not counted, newest first.
     pub ignored: Vec<IgnoredCommit>,
     /// `None` when nothing since the last release warrants one.
-    pub bump: Option<Bump>,
-    /// The version this release makes, `None` when there is nothing to release.
-    pub next: Option<Version>,
-    /// The tag this release creates.
-    pub tag: Option<String>,
-    /// The edits the release makes to version files (and the changelog), in location order.
+    #[serde(flatten, serialize_with = "serialize_next")]
+    pub next: Option<Next>,
+}
+
+/// `bump`, `next` and `tag` as three fields, each `null` when there is nothing to release.
+fn serialize_next<S: serde::Serializer>(next: &Option<Next>, serializer: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = serializer.serialize_map(Some(3))?;
+    map.serialize_entry("bump", &next.as_ref().map(|n| &n.bump))?;
+    map.serialize_entry("next", &next.as_ref().map(|n| &n.version))?;
+    map.serialize_entry("tag", &next.as_ref().map(|n| &n.tag))?;
+    map.end()
+}
+
+/// Everything a release would do. Field names are part of the `--format json` interface: with one
+/// package its fields sit at the top level (`previous`, `commits`, …, `tag`).
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// The branch HEAD is on, `None` when detached.
+    pub branch: Option<String>,
+    /// The commit HEAD points at.
+    pub head: String,
+    /// One entry per package, in configuration order; exactly one in a single-package repository.
+    pub packages: Vec<PackagePlan>,
+    /// The edits the release makes to version files (and the changelog), in location order, for
+    /// every package together (one commit holds them all).
     pub files: Vec<FileEdit>,
     /// Things the user should know that do not stop the release.
     pub warnings: Vec<String>,
 }
 
 impl Plan {
-    /// True when there is something to release.
-    pub fn releases(&self) -> bool {
-        self.next.is_some()
+    /// The package of a single-package plan. (Callers that handle several iterate
+    /// [`Plan::packages`]; this is the one place that assumes one.)
+    pub fn package(&self) -> &PackagePlan {
+        &self.packages[0]
     }
 
-    /// The files this release writes, relative to the repository root.
-    pub fn written_files(&self) -> impl Iterator<Item = &PathBuf> {
-        self.files.iter().map(|edit| &edit.file)
+    /// The releases this plan makes, one per package that has one.
+    pub fn releases(&self) -> impl Iterator<Item = &Next> {
+        self.packages.iter().filter_map(|package| package.next.as_ref())
+    }
+}
+
+impl Serialize for Plan {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Flat<'a> {
+            branch: &'a Option<String>,
+            head: &'a str,
+            #[serde(flatten)]
+            package: &'a PackagePlan,
+            files: &'a [FileEdit],
+            warnings: &'a [String],
+        }
+        #[derive(Serialize)]
+        struct Packages<'a> {
+            branch: &'a Option<String>,
+            head: &'a str,
+            packages: &'a [PackagePlan],
+            files: &'a [FileEdit],
+            warnings: &'a [String],
+        }
+        let (branch, head, files, warnings) = (&self.branch, self.head.as_str(), &self.files, &self.warnings);
+        match self.packages.as_slice() {
+            [package] => Flat { branch, head, package, files, warnings }.serialize(serializer),
+            packages => Packages { branch, head, packages, files, warnings }.serialize(serializer),
+        }
     }
 }
 
@@ -170,12 +226,7 @@ pub fn build(
     let mut plan = Plan {
         branch: head.branch.clone(),
         head: head.commit.to_string(),
-        previous,
-        commits: read.commits,
-        ignored: read.ignored,
-        bump: None,
-        next: None,
-        tag: None,
+        packages: vec![PackagePlan { previous, commits: read.commits, ignored: read.ignored, next: None }],
         files: Vec::new(),
         warnings,
     };
@@ -197,7 +248,7 @@ pub fn build(
     }
 
     let decided = read.decided;
-    let base = plan.previous.version().clone();
+    let base = plan.package().previous.version().clone();
     let rules = bump::Rules { major_zero_breaking_is_minor: config.major_zero_breaking_is_minor };
     let chosen = match (request.bump, decided) {
         (Some(level), _) => Some(Bump { level, reason: Reason::Override }),
@@ -219,9 +270,7 @@ pub fn build(
             .hint(format!("inspect it with `git log -1 {tag}`; delete it if it is a leftover, or release from the branch that has it")));
     }
     plan.files = edits_for(&next)?;
-    plan.bump = Some(chosen);
-    plan.tag = Some(tag);
-    plan.next = Some(next);
+    plan.packages[0].next = Some(Next { bump: chosen, version: next, tag });
     Ok(plan)
 }
 

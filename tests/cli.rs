@@ -74,3 +74,32 @@ fn a_closed_pipe_ends_vbump_quietly_without_a_panic() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_ne!(out.status.code(), Some(101), "{stderr}");
 }
+
+/// `src/cli/` turns arguments into requests and prints outcomes: it opens no repository, runs no
+/// git, talks to no GitHub and writes no file. The core does, behind `release`, `set`, `workspace`.
+#[test]
+fn the_command_line_does_no_git_no_github_and_no_writes() {
+    let forbidden = [
+        "git2",
+        "transaction",
+        "forge",
+        "vcs",
+        "history::",
+        "fs::write",
+        "OpenOptions",
+        "File::create",
+        "Command::new",
+    ];
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/cli");
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        for (number, line) in text.lines().enumerate() {
+            for word in forbidden.iter().filter(|word| line.contains(*word)) {
+                found.push(format!("{}:{}: `{word}`: {line}", path.display(), number + 1));
+            }
+        }
+    }
+    assert!(found.is_empty(), "src/cli/ must go through the core:\n{}", found.join("\n"));
+}

@@ -10,10 +10,11 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::{CheckArgs, Context, Format};
+use super::{CheckArgs, Context, Format, output};
+use crate::actions::{escape_data, escape_property};
 use crate::edit::{self, VersionFiles};
 use crate::error::{Error, Result};
-use crate::history;
+use crate::workspace::Workspace;
 
 /// One location in the report. Field names are part of the `--format json` interface.
 #[derive(Debug, Serialize)]
@@ -51,23 +52,23 @@ struct Report {
     warnings: Vec<String>,
 }
 
-pub fn run(ctx: &Context, args: &CheckArgs) -> Result<i32> {
-    let workspace = ctx.workspace()?;
+pub(super) fn run(ctx: &Context, args: &CheckArgs) -> Result<i32> {
+    let workspace = Workspace::open(&ctx.target)?;
     let specs = edit::resolve_locations(&workspace.root, &workspace.config)?;
     let files = VersionFiles::read(&workspace.root, &specs)?;
     if files.fields().is_empty() {
         return Err(no_locations());
     }
-    let tag = last_release_tag(&workspace.repo, &workspace.config.tag_prefix)?;
+    let tag = workspace.last_release()?;
     let report = assess(&files, tag, args.strict);
     match ctx.format {
         Format::Human => {
             print!("{}", table(&report));
             for warning in &report.warnings {
-                super::warn(warning);
+                output::warn(warning);
             }
         }
-        Format::Json => println!("{}", serde_json::to_string_pretty(&report).expect("a report serialises")),
+        Format::Json => output::json(&report),
         Format::Github => print!("{}", annotations(&report, args.strict)),
     }
     Ok(if report.ok { 0 } else { 1 })
@@ -76,18 +77,6 @@ pub fn run(ctx: &Context, args: &CheckArgs) -> Result<i32> {
 fn no_locations() -> Error {
     Error::input("no version location found: no known version file, and no [[location]] in vbump.toml")
         .hint("add [[location]] entries to vbump.toml (`vbump init` prints what it detects)")
-}
-
-/// The highest release tag reachable from HEAD, as (name, version); `None` without commits.
-fn last_release_tag(repo: &git2::Repository, prefix: &str) -> Result<Option<(String, semver::Version)>> {
-    let head = match history::head(repo) {
-        Ok(head) => head,
-        // No commit yet: there can be no release either.
-        Err(_) if repo.head().is_err() => return Ok(None),
-        Err(e) => return Err(e),
-    };
-    let tags = history::release_tags(repo, prefix)?;
-    Ok(history::last_release(repo, head.commit, &tags)?.map(|tag| (tag.name.clone(), tag.version.clone())))
 }
 
 fn assess(files: &VersionFiles, tag: Option<(String, semver::Version)>, strict: bool) -> Report {
@@ -192,35 +181,20 @@ fn annotations(report: &Report, strict: bool) -> String {
             }
             None => continue,
         };
-        let _ = writeln!(out, "::error file={},line={}::{}", property(&row.file), row.line, data(&message));
+        let _ = writeln!(
+            out,
+            "::error file={},line={}::{}",
+            escape_property(&row.file),
+            row.line,
+            escape_data(&message)
+        );
     }
     if let Some(tag) = report.tag.as_ref().filter(|t| !t.agrees) {
         let level = if strict { "error" } else { "warning" };
         let files_say = report.version.as_deref().unwrap_or("");
         let message =
             format!("the last release tag `{}` is {}, but the files say {files_say}", tag.name, tag.version);
-        let _ = writeln!(out, "::{level}::{}", data(&message));
+        let _ = writeln!(out, "::{level}::{}", escape_data(&message));
     }
     out
-}
-
-/// Escapes a workflow command's message.
-fn data(text: &str) -> String {
-    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
-}
-
-/// Escapes a workflow command's property value.
-fn property(text: &str) -> String {
-    data(text).replace(':', "%3A").replace(',', "%2C")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn workflow_command_escapes() {
-        assert_eq!(data("50%\nx"), "50%25%0Ax");
-        assert_eq!(property("a,b:c"), "a%2Cb%3Ac");
-    }
 }

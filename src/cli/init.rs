@@ -3,15 +3,16 @@
 //! Detection is what vbump does without a configuration (see `detect`), so the printed file
 //! changes nothing by itself: it makes the locations visible and editable.
 
-use std::io::Write as _;
-
+use super::output;
 use super::{Context, Format, InitArgs};
 use crate::config::{FILE_NAME, LocationSpec, Selector};
 use crate::detect;
 use crate::error::{Error, Result};
+use crate::fsutil;
+use crate::workspace::Workspace;
 
 pub fn run(ctx: &Context, args: &InitArgs) -> Result<i32> {
-    let workspace = ctx.workspace()?;
+    let workspace = Workspace::open(&ctx.target)?;
     let specs = detect::detect(&workspace.root)?;
     if ctx.format == Format::Json && !args.write {
         println!("{}", serde_json::to_string_pretty(&specs).expect("locations serialise"));
@@ -21,7 +22,7 @@ pub fn run(ctx: &Context, args: &InitArgs) -> Result<i32> {
     if !args.write {
         print!("{text}");
         if specs.is_empty() {
-            super::warn("no version file detected; add [[location]] entries by hand");
+            output::warn("no version file detected; add [[location]] entries by hand");
         }
         return Ok(0);
     }
@@ -29,35 +30,20 @@ pub fn run(ctx: &Context, args: &InitArgs) -> Result<i32> {
         return Err(Error::input("no version file detected, so there is nothing to write")
             .hint("write vbump.toml by hand with [[location]] entries (see README, \"Version locations\")"));
     }
-    let path = ctx.config_path.clone().unwrap_or_else(|| workspace.root.join(FILE_NAME));
-    create_new(&path, text.as_bytes())?;
+    let path = ctx.target.config.clone().unwrap_or_else(|| workspace.root.join(FILE_NAME));
+    fsutil::create_new(&path, text.as_bytes()).map_err(|e| match e {
+        fsutil::CreateError::Exists => {
+            Error::input(format!("{} already exists; vbump init does not overwrite it", path.display()))
+                .hint("edit it, or remove it and run `vbump init --write` again")
+        }
+        fsutil::CreateError::Io(e) => Error::input(format!("cannot write {}: {e}", path.display())),
+    })?;
     println!("wrote {} with {} location(s)", path.display(), specs.len());
     Ok(0)
 }
 
-/// Creates `path` with `bytes`, never replacing an existing file: the content goes to a temp file
-/// in the same folder, which is then linked into place only if the name is still free.
-fn create_new(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
-    let exists = || {
-        Error::input(format!("{} already exists; vbump init does not overwrite it", path.display()))
-            .hint("edit it, or remove it and run `vbump init --write` again")
-    };
-    if path.exists() {
-        return Err(exists());
-    }
-    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-    let io = |e: std::io::Error| Error::input(format!("cannot write {}: {e}", path.display()));
-    let mut temp = tempfile::NamedTempFile::new_in(folder).map_err(io)?;
-    temp.write_all(bytes).map_err(io)?;
-    temp.as_file().sync_all().map_err(io)?;
-    temp.persist_noclobber(path).map_err(|e| {
-        if e.error.kind() == std::io::ErrorKind::AlreadyExists { exists() } else { io(e.error) }
-    })?;
-    Ok(())
-}
-
 /// The `vbump.toml` text for `specs`.
-pub fn render(specs: &[LocationSpec]) -> String {
+pub(super) fn render(specs: &[LocationSpec]) -> String {
     let mut out = String::from(
         "# vbump.toml, written by `vbump init` from the version files it detected.\n\
          # Every [[location]] is one version value; see README, \"Version locations\".\n",

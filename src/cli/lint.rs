@@ -1,16 +1,19 @@
 //! `vbump lint`: check commit messages against Conventional Commits and the configured types.
 //!
 //! The messages come from exactly one source: `--message`, `--message-file` (what a `commit-msg`
-//! hook passes), `--range A..B` (walked with git2), or, with none of them inside a `pull_request`
+//! hook passes), `--range A..B` (walked in `history`), or, with none of them inside a `pull_request`
 //! workflow, the pull request's title from `GITHUB_EVENT_PATH`. Findings exit 1; a source that
 //! cannot be read exits 2.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::{Context, Format, LintArgs};
+use crate::actions::{escape_data, escape_property};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::lint::{self, Finding, Origin, Rules, Verdict};
+use crate::text;
+use crate::workspace::{self, Workspace};
 
 /// One message to check and where it came from.
 struct Message {
@@ -47,11 +50,11 @@ pub fn run(ctx: &Context, args: &LintArgs) -> Result<i32> {
 /// Reads the messages from the one source the arguments name, and the settings that apply.
 fn collect(ctx: &Context, args: &LintArgs) -> Result<(Vec<Message>, Config)> {
     if let Some(range) = &args.range {
-        let workspace = ctx.workspace()?;
-        let messages = walk_range(&workspace.repo, range)?;
+        let workspace = Workspace::open(&ctx.target)?;
+        let messages = walk_range(&workspace, range)?;
         return Ok((messages, workspace.config));
     }
-    let config = config_near(ctx)?;
+    let config = workspace::config_near(&ctx.target)?;
     let message = if let Some(text) = &args.message {
         Message {
             source: "--message".into(),
@@ -63,7 +66,7 @@ fn collect(ctx: &Context, args: &LintArgs) -> Result<(Vec<Message>, Config)> {
         }
     } else if let Some(path) = &args.message_file {
         // Messages name the file as given (git passes `.git/COMMIT_EDITMSG`); reads honour `-C`.
-        let bytes = std::fs::read(ctx.dir.join(path)).map_err(|e| {
+        let bytes = std::fs::read(ctx.target.dir.join(path)).map_err(|e| {
             Error::input(format!("cannot read the commit message: {e}")).in_file(path).hint(
                 "pass the file git gives a `commit-msg` hook (`$1`), e.g. `vbump lint --message-file \"$1\"`",
             )
@@ -83,53 +86,20 @@ fn collect(ctx: &Context, args: &LintArgs) -> Result<(Vec<Message>, Config)> {
     Ok((vec![message], config))
 }
 
-/// The settings of the repository around `-C DIR` when there is one: a `commit-msg` hook runs
-/// inside a repository, but `--message` must work anywhere.
-fn config_near(ctx: &Context) -> Result<Config> {
-    if let Some(explicit) = &ctx.config_path {
-        return Config::discover(&ctx.dir, Some(explicit));
-    }
-    match git2::Repository::discover(&ctx.dir).ok().and_then(|r| r.workdir().map(Path::to_path_buf)) {
-        Some(root) => Config::discover(&root, None),
-        None => Ok(Config::default()),
-    }
-}
-
 /// Every non-merge commit in `A..B`, oldest first; merge commits are listed as skipped.
-fn walk_range(repo: &git2::Repository, range: &str) -> Result<Vec<Message>> {
-    let hint = "give a range like `origin/main..HEAD`; in a shallow clone fetch the base first \
-                (`actions/checkout` with `fetch-depth: 0`)";
-    let spec = repo.revparse(range).map_err(|e| {
-        Error::input(format!("cannot resolve the range `{range}`: {}", e.message())).hint(hint)
-    })?;
-    let (Some(from), Some(to)) = (spec.from(), spec.to()) else {
-        return Err(Error::input(format!("`{range}` is a single revision, not a range")).hint(hint));
-    };
-    if spec.mode().contains(git2::RevparseMode::MERGE_BASE) {
-        return Err(Error::input(format!("`{range}` is a symmetric range (`...`)"))
-            .hint("use `A..B`: the commits reachable from B and not from A"));
-    }
-    let walk_error =
-        |e: git2::Error| Error::input(format!("cannot walk `{range}`: {}", e.message())).hint(hint);
-    let mut walk = repo.revwalk().map_err(walk_error)?;
-    walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE).map_err(walk_error)?;
-    walk.push(to.id()).map_err(walk_error)?;
-    walk.hide(from.id()).map_err(walk_error)?;
-    let mut messages = Vec::new();
-    for id in walk {
-        let id = id.map_err(walk_error)?;
-        let commit = repo.find_commit(id).map_err(walk_error)?;
-        let short = id.to_string()[..7].to_string();
-        messages.push(Message {
-            source: format!("commit {short}"),
-            commit: Some(id.to_string()),
+fn walk_range(workspace: &Workspace, range: &str) -> Result<Vec<Message>> {
+    let commits = workspace.range_commits(range)?;
+    Ok(commits
+        .into_iter()
+        .map(|commit| Message {
+            source: format!("commit {}", text::short_sha(&commit.id)),
+            commit: Some(commit.id),
             file: None,
-            text: String::from_utf8_lossy(commit.message_bytes()).into_owned(),
+            text: commit.message,
             origin: Origin::History,
-            merge: commit.parent_count() > 1,
-        });
-    }
-    Ok(messages)
+            merge: commit.merge,
+        })
+        .collect())
 }
 
 /// The title of the pull request a `pull_request` workflow runs for.
@@ -264,17 +234,6 @@ fn print_github(messages: &[Message], verdicts: &[Verdict]) {
     }
 }
 
-/// Escapes a workflow command's message (GitHub's `escapeData`).
-fn escape_data(text: &str) -> String {
-    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
-}
-
-/// Escapes a workflow command's property value (GitHub's `escapeProperty`).
-fn escape_property(text: &str) -> String {
-    escape_data(text).replace(':', "%3A").replace(',', "%2C")
-}
-
-/// `1 message`, `3 messages`.
 fn count(n: usize, noun: &str) -> String {
     if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
 }
@@ -282,12 +241,6 @@ fn count(n: usize, noun: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn workflow_command_values_are_escaped() {
-        assert_eq!(escape_data("50% a\r\nb"), "50%25 a%0D%0Ab");
-        assert_eq!(escape_property("commit a:b,c"), "commit a%3Ab%2Cc");
-    }
 
     #[test]
     fn counts_read_as_english() {

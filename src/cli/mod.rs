@@ -1,22 +1,25 @@
-//! The command line: clap types, dispatch to one file per command, and how errors are printed.
+//! The command line: clap types, one file per command that turns arguments into a request for
+//! the core and prints its outcome, and [`output`] (how errors, warnings and notes are printed).
+//! Nothing here opens a repository, runs git, talks to GitHub or writes a file; a test keeps it so
+//! (`the_command_line_does_no_git_no_github_and_no_writes`).
 //!
-//! `main` calls [`main`], which returns the process exit code (README, "Exit codes").
+//! `vbump::main` calls [`run`], which returns the process exit code (README, "Exit codes").
 
 use std::ffi::OsString;
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::bump::Level;
-use crate::config::{Config, Strategy};
-use crate::error::{Error, Result};
+use crate::config::Strategy;
+use crate::error::Result;
+use crate::workspace::Target;
 
-mod actions;
 mod check;
-mod github;
 mod init;
 mod lint;
+mod output;
 mod plan;
 mod recover;
 mod release;
@@ -202,48 +205,15 @@ pub struct LintArgs {
 }
 
 /// What every command gets: the global options, resolved.
-pub struct Context {
-    pub dir: PathBuf,
-    pub config_path: Option<PathBuf>,
-    pub format: Format,
-    pub color: bool,
+pub(crate) struct Context {
+    /// `-C DIR` and `--config FILE`.
+    pub(crate) target: Target,
+    pub(crate) format: Format,
+    pub(crate) color: bool,
 }
 
-/// A repository opened for a command: its work tree root and settings.
-pub struct Workspace {
-    pub repo: git2::Repository,
-    /// The work tree root.
-    pub root: PathBuf,
-    pub config: Config,
-}
-
-impl Context {
-    /// Opens the repository containing `-C DIR` and loads its settings.
-    pub fn workspace(&self) -> Result<Workspace> {
-        let repo = git2::Repository::discover(&self.dir).map_err(|e| {
-            Error::input(format!("`{}` is not inside a git repository ({})", self.dir.display(), e.message()))
-                .hint("run vbump inside a git work tree, or pass one with `-C DIR`")
-        })?;
-        let root = repo
-            .workdir()
-            .ok_or_else(|| {
-                Error::input(format!("`{}` is a bare repository", self.dir.display()))
-                    .hint("vbump edits version files, so it needs a repository with a work tree")
-            })?
-            .to_path_buf();
-        let config = Config::discover(&root, self.config_path.as_deref())?;
-        Ok(Workspace { repo, root, config })
-    }
-}
-
-/// Parses the arguments, runs the command and returns the exit code.
-pub fn main() -> i32 {
-    crate::history::tune_libgit2(); // Process-global; must precede the first repository (see there).
-    run(std::env::args_os())
-}
-
-/// Like [`main`], with explicit arguments (the first is the program name).
-pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> i32 {
+/// Parses `args` (the first is the program name), runs the command and returns the exit code.
+pub(crate) fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> i32 {
     let cli = match parse(args) {
         Ok(cli) => cli,
         Err(e) => {
@@ -253,8 +223,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> i32 {
         }
     };
     let ctx = Context {
-        dir: cli.global.dir.clone(),
-        config_path: cli.global.config.clone(),
+        target: Target { dir: cli.global.dir.clone(), config: cli.global.config.clone() },
         format: cli.global.format,
         color: match cli.global.color {
             Color::Always => true,
@@ -265,8 +234,8 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> i32 {
     let result = match cli.command {
         None => release::run(&ctx, &cli.release),
         Some(Command::Release(args)) => release::run(&ctx, &args),
-        Some(Command::Plan(args)) => plan::run_plan(&ctx, &args),
-        Some(Command::Next(args)) => plan::run_next(&ctx, &args),
+        Some(Command::Plan(args)) => plan::run_plan(&ctx, &plan::request(&ctx, &args)),
+        Some(Command::Next(args)) => plan::run_next(&ctx, &plan::request(&ctx, &args)),
         Some(Command::Check(args)) => check::run(&ctx, &args),
         Some(Command::Set(args)) => set::run(&ctx, &args),
         Some(Command::Init(args)) => init::run(&ctx, &args),
@@ -276,7 +245,7 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> i32 {
     match result {
         Ok(code) => code,
         Err(error) => {
-            report_error(&error);
+            output::error(&error);
             error.exit_code()
         }
     }
@@ -302,25 +271,4 @@ fn parse(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> Result<
         }
     }
     Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut command))
-}
-
-/// Prints `vbump: error: …` on stderr; inside GitHub Actions also as an `::error::` annotation
-/// (on stderr too: the runner reads both streams, and stdout stays the result).
-pub fn report_error(error: &Error) {
-    eprintln!("vbump: error: {error}");
-    if std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true") {
-        // Workflow commands take one line: newlines are escaped as %0A.
-        let text = error.to_string().replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
-        eprintln!("::error::{text}");
-    }
-}
-
-/// Prints a warning on stderr.
-pub fn warn(message: &str) {
-    eprintln!("vbump: warning: {message}");
-}
-
-/// Resolves `path` against the work tree root for messages and I/O.
-pub fn in_root(root: &Path, path: &Path) -> PathBuf {
-    root.join(path)
 }

@@ -1,64 +1,56 @@
-//! `vbump plan` (also `vbump --dry-run`) and `vbump next`: compute the plan and print it.
+//! `vbump plan` (also `vbump --dry-run`) and `vbump next`: the release's first half, printed.
 
 use std::fmt::Write as _;
 
-use super::{Context, Format, PlanArgs, Workspace};
-use crate::edit::{self, VersionFiles};
+use super::output::{self, Stderr};
+use super::{Context, Format, PlanArgs};
+use crate::edit;
 use crate::error::Result;
-use crate::plan::{self, Detail, Plan, Previous, Reason};
-use crate::transaction::{Secret, shallow};
+use crate::plan::{Detail, Plan, Previous, Reason};
+use crate::release::{self, ReleaseRequest};
+use crate::text::short_sha as short;
+
+/// The request of `vbump plan` and `vbump next`: a release that is never run.
+pub(super) fn request(ctx: &Context, args: &PlanArgs) -> ReleaseRequest {
+    ReleaseRequest {
+        target: ctx.target.clone(),
+        bump: args.bump.and_then(|b| b.level()),
+        pre: args.pre.clone(),
+        token_env: "GITHUB_TOKEN".into(),
+        ..ReleaseRequest::default()
+    }
+}
 
 /// `vbump plan`: the human report, or the plan as one JSON document.
-pub fn run_plan(ctx: &Context, args: &PlanArgs) -> Result<i32> {
-    let workspace = workspace_with_history(ctx)?;
-    let plan = compute(&workspace, args, Detail::Full)?;
+pub(super) fn run_plan(ctx: &Context, request: &ReleaseRequest) -> Result<i32> {
+    let plan = release::plan(request, Detail::Full, &mut Stderr)?;
     match ctx.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&plan).expect("a plan serialises")),
+        Format::Json => output::json(&plan),
         Format::Human | Format::Github => print!("{}", render(&plan, ctx.color)),
     }
     Ok(0)
 }
 
 /// `vbump next`: the next version alone, or nothing when there is nothing to release.
-pub fn run_next(ctx: &Context, args: &PlanArgs) -> Result<i32> {
-    let workspace = workspace_with_history(ctx)?;
-    let plan = compute(&workspace, args, Detail::Summary)?;
+pub(super) fn run_next(ctx: &Context, request: &ReleaseRequest) -> Result<i32> {
+    let plan = release::plan(request, Detail::Summary, &mut Stderr)?;
     for warning in &plan.warnings {
-        super::warn(warning);
+        output::warn(warning);
     }
-    if let Some(next) = &plan.next {
-        println!("{next}");
+    let next = plan.package().next.as_ref();
+    match ctx.format {
+        Format::Json => output::json(&serde_json::json!({
+            "version": next.map(|next| next.version.to_string()),
+            "tag": next.map(|next| &next.tag),
+            "bump": next.map(|next| next.bump.level),
+        })),
+        Format::Human | Format::Github => {
+            if let Some(next) = next {
+                println!("{}", next.version);
+            }
+        }
     }
     Ok(0)
-}
-
-/// Opens the workspace; a shallow clone (actions/checkout's default) whose history holds no release
-/// tag is deepened from the branch's remote first, with `GITHUB_TOKEN` when set, because planning
-/// from a cut history would silently treat the repository as never released.
-fn workspace_with_history(ctx: &Context) -> Result<Workspace> {
-    let workspace = ctx.workspace()?;
-    if !workspace.repo.is_shallow() {
-        return Ok(workspace);
-    }
-    let branch = crate::history::head(&workspace.repo).ok().and_then(|head| head.branch);
-    let remote = super::release::remote_name(&workspace.repo, None, branch.as_deref());
-    let has_remote = workspace.repo.find_remote(&remote).is_ok();
-    let token = Secret::from_env("GITHUB_TOKEN");
-    let (root, prefix) = (workspace.root.clone(), workspace.config.tag_prefix.clone());
-    shallow::ensure_history(&root, has_remote.then_some(remote.as_str()), token.as_ref(), || {
-        super::release::tag_is_reachable(&root, &prefix)
-    })?;
-    // libgit2 keeps the shallow boundary it read at open time.
-    ctx.workspace()
-}
-
-/// Reads the version files and the history and computes the plan.
-pub fn compute(workspace: &Workspace, args: &PlanArgs, detail: Detail) -> Result<Plan> {
-    let specs = edit::resolve_locations(&workspace.root, &workspace.config)?;
-    let files = VersionFiles::read(&workspace.root, &specs)?;
-    let current = files.versions()?;
-    let request = plan::Request { bump: args.bump.and_then(|b| b.level()), pre: args.pre.clone(), detail };
-    plan::build(&workspace.repo, &workspace.config, &request, &current, |version| files.set_version(version))
 }
 
 /// ANSI styles, or nothing when colour is off.
@@ -79,10 +71,11 @@ impl Style {
 }
 
 /// The human report of a plan.
-pub fn render(plan: &Plan, color: bool) -> String {
+pub(super) fn render(plan: &Plan, color: bool) -> String {
     let style = Style { on: color };
     let mut out = String::new();
-    let since = match &plan.previous {
+    let package = plan.package();
+    let since = match &package.previous {
         Previous::Tag { version, tag, commit } => {
             let _ =
                 writeln!(out, "{} {version} (tag `{tag}` on {})", style.bold("last release:"), short(commit));
@@ -110,10 +103,10 @@ pub fn render(plan: &Plan, color: bool) -> String {
         out,
         "{} {} counted, {} ignored",
         style.bold(&format!("commits {since}:")),
-        plan.commits.len(),
-        plan.ignored.len()
+        package.commits.len(),
+        package.ignored.len()
     );
-    for commit in &plan.commits {
+    for commit in &package.commits {
         let scope = commit.scope.as_deref().map(|s| format!("({s})")).unwrap_or_default();
         let bang = if commit.breaking { "!" } else { "" };
         let effect = match (commit.level, commit.breaking) {
@@ -133,17 +126,18 @@ pub fn render(plan: &Plan, color: bool) -> String {
             style.dim(&format!("-> {effect}"))
         );
     }
-    for ignored in &plan.ignored {
+    for ignored in &package.ignored {
         let reason = format!("-> ignored ({})", ignored.reason);
         let _ =
             writeln!(out, "  {} {}  {}", style.dim(short(&ignored.sha)), ignored.summary, style.dim(&reason));
     }
 
-    match (&plan.bump, &plan.next, &plan.tag) {
-        (Some(bump), Some(next), Some(tag)) => {
+    match &package.next {
+        Some(next) => {
+            let (bump, tag) = (&next.bump, &next.tag);
             let why = match &bump.reason {
                 Reason::Commit { sha } => {
-                    let subject = plan
+                    let subject = package
                         .commits
                         .iter()
                         .find(|c| &c.sha == sha)
@@ -158,9 +152,9 @@ pub fn render(plan: &Plan, color: bool) -> String {
                 Reason::Override => "forced with --bump".to_string(),
             };
             let _ = writeln!(out, "{} {}, {why}", style.bold("bump:"), bump.level);
-            let _ = writeln!(out, "{} {next} (tag `{tag}`)", style.bold("next version:"));
+            let _ = writeln!(out, "{} {} (tag `{tag}`)", style.bold("next version:"), next.version);
         }
-        _ => {
+        None => {
             let _ = writeln!(out, "{} nothing to release", style.bold("next version:"));
         }
     }
@@ -182,9 +176,4 @@ pub fn render(plan: &Plan, color: bool) -> String {
         let _ = writeln!(out, "{} {warning}", style.paint("33", "warning:"));
     }
     out
-}
-
-/// The 7-character abbreviation of a sha.
-fn short(sha: &str) -> &str {
-    &sha[..sha.len().min(7)]
 }

@@ -6,10 +6,9 @@
 
 use serde::Serialize;
 
-use super::{Context, Format, SetArgs};
-use crate::edit::{self, FileEdit, VersionFiles};
+use super::{Context, Format, SetArgs, output};
+use crate::edit::{self, FileEdit};
 use crate::error::{Error, Result};
-use crate::transaction::files::write_atomically;
 
 /// `--format json` output.
 #[derive(Serialize)]
@@ -21,7 +20,7 @@ struct Report<'a> {
     locations: usize,
 }
 
-pub fn run(ctx: &Context, args: &SetArgs) -> Result<i32> {
+pub(super) fn run(ctx: &Context, args: &SetArgs) -> Result<i32> {
     let version = edit::parse_version(&args.version).map_err(|reason| {
         let hint = match args.version.strip_prefix(['v', 'V']) {
             Some(rest) if edit::parse_version(rest).is_ok() => {
@@ -31,23 +30,14 @@ pub fn run(ctx: &Context, args: &SetArgs) -> Result<i32> {
         };
         Error::input(format!("`{}` is not a semantic version ({reason})", args.version)).hint(hint)
     })?;
-    let workspace = ctx.workspace()?;
-    let specs = edit::resolve_locations(&workspace.root, &workspace.config)?;
-    let files = VersionFiles::read(&workspace.root, &specs)?;
-    if files.fields().is_empty() {
-        return Err(Error::input("no version location found: nothing to set")
-            .hint("add [[location]] entries to vbump.toml (`vbump init` prints what it detects)"));
-    }
-    let edits = files.set_version(&version)?;
-    write_atomically(&workspace.root, &edits)?;
+    let written = crate::set::set(&ctx.target, &version)?;
+    let edits = &written.edits;
     match ctx.format {
         Format::Json => {
-            let report =
-                Report { version: version.to_string(), files: &edits, locations: files.fields().len() };
-            println!("{}", serde_json::to_string_pretty(&report).expect("a report serialises"));
+            output::json(&Report { version: version.to_string(), files: edits, locations: written.locations })
         }
         Format::Human | Format::Github => {
-            for edit in &edits {
+            for edit in edits {
                 for change in &edit.changes {
                     println!(
                         "{}:{}  {}  {} -> {}",
@@ -60,7 +50,7 @@ pub fn run(ctx: &Context, args: &SetArgs) -> Result<i32> {
                 }
             }
             let changed: usize = edits.iter().map(|e| e.changes.len()).sum();
-            let total = files.fields().len();
+            let total = written.locations;
             if changed == 0 {
                 println!("all {total} location(s) already say {version}; nothing written");
             } else {

@@ -45,7 +45,7 @@ thread_local! {
 }
 
 /// Sets this thread's failpoints (same syntax as `VBUMP_FAILPOINTS`), `None` to clear them.
-#[cfg(feature = "failpoints")]
+#[cfg(all(test, feature = "failpoints"))]
 pub fn set_for_thread(spec: Option<&str>) {
     LOCAL.with(|local| *local.borrow_mut() = spec.map(str::to_string));
 }

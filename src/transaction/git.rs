@@ -10,7 +10,7 @@
 
 use std::ffi::OsStr;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 use super::secret::Secret;
@@ -39,11 +39,6 @@ impl Git {
     /// git running in `dir` (a work tree).
     pub fn new(dir: impl Into<PathBuf>) -> Git {
         Git { dir: dir.into(), config: Vec::new(), secret: None, identity: None }
-    }
-
-    /// The directory git runs in.
-    pub fn dir(&self) -> &Path {
-        &self.dir
     }
 
     /// Authenticates network operations against `remote_url` with `token`, when the URL may carry

@@ -16,8 +16,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
-/// The layout version of `journal.json`; a journal from another version is refused.
-const FORMAT: u32 = 1;
+/// The layout version of `journal.json`. Format 2 lists the release's tags (`tags`); format 1 (one
+/// `tag` and its `version`) is still read, so a release interrupted by an older vbump recovers.
+/// A journal of any other format is refused.
+const FORMAT: u32 = 2;
 
 /// How far a release got. Each step is recorded before it is attempted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -42,9 +44,8 @@ pub struct Journal {
     pub branch: String,
     /// The commit the branch pointed at before the release.
     pub original_head: String,
-    /// The version being released and its tag.
-    pub version: String,
-    pub tag: String,
+    /// The tags the release creates, all pointing at the release commit and pushed together.
+    pub tags: Vec<String>,
     /// Files the release writes, relative to the work tree; entry n of `backup` holds file n's bytes.
     pub files: Vec<PathBuf>,
     /// The remote pushed to, `None` for a local release.
@@ -128,20 +129,21 @@ impl Store {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(io_error("cannot read", &path, &e)),
         };
-        let journal: Journal = serde_json::from_slice(&text).map_err(|e| {
+        let unreadable = |e: serde_json::Error| {
             Error::input(format!("the release journal is unreadable: {e}"))
                 .in_file(&path)
                 .hint(format!("inspect it; if no release is under way, delete `{}`", self.dir.display()))
-        })?;
-        if journal.format != FORMAT {
-            return Err(Error::input(format!(
-                "the release journal has format {}, this vbump reads format {FORMAT}",
-                journal.format
+        };
+        let Versioned { format } = serde_json::from_slice(&text).map_err(unreadable)?;
+        match format {
+            FORMAT => Ok(Some(serde_json::from_slice(&text).map_err(unreadable)?)),
+            1 => Ok(Some(serde_json::from_slice::<JournalV1>(&text).map_err(unreadable)?.upgrade())),
+            other => Err(Error::input(format!(
+                "the release journal has format {other}, this vbump reads formats 1 and {FORMAT}"
             ))
             .in_file(&path)
-            .hint("run `vbump recover` with the vbump version that started the release"));
+            .hint("run `vbump recover` with the vbump version that started the release")),
         }
-        Ok(Some(journal))
     }
 
     /// The original bytes of the `index`-th file.
@@ -178,21 +180,62 @@ impl Store {
     }
 }
 
+/// Just the `format` field, read first to pick the layout.
+#[derive(Deserialize)]
+struct Versioned {
+    format: u32,
+}
+
+/// Format 1: one tag. Read only, and upgraded on load.
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case")]
+struct JournalV1 {
+    branch: String,
+    original_head: String,
+    tag: String,
+    files: Vec<PathBuf>,
+    remote: Option<String>,
+    #[serde(default)]
+    message: String,
+    release_commit: Option<String>,
+    step: Step,
+}
+
+impl JournalV1 {
+    fn upgrade(self) -> Journal {
+        Journal {
+            format: FORMAT,
+            branch: self.branch,
+            original_head: self.original_head,
+            tags: vec![self.tag],
+            files: self.files,
+            remote: self.remote,
+            message: self.message,
+            release_commit: self.release_commit,
+            step: self.step,
+        }
+    }
+}
+
 impl Journal {
-    /// A journal for a release of `version` as `tag` on `branch` from `original_head`.
-    pub fn new(branch: &str, original_head: &str, version: &str, tag: &str) -> Journal {
+    /// A journal for a release creating `tags` on `branch` from `original_head`.
+    pub(crate) fn new(branch: &str, original_head: &str, tags: Vec<String>) -> Journal {
         Journal {
             format: FORMAT,
             branch: branch.to_string(),
             original_head: original_head.to_string(),
-            version: version.to_string(),
-            tag: tag.to_string(),
+            tags,
             files: Vec::new(),
             remote: None,
             message: String::new(),
             release_commit: None,
             step: Step::WritingFiles,
         }
+    }
+
+    /// The release's tags for messages: `v1.3.0`, or `a-v1.0.0, b-v2.0.0`.
+    pub(crate) fn tag_list(&self) -> String {
+        self.tags.join(", ")
     }
 }
 
@@ -246,7 +289,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::new(dir.path());
         assert_eq!(store.load().unwrap(), None);
-        let mut journal = Journal::new("main", "abc", "1.3.0", "v1.3.0");
+        let mut journal = Journal::new("main", "abc", vec!["v1.3.0".into()]);
         journal.files = vec!["Cargo.toml".into(), "pkg/package.json".into()];
         store.begin(&journal, &[b"one", b"two\r\n"]).unwrap();
         assert!(store.exists());
@@ -264,6 +307,32 @@ mod tests {
         assert_eq!(store.load().unwrap(), None);
         assert!(!dir.path().join("vbump").exists());
         store.finish().unwrap();
+    }
+
+    #[test]
+    fn a_format_1_journal_is_read_as_one_tag() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("vbump")).unwrap();
+        let v1 = r#"{"format": 1, "branch": "main", "original-head": "abc", "version": "1.3.0",
+            "tag": "v1.3.0", "files": ["Cargo.toml"], "remote": "origin", "message": "chore(release): v1.3.0",
+            "release-commit": null, "step": "committing"}"#;
+        fs::write(dir.path().join("vbump/journal.json"), v1).unwrap();
+        let journal = Store::new(dir.path()).load().unwrap().unwrap();
+        let mut expected = Journal::new("main", "abc", vec!["v1.3.0".into()]);
+        expected.files = vec!["Cargo.toml".into()];
+        expected.remote = Some("origin".into());
+        expected.message = "chore(release): v1.3.0".into();
+        expected.step = Step::Committing;
+        assert_eq!(journal, expected);
+    }
+
+    #[test]
+    fn a_journal_of_an_unknown_format_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("vbump")).unwrap();
+        fs::write(dir.path().join("vbump/journal.json"), r#"{"format": 3}"#).unwrap();
+        let e = Store::new(dir.path()).load().unwrap_err();
+        assert!(e.message.contains("format 3, this vbump reads formats 1 and 2"), "{e}");
     }
 
     #[test]

@@ -1,10 +1,13 @@
-//! Applying a plan: the effectful half of vbump. Every write vbump makes happens in here.
+//! Applying a release: every change a release makes to the work tree, the local refs and the
+//! remote's branch and tags happens in here. (The release pull request's branch is pushed by
+//! `release::release_pr`, which changes nothing local.)
 //!
-//! A release is one transaction with one commit point. Before anything changes, [`apply`] runs
+//! The caller hands over a narrow [`Tx`] (branch, head, edits, message, tags, mode), never the
+//! plan. A release is one transaction with one commit point. Before anything changes, [`apply`] runs
 //! the preflight checks (and the caller's [`Hooks::preflight`], where the GitHub strategy decides).
 //! Then, each step recorded in the journal before it is attempted: write the files atomically,
 //! commit, tag, and (with a remote) `git push --atomic` the branch and the tag together. The remote
-//! accepting that push is the commit point; for a local release, creating the tag is. A failure
+//! accepting that push is the commit point; for a local release, creating the tags is. A failure
 //! before it undoes everything ([`rollback::undo`], exit 3); nothing after it is undone, and
 //! [`Hooks::after_commit_point`] runs the steps that follow (the GitHub Release).
 
@@ -15,7 +18,6 @@ pub mod journal;
 pub mod recover;
 pub mod rollback;
 pub mod secret;
-pub mod shallow;
 
 use std::path::Path;
 
@@ -23,116 +25,152 @@ pub use git::Git;
 pub use secret::Secret;
 
 use crate::edit::FileEdit;
-use crate::error::{Error, Kind, Result};
-use crate::plan::Plan;
+use crate::error::{Cause, Error, Kind, Result};
 use journal::{Journal, Step, Store};
 
-/// Where a release is pushed.
+/// A tag the release creates at the release commit.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Push {
-    /// The remote's name (`origin`).
-    pub remote: String,
+pub(crate) struct TagSpec {
+    /// The tag's name (`v1.3.0`).
+    pub(crate) name: String,
+    /// The annotated tag's message (the tag name, then the release notes).
+    pub(crate) message: String,
 }
 
-/// Everything the transaction needs besides git itself.
-#[derive(Debug, Clone)]
-pub struct Release<'a> {
-    /// The work tree root.
-    pub root: &'a Path,
-    /// The `.git` directory, where the journal lives.
-    pub git_dir: &'a Path,
-    pub plan: &'a Plan,
-    /// The release commit's message.
-    pub message: String,
-    /// The annotated tag's message (the release notes).
-    pub tag_message: String,
-    /// `None` for a local release.
-    pub push: Option<Push>,
+/// How far the release reaches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// Write, commit and tag in this repository only. Creating the last tag is the commit point.
+    Local,
+    /// Also `git push --atomic` the branch and every tag to `remote`; its acceptance is the commit
+    /// point.
+    Push { remote: String },
     /// Tag HEAD as it is: no files, no commit (a merged release pull request already made the
-    /// release commit). With a remote only the tag is pushed; the branch must already be there.
-    pub tag_only: bool,
+    /// release commit). With a remote only the tags are pushed; the branch must already be there.
+    TagOnly { remote: Option<String> },
 }
 
-impl Release<'_> {
+/// One release for the transaction to apply: what it needs and nothing else (not the plan).
+#[derive(Debug, Clone)]
+pub(crate) struct Tx<'a> {
+    /// The work tree root.
+    pub(crate) root: &'a Path,
+    /// The `.git` directory, where the journal lives.
+    pub(crate) git_dir: &'a Path,
+    /// The branch being released (HEAD must be on it).
+    pub(crate) branch: String,
+    /// The commit the plan was made from; HEAD must still be there.
+    pub(crate) head: String,
+    /// The file edits the release commit holds (ignored in [`Mode::TagOnly`]).
+    pub(crate) edits: &'a [FileEdit],
+    /// The release commit's message.
+    pub(crate) message: String,
+    /// The tags to create, at least one. A multi-package release makes one per package.
+    pub(crate) tags: Vec<TagSpec>,
+    pub(crate) mode: Mode,
+}
+
+impl Tx<'_> {
     /// The file edits this release writes and commits (none when it only tags).
     fn files(&self) -> &[FileEdit] {
-        if self.tag_only { &[] } else { &self.plan.files }
+        if self.tag_only() { &[] } else { self.edits }
+    }
+
+    fn tag_only(&self) -> bool {
+        matches!(self.mode, Mode::TagOnly { .. })
+    }
+
+    /// The remote pushed to, `None` for a local release.
+    fn remote(&self) -> Option<&str> {
+        match &self.mode {
+            Mode::Local | Mode::TagOnly { remote: None } => None,
+            Mode::Push { remote } | Mode::TagOnly { remote: Some(remote) } => Some(remote),
+        }
     }
 }
 
 /// What a finished release made.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Released {
-    pub version: String,
-    pub tag: String,
+pub(crate) struct Applied {
+    /// The tags created, in the order of [`Tx::tags`].
+    pub(crate) tags: Vec<String>,
     /// The release commit.
-    pub commit: String,
-    /// True when the commit and tag were pushed.
-    pub pushed: bool,
+    pub(crate) commit: String,
+    /// True when the commit and tags were pushed.
+    pub(crate) pushed: bool,
+    /// Things the user should know that did not stop the release (a push reported as failed that
+    /// had in fact arrived).
+    pub(crate) warnings: Vec<String>,
 }
 
-/// Seams for the steps around the transaction (the GitHub strategy plugs in here).
-pub trait Hooks {
+/// Seams for the steps around the transaction (the GitHub Release plugs in here).
+pub(crate) trait Hooks {
     /// Runs after vbump's own preflight checks, before anything changes. An error stops the
     /// release with nothing changed.
-    fn preflight(&mut self, _release: &Release<'_>) -> Result<()> {
+    fn preflight(&mut self, _tx: &Tx<'_>) -> Result<()> {
         Ok(())
     }
 
     /// Runs after the commit point. Nothing is undone if it fails; a re-run finishes the job.
-    fn after_commit_point(&mut self, _released: &Released) -> Result<()> {
+    fn after_commit_point(&mut self, _applied: &Applied) -> Result<()> {
         Ok(())
     }
 }
 
 /// No extra steps: a plain git release.
-pub struct NoHooks;
+#[cfg(test)]
+pub(crate) struct NoHooks;
 
+#[cfg(test)]
 impl Hooks for NoHooks {}
 
-/// Applies `release.plan`: fully released, or (error) exactly as before.
-pub fn apply(git: &Git, release: &Release<'_>, hooks: &mut dyn Hooks) -> Result<Released> {
-    let plan = release.plan;
-    let (Some(next), Some(tag)) = (&plan.next, &plan.tag) else {
-        return Err(Error::input("there is nothing to release"));
-    };
-    let store = Store::new(release.git_dir);
-    let branch = preflight(git, &store, release, tag)?;
-    hooks.preflight(release)?;
+/// Applies `tx`: fully released, or (error) exactly as before.
+pub(crate) fn apply(git: &Git, tx: &Tx<'_>, hooks: &mut dyn Hooks) -> Result<Applied> {
+    if tx.tags.is_empty() {
+        return Err(Error::input("a release needs at least one tag"));
+    }
+    let store = Store::new(tx.git_dir);
+    preflight(git, &store, tx)?;
+    hooks.preflight(tx)?;
 
-    let mut journal = Journal::new(&branch, &plan.head, &next.to_string(), tag);
-    journal.files = release.files().iter().map(|edit| edit.file.clone()).collect();
-    journal.remote = release.push.as_ref().map(|push| push.remote.clone());
-    journal.message = release.message.clone();
-    if release.tag_only {
-        // HEAD is the release commit: undoing only ever deletes the tag.
-        journal.release_commit = Some(plan.head.clone());
+    let tags: Vec<String> = tx.tags.iter().map(|tag| tag.name.clone()).collect();
+    let mut journal = Journal::new(&tx.branch, &tx.head, tags.clone());
+    journal.files = tx.files().iter().map(|edit| edit.file.clone()).collect();
+    journal.remote = tx.remote().map(str::to_string);
+    journal.message = tx.message.clone();
+    if tx.tag_only() {
+        // HEAD is the release commit: undoing only ever deletes the tags.
+        journal.release_commit = Some(tx.head.clone());
         journal.step = Step::Tagging;
     }
-    let originals: Vec<&[u8]> = release.files().iter().map(|edit| edit.before.as_slice()).collect();
+    let originals: Vec<&[u8]> = tx.files().iter().map(|edit| edit.before.as_slice()).collect();
     store.begin(&journal, &originals)?;
 
-    let commit = match steps(git, &store, &mut journal, release) {
+    let mut warnings = Vec::new();
+    let commit = match steps(git, &store, &mut journal, tx) {
         Ok(commit) => commit,
         Err(cause) if journal.step == Step::Pushing => {
-            settle_failed_push(git, release.root, &store, &journal, cause)?
+            settle_failed_push(git, tx.root, &store, &journal, cause, &mut warnings)?
         }
-        Err(cause) => return Err(rollback::undo(git, release.root, &store, &journal, cause)),
+        Err(cause) => return Err(rollback::undo(git, tx.root, &store, &journal, cause)),
     };
     // Past the commit point: nothing is undone any more.
-    let boundary = if release.push.is_some() { "after-push" } else { "after-tag" };
+    let boundary = if tx.remote().is_some() { "after-push" } else { "after-tag" };
     let finished = failpoint::hit(boundary).and_then(|()| store.finish());
     if let Err(e) = finished {
         return Err(Error::incomplete(
-            format!("release {tag} is done, but its journal could not be closed: {}", e.message),
+            format!(
+                "release {} is done, but its journal could not be closed: {}",
+                journal.tag_list(),
+                e.message
+            ),
             vec![format!("the journal `{}`", store.dir().display())],
         )
         .hint("run `vbump recover`: it sees the release and only tidies up"));
     }
-    let released =
-        Released { version: next.to_string(), tag: tag.clone(), commit, pushed: release.push.is_some() };
-    hooks.after_commit_point(&released)?;
-    Ok(released)
+    let applied = Applied { tags, commit, pushed: tx.remote().is_some(), warnings };
+    hooks.after_commit_point(&applied)?;
+    Ok(applied)
 }
 
 /// A failed push is ambiguous: the remote may have accepted it and the reply been lost (a dropped
@@ -145,16 +183,17 @@ fn settle_failed_push(
     store: &Store,
     journal: &Journal,
     cause: Error,
+    warnings: &mut Vec<String>,
 ) -> Result<String> {
     match rollback::commit_point_passed(git, journal) {
         Ok(false) => Err(rollback::undo(git, root, store, journal, cause)),
         Ok(true) => {
-            eprintln!(
-                "vbump: warning: git reported a failure ({}), but `{}` has release {}: the release stands",
+            warnings.push(format!(
+                "git reported a failure ({}), but `{}` has release {}: the release stands",
                 cause.message.lines().next().unwrap_or_default(),
                 journal.remote.as_deref().unwrap_or("the remote"),
-                journal.tag
-            );
+                journal.tag_list()
+            ));
             rollback::complete(git, root, store, journal)
                 .map_err(|e| completion_failed(store, journal, e))?;
             journal.release_commit.clone().ok_or_else(|| {
@@ -164,13 +203,13 @@ fn settle_failed_push(
         Err(unknown) => Err(Error::incomplete(
             format!(
                 "the push of release {} failed ({}) and `{}` cannot be asked whether it arrived ({})",
-                journal.tag,
+                journal.tag_list(),
                 cause.message,
                 journal.remote.as_deref().unwrap_or("the remote"),
                 unknown.message
             ),
             vec![
-                format!("the release commit and tag `{}` exist locally", journal.tag),
+                format!("the release commit and tags `{}` exist locally", journal.tag_list()),
                 format!("the journal `{}`", store.dir().display()),
             ],
         )
@@ -180,48 +219,44 @@ fn settle_failed_push(
 
 /// A failure while bringing local up to a release whose commit point passed. The release stands,
 /// so this is never "nothing changed" (exit 2): it is exit 4, naming what is left.
-fn completion_failed(store: &Store, journal: &Journal, e: Error) -> Error {
+pub(crate) fn completion_failed(store: &Store, journal: &Journal, e: Error) -> Error {
     if e.kind == Kind::Incomplete {
         return e;
     }
     Error::incomplete(
         format!(
             "release {} stands, but the local repository could not be brought up to it: {}",
-            journal.tag, e.message
+            journal.tag_list(),
+            e.message
         ),
         vec![
-            format!("local branch `{}` and tag `{}` may lag the release", journal.branch, journal.tag),
+            format!(
+                "local branch `{}` and tags `{}` may lag the release",
+                journal.branch,
+                journal.tag_list()
+            ),
             format!("the journal `{}`", store.dir().display()),
         ],
     )
     .hint("run `vbump recover` once the cause is fixed: it sees the release and brings local up to it")
 }
 
-/// The checks that must pass before anything changes; returns the branch. All errors are exit 2.
-fn preflight(git: &Git, store: &Store, release: &Release<'_>, tag: &str) -> Result<String> {
-    let plan = release.plan;
-    let branch = plan.branch.clone().ok_or_else(|| {
-        Error::input("HEAD is detached, so there is no branch to release").hint(
-            "check out the branch to release (with actions/checkout, run on `push`, not on `pull_request`)",
-        )
-    })?;
+/// The checks that must pass before anything changes. All errors are exit 2.
+fn preflight(git: &Git, store: &Store, tx: &Tx<'_>) -> Result<()> {
     if let Some(journal) = store.load()? {
         return Err(journal::unfinished(store.dir()).hint(format!(
             "a release of {} did not finish: run `vbump recover` to finish or undo it, then run vbump again",
-            journal.tag
+            journal.tag_list()
         )));
     }
     let head = git.run(&["rev-parse", "HEAD"])?;
-    if head != plan.head {
-        return Err(Error::input(format!(
-            "HEAD moved to {head} while vbump was planning from {}",
-            plan.head
-        ))
-        .hint("run vbump again"));
+    if head != tx.head {
+        return Err(Error::input(format!("HEAD moved to {head} while vbump was planning from {}", tx.head))
+            .hint("run vbump again"));
     }
-    if !release.files().is_empty() {
+    if !tx.files().is_empty() {
         let mut args = vec!["status".to_string(), "--porcelain".into(), "--".into()];
-        args.extend(release.files().iter().map(|edit| edit.file.to_string_lossy().into_owned()));
+        args.extend(tx.files().iter().map(|edit| edit.file.to_string_lossy().into_owned()));
         let dirty = git.run(&args)?;
         if !dirty.is_empty() {
             let files: Vec<&str> = dirty.lines().map(|line| line.get(3..).unwrap_or(line)).collect();
@@ -232,37 +267,40 @@ fn preflight(git: &Git, store: &Store, release: &Release<'_>, tag: &str) -> Resu
             .hint("commit or stash them (`git stash`), then run vbump again"));
         }
     }
-    let tag_ref = format!("refs/tags/{tag}");
-    if rollback::resolve(git, &tag_ref).is_some() {
-        return Err(Error::input(format!("tag `{tag}` exists already")).hint(format!(
-            "inspect it with `git show {tag}`; delete it if it is a leftover: `git tag -d {tag}`"
-        )));
+    for tag in &tx.tags {
+        let tag = &tag.name;
+        if rollback::resolve(git, &format!("refs/tags/{tag}")).is_some() {
+            return Err(Error::input(format!("tag `{tag}` exists already")).hint(format!(
+                "inspect it with `git show {tag}`; delete it if it is a leftover: `git tag -d {tag}`"
+            )));
+        }
     }
-    if let Some(push) = &release.push {
-        check_remote(git, &push.remote, &branch, &head, tag)?;
+    if let Some(remote) = tx.remote() {
+        let tags: Vec<&str> = tx.tags.iter().map(|tag| tag.name.as_str()).collect();
+        check_remote(git, remote, &tx.branch, &head, &tags)?;
     }
-    Ok(branch)
+    Ok(())
 }
 
-/// With a push: `remote`'s `branch` must be at `head` and must not have `tag` yet. One
+/// With a push: `remote`'s `branch` must be at `head` and must have none of `tags` yet. One
 /// `git ls-remote`; every error is exit 2 (nothing has changed).
-pub fn check_remote(git: &Git, remote: &str, branch: &str, head: &str, tag: &str) -> Result<()> {
+pub(crate) fn check_remote(git: &Git, remote: &str, branch: &str, head: &str, tags: &[&str]) -> Result<()> {
     let branch_ref = format!("refs/heads/{branch}");
-    let tag_ref = format!("refs/tags/{tag}");
-    let listed = git.run(&["ls-remote", remote, &branch_ref, &tag_ref]).map_err(|e| {
+    let mut args = vec!["ls-remote".to_string(), remote.to_string(), branch_ref.clone()];
+    args.extend(tags.iter().map(|tag| format!("refs/tags/{tag}")));
+    let listed = git.run(&args).map_err(|e| {
         Error::input(format!("cannot read remote `{remote}`: {}", e.message))
             .hint("check the remote's URL (`git remote -v`), the network and the token's permissions")
     })?;
     let mut remote_head = None;
     for line in listed.lines() {
-        match line.split_once('\t') {
-            Some((sha, name)) if name == branch_ref => remote_head = Some(sha.to_string()),
-            Some((_, name)) if name == tag_ref => {
-                return Err(Error::input(format!("tag `{tag}` exists already on `{remote}`")).hint(format!(
-                    "fetch it (`git fetch {remote} tag {tag}`) and look: another run may have released this version"
-                )));
-            }
-            _ => {}
+        let Some((sha, name)) = line.split_once('\t') else { continue };
+        if name == branch_ref {
+            remote_head = Some(sha.to_string());
+        } else if let Some(tag) = name.strip_prefix("refs/tags/").filter(|tag| tags.contains(tag)) {
+            return Err(Error::input(format!("tag `{tag}` exists already on `{remote}`")).hint(format!(
+                "fetch it (`git fetch {remote} tag {tag}`) and look: another run may have released this version"
+            )));
         }
     }
     match remote_head {
@@ -277,45 +315,43 @@ pub fn check_remote(git: &Git, remote: &str, branch: &str, head: &str, tag: &str
 }
 
 /// The steps up to and including the commit point; returns the release commit.
-fn steps(git: &Git, store: &Store, journal: &mut Journal, release: &Release<'_>) -> Result<String> {
+fn steps(git: &Git, store: &Store, journal: &mut Journal, tx: &Tx<'_>) -> Result<String> {
     failpoint::hit("journal-written")?;
-    let sha =
-        if release.tag_only { release.plan.head.clone() } else { commit(git, store, journal, release)? };
+    let sha = if tx.tag_only() { tx.head.clone() } else { commit(git, store, journal, tx)? };
 
-    let tag = journal.tag.clone();
-    git.run_with_input(
-        &["tag", "--annotate", "--cleanup=verbatim", "--file=-", &tag, &sha],
-        Some(release.tag_message.as_bytes()),
-    )?;
-    // Without a remote, creating the tag was the commit point.
-    let Some(push) = &release.push else { return Ok(sha) };
+    for tag in &tx.tags {
+        git.run_with_input(
+            &["tag", "--annotate", "--cleanup=verbatim", "--file=-", &tag.name, &sha],
+            Some(tag.message.as_bytes()),
+        )?;
+    }
+    // Without a remote, creating the tags was the commit point.
+    let Some(remote) = tx.remote() else { return Ok(sha) };
     failpoint::hit("after-tag")?;
 
     advance(store, journal, Step::Pushing)?;
     failpoint::hit("before-push")?;
     let branch_ref = format!("refs/heads/{}", journal.branch);
-    let tag_ref = format!("refs/tags/{tag}");
-    let mut push_args =
-        vec!["push".to_string(), "--atomic".into(), "--porcelain".into(), push.remote.clone()];
-    if !release.tag_only {
+    let mut push_args = vec!["push".to_string(), "--atomic".into(), "--porcelain".into(), remote.to_string()];
+    if !tx.tag_only() {
         push_args.push(format!("{sha}:{branch_ref}"));
     }
-    push_args.push(format!("{tag_ref}:{tag_ref}"));
+    push_args.extend(tx.tags.iter().map(|tag| format!("refs/tags/{0}:refs/tags/{0}", tag.name)));
     let out = git.output(&push_args, None)?;
     if !out.success {
-        return Err(push_rejected(&push.remote, &out));
+        return Err(push_rejected(remote, &out));
     }
     // Simulates a push whose reply was lost after the remote accepted it.
     failpoint::hit("push-reply-lost")?;
     // Keep the remote-tracking branch in step, as a plain `git push` would.
-    let tracking = format!("refs/remotes/{}/{}", push.remote, journal.branch);
+    let tracking = format!("refs/remotes/{remote}/{}", journal.branch);
     let _ = git.run(&["update-ref", &tracking, &sha]);
     Ok(sha)
 }
 
 /// Writes the files and makes the release commit; returns it.
-fn commit(git: &Git, store: &Store, journal: &mut Journal, release: &Release<'_>) -> Result<String> {
-    files::write_atomically(release.root, release.files())?;
+fn commit(git: &Git, store: &Store, journal: &mut Journal, tx: &Tx<'_>) -> Result<String> {
+    files::write_atomically(tx.root, tx.files())?;
 
     advance(store, journal, Step::Committing)?;
     failpoint::hit("before-commit")?;
@@ -337,7 +373,7 @@ fn commit(git: &Git, store: &Store, journal: &mut Journal, release: &Release<'_>
         "--".into(),
     ];
     commit.extend(journal.files.iter().map(|f| f.to_string_lossy().into_owned()));
-    git.run_with_input(&commit, Some(release.message.as_bytes()))?;
+    git.run_with_input(&commit, Some(tx.message.as_bytes()))?;
     let sha = git.run(&["rev-parse", "HEAD"])?;
     journal.release_commit = Some(sha.clone());
     advance(store, journal, Step::Tagging)?;
@@ -361,7 +397,9 @@ fn push_rejected(remote: &str, out: &git::Output) -> Error {
         .filter(|line| !line.is_empty() && *line != "Done")
         .collect();
     let text = said.join("\n");
-    let hint = if text.contains("GH006") || text.contains("GH013") || text.contains("protected branch") {
+    // The one place that reads the remote's words; callers decide on the typed cause.
+    let protected = text.contains("GH006") || text.contains("GH013") || text.contains("protected branch");
+    let hint = if protected {
         "the branch is protected: let vbump open a release pull request (`strategy = \"pr\"`), \
          or use a token allowed to bypass the protection"
     } else if text.contains("non-fast-forward") || text.contains("fetch first") || text.contains("stale info")
@@ -370,7 +408,9 @@ fn push_rejected(remote: &str, out: &git::Output) -> Error {
     } else {
         "check the token's permissions (`contents: write`) and the remote's rules, then run vbump again"
     };
-    Error::rolled_back(format!("`{remote}` rejected the push:\n{text}")).hint(hint)
+    Error::rolled_back(format!("`{remote}` rejected the push:\n{text}"))
+        .hint(hint)
+        .caused_by(Some(Cause::PushRejected { protected }))
 }
 
 #[cfg(test)]

@@ -17,9 +17,9 @@ pub enum Recovered {
     /// No journal: nothing was interrupted.
     Nothing,
     /// The release had passed its commit point; local now matches it.
-    Completed { tag: String },
+    Completed { tags: Vec<String> },
     /// The release had not passed its commit point; everything local was undone.
-    RolledBack { tag: String },
+    RolledBack { tags: Vec<String> },
 }
 
 /// Reads the journal in `git_dir` and brings the repository at `root` to a clean state.
@@ -29,16 +29,16 @@ pub fn recover(git: &Git, root: &Path, git_dir: &Path) -> Result<Recovered> {
     if rollback::commit_point_passed(git, &journal)? {
         rollback::complete(git, root, &store, &journal)
             .map_err(|e| super::completion_failed(&store, &journal, e))?;
-        return Ok(Recovered::Completed { tag: journal.tag });
+        return Ok(Recovered::Completed { tags: journal.tags });
     }
     let remains = rollback::undo_steps(git, root, &store, &journal);
     if !remains.is_empty() {
         return Err(Error::incomplete(
-            format!("the interrupted release {} could not be fully undone", journal.tag),
+            format!("the interrupted release {} could not be fully undone", journal.tag_list()),
             remains,
         )
         .hint("finish with the commands above, then run `vbump recover` again"));
     }
     store.finish()?;
-    Ok(Recovered::RolledBack { tag: journal.tag })
+    Ok(Recovered::RolledBack { tags: journal.tags })
 }

@@ -27,31 +27,39 @@ pub fn undo(git: &Git, root: &Path, store: &Store, journal: &Journal, cause: Err
         });
         Error::rolled_back(format!(
             "release {} failed and was rolled back, nothing changed: {}",
-            journal.tag, cause.message
+            journal.tag_list(),
+            cause.message
         ))
         .hint(hint)
+        .caused_by(cause.cause)
     } else {
         Error::incomplete(
-            format!("release {} failed ({}) and could not be fully rolled back", journal.tag, cause.message),
+            format!(
+                "release {} failed ({}) and could not be fully rolled back",
+                journal.tag_list(),
+                cause.message
+            ),
             remains,
         )
         .hint("finish with the commands above, or run `vbump recover` once the cause is fixed")
+        .caused_by(cause.cause)
     }
 }
 
 /// The undo steps; returns what could not be undone (empty when everything was).
 pub fn undo_steps(git: &Git, root: &Path, store: &Store, journal: &Journal) -> Vec<String> {
     let mut remains = Vec::new();
-    let tag_ref = format!("refs/tags/{}", journal.tag);
     let branch_ref = format!("refs/heads/{}", journal.branch);
     let release = release_commit(git, journal);
 
-    // The tag did not exist when the release started (preflight), so one that exists now is ours.
-    if resolve(git, &tag_ref).is_some()
-        && let Err(e) = git.run(&["update-ref", "-d", &tag_ref])
-    {
-        remains
-            .push(format!("tag `{}` ({}); delete it: `git tag -d {}`", journal.tag, e.message, journal.tag));
+    // No tag existed when the release started (preflight), so one that exists now is ours.
+    for tag in &journal.tags {
+        let tag_ref = format!("refs/tags/{tag}");
+        if resolve(git, &tag_ref).is_some()
+            && let Err(e) = git.run(&["update-ref", "-d", &tag_ref])
+        {
+            remains.push(format!("tag `{tag}` ({}); delete it: `git tag -d {tag}`", e.message));
+        }
     }
 
     // (A tag-only release made no commit: its release commit is the original HEAD.)
@@ -104,17 +112,25 @@ pub fn undo_steps(git: &Git, root: &Path, store: &Store, journal: &Journal) -> V
     remains
 }
 
-/// Makes local match a release whose commit point passed: the branch at the release commit, the
+/// Makes local match a release whose commit point passed: the branch at the release commit, every
 /// tag present, the files as committed; then removes the journal.
 pub fn complete(git: &Git, root: &Path, store: &Store, journal: &Journal) -> Result<()> {
     let release = release_commit(git, journal).ok_or_else(|| {
         Error::input("the journal records no release commit, so the release cannot be completed")
     })?;
     let release = release.as_str();
-    let tag_ref = format!("refs/tags/{}", journal.tag);
-    if resolve(git, &tag_ref).is_none() {
+    let missing: Vec<String> = journal
+        .tags
+        .iter()
+        .map(|tag| format!("refs/tags/{tag}"))
+        .filter(|tag_ref| resolve(git, tag_ref).is_none())
+        .map(|tag_ref| format!("+{tag_ref}:{tag_ref}"))
+        .collect();
+    if !missing.is_empty() {
         let remote = journal.remote.as_deref().unwrap_or("origin");
-        git.run(&["fetch", "--quiet", "--no-tags", remote, &format!("+{tag_ref}:{tag_ref}")])?;
+        let mut fetch = vec!["fetch", "--quiet", "--no-tags", remote];
+        fetch.extend(missing.iter().map(String::as_str));
+        git.run(&fetch)?;
     }
     let branch_ref = format!("refs/heads/{}", journal.branch);
     match resolve(git, &branch_ref) {
@@ -131,7 +147,7 @@ pub fn complete(git: &Git, root: &Path, store: &Store, journal: &Journal) -> Res
             return Err(Error::incomplete(
                 format!(
                     "release {} is pushed, but branch `{}` has moved to {} meanwhile",
-                    journal.tag,
+                    journal.tag_list(),
                     journal.branch,
                     tip.as_deref().map_or("nothing", short)
                 ),
@@ -148,25 +164,38 @@ pub fn complete(git: &Git, root: &Path, store: &Store, journal: &Journal) -> Res
     store.finish()
 }
 
-/// True when the release reached its commit point: the remote holds the tag at the release commit
-/// (a push), or the local tag exists at it (a local release).
+/// True when the release reached its commit point: the remote holds every tag at the release
+/// commit (a push: the tags travel in one atomic push, so they arrive together or not at all), or
+/// every local tag exists at it (a local release: the last tag made is the commit point).
 pub fn commit_point_passed(git: &Git, journal: &Journal) -> Result<bool> {
     let Some(release) = release_commit(git, journal) else { return Ok(false) };
     let release = release.as_str();
-    let tag_ref = format!("refs/tags/{}", journal.tag);
+    let tag_refs: Vec<String> = journal.tags.iter().map(|tag| format!("refs/tags/{tag}")).collect();
     match &journal.remote {
-        None => Ok(peeled(git, &tag_ref).as_deref() == Some(release)),
+        None => Ok(tag_refs.iter().all(|tag_ref| peeled(git, tag_ref).as_deref() == Some(release))),
         Some(remote) => {
-            let listed =
-                git.run(&["ls-remote", remote, &tag_ref, &format!("{tag_ref}^{{}}")]).map_err(|e| {
-                    Error::input(format!(
-                        "cannot ask `{remote}` whether release {} was pushed, so nothing was changed: {}",
-                        journal.tag, e.message
-                    ))
-                    .hint("check the network and the token, then run `vbump recover` again")
-                })?;
+            let mut args = vec!["ls-remote".to_string(), remote.clone()];
+            for tag_ref in &tag_refs {
+                args.push(tag_ref.clone());
+                args.push(format!("{tag_ref}^{{}}"));
+            }
+            let listed = git.run(&args).map_err(|e| {
+                Error::input(format!(
+                    "cannot ask `{remote}` whether release {} was pushed, so nothing was changed: {}",
+                    journal.tag_list(),
+                    e.message
+                ))
+                .hint("check the network and the token, then run `vbump recover` again")
+            })?;
             // An annotated tag lists its object and, on a `^{}` line, the commit it peels to.
-            Ok(listed.lines().any(|line| line.split_whitespace().next() == Some(release)))
+            let at_release = |tag_ref: &String| {
+                listed.lines().any(|line| {
+                    let mut fields = line.split_whitespace();
+                    let (sha, name) = (fields.next(), fields.next().unwrap_or_default());
+                    sha == Some(release) && name.trim_end_matches("^{}") == tag_ref
+                })
+            };
+            Ok(tag_refs.iter().all(at_release))
         }
     }
 }

@@ -5,12 +5,15 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use semver::Version;
-
 use super::*;
 use crate::edit::FileEdit;
 use crate::error::Kind;
-use crate::plan::{Plan, Previous};
+
+/// The part of a plan a transaction test needs.
+struct Planned {
+    head: String,
+    files: Vec<FileEdit>,
+}
 
 /// A work tree with two version files, pushed to a bare `origin.git`.
 struct Sandbox {
@@ -82,17 +85,10 @@ impl Sandbox {
         }
     }
 
-    fn plan(&self) -> Plan {
-        let head = self.sh(&self.work(), &["rev-parse", "HEAD"]);
-        Plan {
-            branch: Some("main".into()),
-            head,
-            previous: Previous::Files { version: Version::new(1, 2, 0) },
-            commits: Vec::new(),
-            ignored: Vec::new(),
-            bump: None,
-            next: Some(Version::new(1, 3, 0)),
-            tag: Some("v1.3.0".into()),
+    /// What the planner would hand over: HEAD and the edits releasing 1.3.0.
+    fn plan(&self) -> Planned {
+        Planned {
+            head: self.sh(&self.work(), &["rev-parse", "HEAD"]),
             files: FILES
                 .iter()
                 .map(|(file, before, after)| FileEdit {
@@ -102,22 +98,34 @@ impl Sandbox {
                     changes: Vec::new(),
                 })
                 .collect(),
-            warnings: Vec::new(),
         }
     }
 
-    fn apply(&self, plan: &Plan, push: bool, hooks: &mut dyn Hooks) -> Result<Released> {
+    fn apply(&self, plan: &Planned, push: bool, hooks: &mut dyn Hooks) -> Result<Applied> {
+        let tags = vec![TagSpec { name: "v1.3.0".into(), message: "# v1.3.0\n\n- feat: first\n".into() }];
+        self.apply_tags(plan, tags, push, hooks)
+    }
+
+    fn apply_tags(
+        &self,
+        plan: &Planned,
+        tags: Vec<TagSpec>,
+        push: bool,
+        hooks: &mut dyn Hooks,
+    ) -> Result<Applied> {
         let git_dir = self.work().join(".git");
-        let release = Release {
-            root: &self.work(),
+        let work = self.work();
+        let tx = Tx {
+            root: &work,
             git_dir: &git_dir,
-            plan,
+            branch: "main".into(),
+            head: plan.head.clone(),
+            edits: &plan.files,
             message: "chore(release): v1.3.0".into(),
-            tag_message: "# v1.3.0\n\n- feat: first\n".into(),
-            push: push.then(|| Push { remote: "origin".into() }),
-            tag_only: false,
+            tags,
+            mode: if push { Mode::Push { remote: "origin".into() } } else { Mode::Local },
         };
-        apply(&self.git(), &release, hooks)
+        apply(&self.git(), &tx, hooks)
     }
 
     /// Everything observable: refs, HEAD, index, status, file bytes, journal; and the remote's refs.
@@ -167,7 +175,7 @@ impl Sandbox {
 fn local_release_writes_commits_and_tags() {
     let s = Sandbox::new();
     let released = s.apply(&s.plan(), false, &mut NoHooks).unwrap();
-    assert_eq!(released.tag, "v1.3.0");
+    assert_eq!(released.tags, ["v1.3.0"]);
     assert!(!released.pushed);
     s.assert_released(false);
     assert_eq!(
@@ -208,15 +216,75 @@ fn remote_rejections_roll_back_and_relay_the_reason() {
         assert_eq!(e.kind, Kind::RolledBack, "{e}");
         assert!(e.message.contains(reason), "{e}");
         assert!(e.hint.as_deref().unwrap().contains(hint), "{e}");
+        // The caller decides on the typed cause, which survives the rollback.
+        assert_eq!(e.cause, Some(Cause::PushRejected { protected: hint == "protected" }), "{reason}");
         assert_eq!(s.state(), before, "{reason}");
     }
+}
+
+fn two_tags() -> Vec<TagSpec> {
+    ["app-v1.3.0", "lib-v2.0.0"]
+        .into_iter()
+        .map(|name| TagSpec { name: name.into(), message: format!("{name}\n\nnotes of {name}\n") })
+        .collect()
+}
+
+#[test]
+fn two_tags_are_made_and_pushed_together_at_the_release_commit() {
+    let s = Sandbox::new();
+    let applied = s.apply_tags(&s.plan(), two_tags(), true, &mut NoHooks).unwrap();
+    assert_eq!(applied.tags, ["app-v1.3.0", "lib-v2.0.0"]);
+    let head = s.sh(&s.work(), &["rev-parse", "HEAD"]);
+    assert_eq!(applied.commit, head);
+    for tag in ["app-v1.3.0", "lib-v2.0.0"] {
+        assert_eq!(s.sh(&s.origin(), &["rev-parse", &format!("{tag}^{{commit}}")]), head, "{tag}");
+        assert_eq!(
+            s.sh(&s.work(), &["tag", "-l", "--format=%(contents)", tag]),
+            format!("{tag}\n\nnotes of {tag}")
+        );
+    }
+    assert!(!s.work().join(".git/vbump").exists(), "journal left behind");
+}
+
+#[test]
+fn a_rejected_second_tag_rolls_back_both_and_pushes_neither() {
+    let s = Sandbox::new();
+    s.hook("while read old new ref; do case $ref in refs/tags/lib-*) echo 'no lib tags' >&2; exit 1;; esac; done");
+    let before = s.state();
+    let e = s.apply_tags(&s.plan(), two_tags(), true, &mut NoHooks).unwrap_err();
+    assert_eq!(e.kind, Kind::RolledBack, "{e}");
+    assert!(e.message.starts_with("release app-v1.3.0, lib-v2.0.0 failed and was rolled back"), "{e}");
+    assert_eq!(s.state(), before);
+}
+
+#[test]
+fn the_commit_point_of_two_tags_passed_only_when_the_remote_has_both() {
+    let s = Sandbox::new();
+    let plan = s.plan();
+    s.apply_tags(&plan, two_tags(), false, &mut NoHooks).unwrap();
+    let mut journal =
+        journal::Journal::new("main", &plan.head, vec!["app-v1.3.0".into(), "lib-v2.0.0".into()]);
+    journal.remote = Some("origin".into());
+    journal.release_commit = Some(s.sh(&s.work(), &["rev-parse", "HEAD"]));
+    assert!(rollback::commit_point_passed(&s.git(), &journal).is_ok_and(|passed| !passed));
+    s.sh(&s.work(), &["push", "--quiet", "origin", "main", "refs/tags/app-v1.3.0"]);
+    assert!(rollback::commit_point_passed(&s.git(), &journal).is_ok_and(|passed| !passed));
+    s.sh(&s.work(), &["push", "--quiet", "origin", "refs/tags/lib-v2.0.0"]);
+    assert!(rollback::commit_point_passed(&s.git(), &journal).is_ok_and(|passed| passed));
+    // Undoing a two-tag release deletes both tags.
+    journal.remote = None;
+    assert_eq!(
+        rollback::undo_steps(&s.git(), &s.work(), &journal::Store::new(&s.work().join(".git")), &journal),
+        Vec::<String>::new()
+    );
+    assert_eq!(s.sh(&s.work(), &["tag", "-l"]), "");
 }
 
 /// Moves the remote branch after the preflight, as a racing run would.
 struct Racer<'a>(&'a Sandbox);
 
 impl Hooks for Racer<'_> {
-    fn preflight(&mut self, _release: &Release<'_>) -> Result<()> {
+    fn preflight(&mut self, _tx: &Tx<'_>) -> Result<()> {
         let other = self.0.temp.path().join("other");
         let s = self.0;
         s.sh(s.temp.path(), &["clone", "--quiet", s.origin().to_str().unwrap(), other.to_str().unwrap()]);
@@ -254,7 +322,7 @@ fn a_failed_rollback_is_incomplete_names_what_remains_and_recover_finishes() {
     assert!(s.work().join(".git/vbump/journal.json").exists());
     std::fs::remove_file(&lock).unwrap();
     let recovered = recover::recover(&s.git(), &s.work(), &s.work().join(".git")).unwrap();
-    assert_eq!(recovered, recover::Recovered::RolledBack { tag: "v1.3.0".into() });
+    assert_eq!(recovered, recover::Recovered::RolledBack { tags: vec!["v1.3.0".into()] });
     assert_eq!(s.state(), before);
     assert_eq!(
         recover::recover(&s.git(), &s.work(), &s.work().join(".git")).unwrap(),
@@ -293,7 +361,7 @@ fn preflight_refuses_dirty_files_moved_remote_and_existing_tags() {
 fn a_journal_left_behind_blocks_the_next_release() {
     let s = Sandbox::new();
     let store = journal::Store::new(&s.work().join(".git"));
-    store.begin(&journal::Journal::new("main", "abc", "1.3.0", "v1.3.0"), &[]).unwrap();
+    store.begin(&journal::Journal::new("main", "abc", vec!["v1.3.0".into()]), &[]).unwrap();
     let e = s.apply(&s.plan(), false, &mut NoHooks).unwrap_err();
     assert!(e.hint.as_deref().unwrap().contains("vbump recover"), "{e}");
 }
@@ -364,7 +432,7 @@ mod faults {
         std::fs::rename(&away, &origin).unwrap();
         std::fs::remove_file(origin.join("hooks/pre-receive")).unwrap();
         let recovered = recover::recover(&s.git(), &s.work(), &s.work().join(".git")).unwrap();
-        assert_eq!(recovered, recover::Recovered::RolledBack { tag: "v1.3.0".into() });
+        assert_eq!(recovered, recover::Recovered::RolledBack { tags: vec!["v1.3.0".into()] });
         assert_eq!(s.state(), before);
     }
 
@@ -378,7 +446,7 @@ mod faults {
             let e = result.unwrap_err();
             assert_eq!(e.kind, Kind::Incomplete, "{e}");
             let recovered = recover::recover(&s.git(), &s.work(), &s.work().join(".git")).unwrap();
-            assert_eq!(recovered, recover::Recovered::Completed { tag: "v1.3.0".into() });
+            assert_eq!(recovered, recover::Recovered::Completed { tags: vec!["v1.3.0".into()] });
             s.assert_released(push);
         }
     }
@@ -391,7 +459,7 @@ fn recover_finds_an_unrecorded_release_commit_by_parent_and_message() {
     let before = s.state();
     let plan = s.plan();
     let store = journal::Store::new(&s.work().join(".git"));
-    let mut journal = journal::Journal::new("main", &plan.head, "1.3.0", "v1.3.0");
+    let mut journal = journal::Journal::new("main", &plan.head, vec!["v1.3.0".into()]);
     journal.files = plan.files.iter().map(|e| e.file.clone()).collect();
     journal.message = "chore(release): v1.3.0".into();
     journal.step = journal::Step::Committing;
@@ -401,7 +469,7 @@ fn recover_finds_an_unrecorded_release_commit_by_parent_and_message() {
     s.sh(&s.work(), &["commit", "--quiet", "-am", "chore(release): v1.3.0"]);
 
     let recovered = recover::recover(&s.git(), &s.work(), &s.work().join(".git")).unwrap();
-    assert_eq!(recovered, recover::Recovered::RolledBack { tag: "v1.3.0".into() });
+    assert_eq!(recovered, recover::Recovered::RolledBack { tags: vec!["v1.3.0".into()] });
     assert_eq!(s.state(), before);
 }
 
@@ -411,7 +479,7 @@ fn recover_leaves_a_users_own_commit_alone() {
     let s = Sandbox::new();
     let plan = s.plan();
     let store = journal::Store::new(&s.work().join(".git"));
-    let mut journal = journal::Journal::new("main", &plan.head, "1.3.0", "v1.3.0");
+    let mut journal = journal::Journal::new("main", &plan.head, vec!["v1.3.0".into()]);
     journal.message = "chore(release): v1.3.0".into();
     journal.step = journal::Step::Committing;
     store.begin(&journal, &[]).unwrap();

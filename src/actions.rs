@@ -1,0 +1,141 @@
+//! GitHub Actions, the runner's side (when `GITHUB_ACTIONS=true`): masking the token, step
+//! outputs in `$GITHUB_OUTPUT` (the one writer of that file), a Markdown summary in
+//! `$GITHUB_STEP_SUMMARY`, and the escaping of workflow commands. Outside Actions every method does
+//! nothing. (`::error::` annotations of a failed command are printed by `cli::output`.)
+
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::path::PathBuf;
+
+use crate::error::{Error, Result};
+use serde::Serialize;
+
+use crate::transaction::Secret;
+
+/// The Actions environment of this run.
+pub(crate) struct Actions {
+    enabled: bool,
+}
+
+/// The step outputs of `vbump release`, also the fields of `vbump release --format json`: one
+/// struct, so the two cannot disagree. Every run writes the first six; empty means "none".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) struct Outputs {
+    pub(crate) released: bool,
+    /// The version released, or the current version when nothing was released.
+    pub(crate) version: String,
+    pub(crate) previous_version: String,
+    pub(crate) tag: String,
+    /// `major`, `minor`, `patch`, or empty.
+    pub(crate) bump: String,
+    /// The release commit, or HEAD when nothing was released.
+    pub(crate) commit: String,
+    /// The release pull request this run opened or updated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) pr_url: Option<String>,
+    /// The GitHub Release of the tag, when this run published or found it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) release_url: Option<String>,
+}
+
+impl Actions {
+    /// Enabled when `GITHUB_ACTIONS=true`.
+    pub(crate) fn from_env() -> Actions {
+        Actions { enabled: std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true") }
+    }
+
+    /// Tells the runner to hide `secret` in the log. Must come before anything else is printed.
+    /// On stderr: the runner reads workflow commands from both streams, and stdout may be captured
+    /// (`--format json > plan.json`, `$(vbump next)`) where no runner would mask it.
+    pub(crate) fn mask(&self, secret: &Secret) {
+        if self.enabled {
+            eprintln!("::add-mask::{}", secret.expose());
+        }
+    }
+
+    /// Appends the outputs to `$GITHUB_OUTPUT`, named as in JSON.
+    pub(crate) fn outputs(&self, outputs: &Outputs) -> Result<()> {
+        let serde_json::Value::Object(fields) = serde_json::to_value(outputs).expect("outputs serialise")
+        else {
+            unreachable!("a struct serialises to an object")
+        };
+        let text: String = fields
+            .iter()
+            .map(|(name, value)| match value {
+                serde_json::Value::String(text) => output_line(name, text),
+                other => output_line(name, &other.to_string()),
+            })
+            .collect();
+        self.append("GITHUB_OUTPUT", &text)
+    }
+
+    /// Appends one output to `$GITHUB_OUTPUT`.
+    pub(crate) fn output(&self, name: &str, value: &str) -> Result<()> {
+        self.append("GITHUB_OUTPUT", &output_line(name, value))
+    }
+
+    /// Appends Markdown to `$GITHUB_STEP_SUMMARY`.
+    pub(crate) fn summary(&self, markdown: &str) -> Result<()> {
+        self.append("GITHUB_STEP_SUMMARY", markdown)
+    }
+
+    fn append(&self, var: &str, text: &str) -> Result<()> {
+        if !self.enabled {
+            return Ok(());
+        }
+        let Some(path) = std::env::var_os(var).map(PathBuf::from) else { return Ok(()) };
+        let written = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .and_then(|mut f| f.write_all(text.as_bytes()));
+        written.map_err(|e| {
+            Error::input(format!("cannot append to `${var}` (`{}`): {e}", path.display()))
+                .hint("the runner provides this file; check the workflow's environment")
+        })
+    }
+}
+
+/// One `name=value` output line; a value with a line break uses the delimiter form.
+fn output_line(name: &str, value: &str) -> String {
+    if value.contains('\n') || value.contains('\r') {
+        let delimiter = format!("vbump_{:x}", std::process::id() ^ value.len() as u32);
+        format!("{name}<<{delimiter}\n{value}\n{delimiter}\n")
+    } else {
+        format!("{name}={value}\n")
+    }
+}
+
+/// Escapes a workflow command's message (`::error::MESSAGE`): one line, `%` escaped first.
+pub(crate) fn escape_data(text: &str) -> String {
+    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// Escapes a workflow command's property value (`::error file=VALUE::`).
+pub(crate) fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn workflow_command_values_are_escaped() {
+        assert_eq!(escape_data("50% a\r\nb"), "50%25 a%0D%0Ab");
+        assert_eq!(escape_property("commit a:b,c"), "commit a%3Ab%2Cc");
+    }
+
+    #[test]
+    fn single_line_values_are_name_equals_value() {
+        assert_eq!(output_line("version", "1.3.0"), "version=1.3.0\n");
+    }
+
+    #[test]
+    fn multi_line_values_use_a_delimiter() {
+        let line = output_line("notes", "a\nb");
+        let delimiter = line.lines().next().unwrap().strip_prefix("notes<<").unwrap().to_string();
+        assert_eq!(line, format!("notes<<{delimiter}\na\nb\n{delimiter}\n"));
+    }
+}

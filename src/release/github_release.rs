@@ -1,0 +1,124 @@
+//! What follows the commit point: the step outputs (first, so a later failure cannot hide the
+//! release from the steps that follow), then the GitHub Release of each tag. Also finishing the
+//! GitHub Release a failed run left missing.
+
+use std::cell::Cell;
+
+use crate::actions::Actions;
+use crate::error::{Error, Result};
+use crate::forge;
+use crate::notes;
+use crate::plan::{Plan, Previous};
+use crate::report::Reporter;
+use crate::transaction::{Applied, Hooks};
+
+use super::github::GitHubSteps;
+use super::outcome;
+use super::prepare::Session;
+
+/// The transaction's hooks for a release: after the commit point, the outputs and the GitHub
+/// Release.
+pub(crate) struct AfterCommitPoint<'a> {
+    plan: &'a Plan,
+    github: &'a GitHubSteps,
+    actions: &'a Actions,
+    /// Set once the outputs are written (a later failure must not overwrite them).
+    written: &'a Cell<bool>,
+    reporter: &'a mut dyn Reporter,
+    /// The GitHub Release's page, once published.
+    pub(crate) release_url: Option<String>,
+}
+
+impl<'a> AfterCommitPoint<'a> {
+    pub(crate) fn new(
+        plan: &'a Plan,
+        github: &'a GitHubSteps,
+        actions: &'a Actions,
+        written: &'a Cell<bool>,
+        reporter: &'a mut dyn Reporter,
+    ) -> Self {
+        AfterCommitPoint { plan, github, actions, written, reporter, release_url: None }
+    }
+
+    /// Publishes the GitHub Release of each tag pushed (one tag per package).
+    fn publish(&mut self, applied: &Applied) -> Result<()> {
+        let Some(client) = self.github.client() else {
+            self.github.say_skipped(self.reporter);
+            return Ok(());
+        };
+        if !applied.pushed {
+            return Ok(());
+        }
+        for package in &self.plan.packages {
+            let Some(next) = &package.next else { continue };
+            let notes =
+                notes::release_notes(&package.commits, notes::Links { repo_url: self.github.repo_url() });
+            let release =
+                client.publish_release(&next.tag, &next.tag, &notes).map_err(after_push(&next.tag))?;
+            self.actions.output("release-url", &release.url).map_err(|e| {
+                Error::incomplete(
+                    format!(
+                        "{} is released and its GitHub Release published, but the `release-url` output could not be written: {}",
+                        next.tag, e.message
+                    ),
+                    vec![format!("the `release-url` step output ({})", release.url)],
+                )
+                .hint(e.hint.clone().unwrap_or_else(|| "check the workflow's `$GITHUB_OUTPUT`".into()))
+            })?;
+            self.release_url = Some(release.url);
+        }
+        Ok(())
+    }
+}
+
+impl Hooks for AfterCommitPoint<'_> {
+    fn after_commit_point(&mut self, applied: &Applied) -> Result<()> {
+        let outputs = outcome::released_outputs(self.plan, applied);
+        let written = self.actions.outputs(&outputs);
+        self.written.set(written.is_ok());
+        // The GitHub steps run even when the outputs could not be written; both are reported.
+        self.publish(applied)?;
+        written.map_err(|e| outcome::after_commit_point(&applied.tags, "its step outputs", e))
+    }
+}
+
+/// When HEAD carries a release tag that is on the remote but has no GitHub Release (a run whose
+/// release step failed after the push), creates it. Returns the release's page.
+pub(crate) fn finish_head_release(
+    session: &Session,
+    github: &GitHubSteps,
+    plan: &Plan,
+    reporter: &mut dyn Reporter,
+) -> Result<Option<String>> {
+    let (Some(client), Previous::Tag { tag, commit, .. }) = (github.client(), &plan.package().previous)
+    else {
+        return Ok(None);
+    };
+    let git = &session.git;
+    let on_remote = git.run(&["ls-remote", &session.remote, &format!("refs/tags/{tag}")])?;
+    if *commit != plan.head || on_remote.is_empty() {
+        return Ok(None);
+    }
+    let message = git.run(&["for-each-ref", &format!("refs/tags/{tag}"), "--format=%(contents)"])?;
+    // The tag message is the tag name, a blank line, then the notes.
+    let body = message.split_once("\n\n").map_or("", |(_, rest)| rest).trim().to_string() + "\n";
+    let release = client.publish_release(tag, tag, &body).map_err(after_push(tag))?;
+    if release.action != forge::ReleaseAction::AlreadyPublished {
+        reporter.note(&format!("created the missing GitHub Release of {tag}: {}", release.url));
+    }
+    Ok(Some(release.url))
+}
+
+/// A GitHub failure after the tag was pushed: the release stands, the GitHub Release is missing.
+fn after_push(tag: &str) -> impl Fn(Error) -> Error + '_ {
+    move |e| {
+        Error::incomplete(
+            format!("{tag} is released and pushed, but its GitHub Release could not be made: {}", e.message),
+            vec![format!("tag {tag} has no GitHub Release")],
+        )
+        .hint(format!(
+            "{}run vbump again on the same commit: it sees the tag and creates the missing release",
+            e.hint.as_deref().map(|h| format!("{h}; then ")).unwrap_or_default()
+        ))
+    }
+}

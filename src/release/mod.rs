@@ -1,0 +1,236 @@
+//! The release: a [`ReleaseRequest`] in, an [`Outcome`] out, as named steps that read top to
+//! bottom. `vbump release` runs [`run`]; `vbump plan`, `vbump next` and `vbump release --dry-run`
+//! run [`plan`], which is the same first half (open, deepen, plan, changelog, preflight) without
+//! the second.
+//!
+//! The steps of [`run`]:
+//! 1. open the repository and make sure a shallow clone holds the history since the last release
+//!    ([`prepare`]);
+//! 2. build the plan, changelog edit included ([`prepare::Session::plan`], [`changelog`]);
+//! 3. connect to GitHub and check the token, before anything changes ([`github`]);
+//! 4. with nothing to release, finish a GitHub Release a failed run left missing;
+//! 5. choose the route: push, release pull request, or tag a merged release PR ([`route`],
+//!    [`merged_pr`]);
+//! 6. the release pull request ([`release_pr`]), or the transaction, whose commit point is
+//!    followed by the step outputs and the GitHub Release ([`github_release`]);
+//! 7. the outputs and summary of the run ([`outcome`]).
+//!
+//! Nothing here prints: progress goes to the [`Reporter`], the result is the [`Outcome`].
+//!
+//! Where things go: a new route is a [`route::Route`] variant and an arm in [`run`]; a new step
+//! output is a field of [`crate::actions::Outputs`] set in [`outcome`]; several packages mean one
+//! [`crate::transaction::TagSpec`] and one GitHub Release per package with a next release (both
+//! already loop over [`crate::plan::Plan::releases`]).
+
+pub(crate) mod changelog;
+pub(crate) mod github;
+pub(crate) mod github_release;
+pub(crate) mod merged_pr;
+pub(crate) mod outcome;
+pub(crate) mod prepare;
+pub(crate) mod recover;
+pub(crate) mod release_pr;
+pub(crate) mod route;
+
+use std::cell::Cell;
+
+use crate::actions::{Actions, Outputs};
+use crate::bump::Level;
+use crate::config::Strategy;
+use crate::error::{Cause, Error, Kind, Result};
+use crate::notes;
+use crate::plan::{Detail, PackagePlan, Plan};
+use crate::report::Reporter;
+use crate::transaction::{self, Mode, Secret, TagSpec, Tx};
+use crate::workspace::Target;
+use github::GitHubSteps;
+use github_release::AfterCommitPoint;
+pub(crate) use outcome::{Outcome, Released};
+use prepare::Session;
+use route::Route;
+
+/// What to release and how: everything the command line decided.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ReleaseRequest {
+    /// Where the repository and its settings are.
+    pub(crate) target: Target,
+    /// `--bump`: this level instead of the commits' level.
+    pub(crate) bump: Option<Level>,
+    /// `--pre ID`: a pre-release with this identifier.
+    pub(crate) pre: Option<String>,
+    /// `--push`: push the release and run the GitHub steps; without it the release is local.
+    pub(crate) push: bool,
+    /// `--remote`: the remote to push to (default: the branch's upstream, else `origin`).
+    pub(crate) remote: Option<String>,
+    /// The environment variable holding the token for git and the GitHub API.
+    pub(crate) token_env: String,
+    /// `--strategy`, overriding `strategy` in vbump.toml.
+    pub(crate) strategy: Option<Strategy>,
+}
+
+/// The release's first half, for `vbump plan`, `vbump next` and `--dry-run`: what [`run`] would
+/// release, changing nothing.
+pub(crate) fn plan(request: &ReleaseRequest, detail: Detail, reporter: &mut dyn Reporter) -> Result<Plan> {
+    let token = token(request);
+    let session = Session::open(request, token.as_ref(), reporter)?;
+    session.plan(request, detail)
+}
+
+/// Runs the release. On every path the step outputs are written: a run that failed before its
+/// commit point says that nothing was released.
+pub(crate) fn run(request: &ReleaseRequest, reporter: &mut dyn Reporter) -> Result<Outcome> {
+    let token = token(request);
+    let actions = Actions::from_env();
+    let outputs_written = Cell::new(false);
+    let result = release(request, token.as_ref(), &actions, &outputs_written, reporter);
+    if result.is_err() && !outputs_written.get() {
+        // (One that failed after its commit point wrote the real outputs already.)
+        let _ = actions.outputs(&Outputs::default());
+    }
+    result
+}
+
+/// The token named by the request, masked in the Actions log before anything is printed.
+fn token(request: &ReleaseRequest) -> Option<Secret> {
+    let token = Secret::from_env(&request.token_env);
+    if let Some(token) = &token {
+        Actions::from_env().mask(token);
+    }
+    token
+}
+
+fn release(
+    request: &ReleaseRequest,
+    token: Option<&Secret>,
+    actions: &Actions,
+    outputs_written: &Cell<bool>,
+    reporter: &mut dyn Reporter,
+) -> Result<Outcome> {
+    // 1. The repository, with the history since the last release.
+    let mut session = Session::open(request, token, reporter)?;
+    session.use_default_identity()?;
+
+    // 2. The plan.
+    let mut plan = session.plan(request, Detail::Full)?;
+    for warning in &plan.warnings {
+        reporter.warn(warning);
+    }
+
+    // 3. GitHub: the repository and the token, checked before anything changes.
+    let github = GitHubSteps::connect(&session, request, token)?;
+
+    // 4. Nothing to release: a re-run may still have a GitHub Release to finish.
+    if plan.releases().next().is_none() {
+        let finished = if request.push {
+            github_release::finish_head_release(&session, &github, &plan, reporter)?
+        } else {
+            None
+        };
+        let outcome = Outcome::Nothing(outcome::nothing(&plan, finished));
+        outcome::write(actions, &plan, &outcome)?;
+        return Ok(outcome);
+    }
+
+    // 5. The route. A merged release PR already made the release commit: the run only tags it,
+    // through the same transaction (preflight, journal, commit point) as a full release.
+    let route = if merged_pr::is_merged_release(&session.workspace, &plan) {
+        github.warn_about_token(reporter);
+        Route::TagOnly
+    } else {
+        let branch = plan.branch.as_deref().unwrap_or_default();
+        route::decide(github.strategy(), request.push, github.client(), branch, reporter)
+            .inspect(|_| github.warn_about_token(reporter))?
+    };
+    if route != Route::TagOnly {
+        let missing =
+            if route == Route::Pr { changelog::Missing::Create } else { changelog::Missing::Refuse };
+        changelog::add(&session.workspace, &mut plan, github.repo_url(), missing)?;
+    }
+
+    // 6. The release pull request, or the transaction.
+    if route == Route::Pr {
+        let pr = release_pr::open(&session, &github, &plan)?;
+        let outcome = Outcome::PullRequest(pr);
+        outcome::write(actions, &plan, &outcome)?;
+        return Ok(outcome);
+    }
+    let released = match apply(&session, &github, &plan, route, actions, outputs_written, reporter) {
+        Ok(released) => released,
+        Err(e) if route == (Route::Push { fallback: true }) && refused_by_protection(&e) => {
+            reporter.note(&e.message);
+            reporter.note("branch protection refused the push, which was undone: opening a release pull request instead");
+            let pr = release_pr::open(&session, &github, &plan)?;
+            let outcome = Outcome::PullRequest(pr);
+            outcome::write(actions, &plan, &outcome)?;
+            return Ok(outcome);
+        }
+        Err(e) => return Err(e),
+    };
+
+    // 7. The summary (the outputs were written at the commit point).
+    let outcome = Outcome::Released(released);
+    outcome::write(actions, &plan, &outcome)?;
+    Ok(outcome)
+}
+
+/// True when `error` is a push that branch protection refused and the transaction undid.
+fn refused_by_protection(error: &Error) -> bool {
+    error.kind == Kind::RolledBack && error.cause == Some(Cause::PushRejected { protected: true })
+}
+
+/// Hands the plan to the transaction: one commit, one tag per package with a release.
+fn apply(
+    session: &Session,
+    github: &GitHubSteps,
+    plan: &Plan,
+    route: Route,
+    actions: &Actions,
+    outputs_written: &Cell<bool>,
+    reporter: &mut dyn Reporter,
+) -> Result<Released> {
+    let branch = plan.branch.clone().ok_or_else(|| {
+        Error::input("HEAD is detached, so there is no branch to release").hint(
+            "check out the branch to release (with actions/checkout, run on `push`, not on `pull_request`)",
+        )
+    })?;
+    let package = plan.package();
+    let next = package.next.as_ref().expect("a release plan has a next release");
+    let remote = session.remote.clone();
+    let mode = match route {
+        Route::TagOnly => Mode::TagOnly { remote: session.pushing().then_some(remote) },
+        Route::Push { .. } if session.pushing() => Mode::Push { remote },
+        Route::Push { .. } | Route::Pr => Mode::Local,
+    };
+    let tags = plan
+        .packages
+        .iter()
+        .filter_map(|package| {
+            let next = package.next.as_ref()?;
+            Some(TagSpec { name: next.tag.clone(), message: tag_message(&next.tag, package, github) })
+        })
+        .collect();
+    let tx = Tx {
+        root: &session.workspace.root,
+        git_dir: session.workspace.git_dir(),
+        branch,
+        head: plan.head.clone(),
+        edits: &plan.files,
+        message: session.workspace.config.release_message(&next.version),
+        tags,
+        mode,
+    };
+    let mut hooks = AfterCommitPoint::new(plan, github, actions, outputs_written, reporter);
+    let applied = transaction::apply(&session.git, &tx, &mut hooks)?;
+    let release_url = hooks.release_url.take();
+    for warning in &applied.warnings {
+        reporter.warn(warning);
+    }
+    Ok(outcome::released(plan, &applied, &session.remote, release_url))
+}
+
+/// The annotated tag's message: the tag name, then the release notes (the same text as the
+/// GitHub Release, which a later run re-creates from this message if it has to).
+fn tag_message(tag: &str, package: &PackagePlan, github: &GitHubSteps) -> String {
+    let notes = notes::release_notes(&package.commits, notes::Links { repo_url: github.repo_url() });
+    format!("{tag}\n\n{notes}").trim_end().to_string() + "\n"
+}

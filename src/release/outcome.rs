@@ -1,0 +1,235 @@
+//! What a release run did ([`Outcome`]), the step outputs it writes, and its Actions summary.
+
+use crate::actions::{Actions, Outputs};
+use crate::error::{Error, Result};
+use crate::notes;
+use crate::plan::{Plan, Previous};
+use crate::text;
+use crate::transaction::Applied;
+
+/// What a release run did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// The release was committed and tagged (and, with `--push`, pushed).
+    Released(Released),
+    /// The release goes through a pull request, which this run opened or updated.
+    PullRequest(PullRequest),
+    /// Nothing to release.
+    Nothing(Nothing),
+}
+
+/// A release that was made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Released {
+    pub(crate) outputs: Outputs,
+    /// True when the commit and tag were pushed.
+    pub(crate) pushed: bool,
+    /// The remote pushed to (or to push to).
+    pub(crate) remote: String,
+}
+
+/// A release pull request opened or updated by this run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PullRequest {
+    pub(crate) outputs: Outputs,
+    pub(crate) number: u64,
+    pub(crate) url: String,
+    /// True when this run opened it, false when it updated an open one.
+    pub(crate) opened: bool,
+    /// The tag the merged pull request will be released as.
+    pub(crate) tag: String,
+}
+
+/// Nothing to release.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Nothing {
+    pub(crate) outputs: Outputs,
+    /// The last release tag, `None` when there is none.
+    pub(crate) last_tag: Option<String>,
+    /// True when HEAD itself is that release.
+    pub(crate) head_is_released: bool,
+}
+
+/// The outputs of a release at its commit point.
+pub(crate) fn released_outputs(plan: &Plan, applied: &Applied) -> Outputs {
+    let package = plan.package();
+    let next = package.next.as_ref().expect("a release plan has a next release");
+    Outputs {
+        released: true,
+        version: next.version.to_string(),
+        previous_version: package.previous.version().to_string(),
+        tag: next.tag.clone(),
+        bump: next.bump.level.to_string(),
+        commit: applied.commit.clone(),
+        pr_url: None,
+        release_url: None,
+    }
+}
+
+/// The outcome of a release that passed its commit point.
+pub(crate) fn released(
+    plan: &Plan,
+    applied: &Applied,
+    remote: &str,
+    release_url: Option<String>,
+) -> Released {
+    let outputs = Outputs { release_url, ..released_outputs(plan, applied) };
+    Released { outputs, pushed: applied.pushed, remote: remote.to_string() }
+}
+
+/// The outcome of a run that opened or updated the release pull request: nothing is released yet.
+pub(crate) fn pull_request(plan: &Plan, number: u64, url: String, opened: bool) -> PullRequest {
+    let package = plan.package();
+    let previous = package.previous.version().to_string();
+    let tag = package.next.as_ref().map(|next| next.tag.clone()).unwrap_or_default();
+    let outputs = Outputs {
+        released: false,
+        version: previous.clone(),
+        previous_version: previous,
+        tag: String::new(),
+        bump: String::new(),
+        commit: plan.head.clone(),
+        pr_url: Some(url.clone()),
+        release_url: None,
+    };
+    PullRequest { outputs, number, url, opened, tag }
+}
+
+/// The outcome of a run with nothing to release; `finished` is the GitHub Release it completed.
+pub(crate) fn nothing(plan: &Plan, finished: Option<String>) -> Nothing {
+    let previous = &plan.package().previous;
+    let (last_tag, head_is_released) = match previous {
+        Previous::Tag { tag, commit, .. } => (Some(tag.clone()), *commit == plan.head),
+        _ => (None, false),
+    };
+    let outputs = Outputs {
+        released: false,
+        version: previous.version().to_string(),
+        previous_version: previous.version().to_string(),
+        tag: last_tag.clone().unwrap_or_default(),
+        bump: String::new(),
+        commit: plan.head.clone(),
+        pr_url: None,
+        release_url: finished,
+    };
+    Nothing { outputs, last_tag, head_is_released }
+}
+
+/// Writes what the run has not written yet: the outputs (a release wrote them at its commit
+/// point) and the summary.
+pub(crate) fn write(actions: &Actions, plan: &Plan, outcome: &Outcome) -> Result<()> {
+    match outcome {
+        Outcome::Released(released) => {
+            actions.summary(&summary_markdown(plan, &released.outputs)).map_err(|e| {
+                after_commit_point(std::slice::from_ref(&released.outputs.tag), "the step summary", e)
+            })
+        }
+        Outcome::PullRequest(pr) => actions.outputs(&pr.outputs),
+        Outcome::Nothing(nothing) => {
+            actions.outputs(&nothing.outputs)?;
+            actions.summary(&summary_markdown(plan, &nothing.outputs))
+        }
+    }
+}
+
+/// A failure after the commit point: the release stands (exit 4), `what` is missing.
+pub(crate) fn after_commit_point(tags: &[String], what: &str, e: Error) -> Error {
+    let tags = tags.join(", ");
+    Error::incomplete(
+        format!("{tags} is released, but {what} could not be written: {}", e.message),
+        vec![format!("{what} of {tags}")],
+    )
+    .hint(e.hint.clone().unwrap_or_else(|| "nothing is undone; fix the cause and check the release".into()))
+}
+
+/// The Markdown summary of a release (or of a run with nothing to release).
+pub(crate) fn summary_markdown(plan: &Plan, outputs: &Outputs) -> String {
+    if !outputs.released {
+        return format!("### vbump: nothing to release\n\nThe version stays {}.\n\n", outputs.version);
+    }
+    let mut md = format!(
+        "### vbump released {}\n\n| | |\n|---|---|\n| version | `{}` |\n| previous | `{}` |\n| bump | {} |\n| commit | `{}` |\n\n",
+        outputs.tag,
+        outputs.version,
+        outputs.previous_version,
+        outputs.bump,
+        text::named_sha(&outputs.commit)
+    );
+    md.push_str(&notes::release_notes(&plan.package().commits, notes::Links { repo_url: None }));
+    md.push('\n');
+    if !plan.files.is_empty() {
+        md.push_str("#### Files changed\n\n");
+        for edit in &plan.files {
+            let changes: Vec<String> =
+                edit.changes.iter().map(|c| format!("`{}`: {} → {}", c.location, c.old, c.new)).collect();
+            md.push_str(&format!("- `{}` {}\n", edit.file.display(), changes.join(", ")));
+        }
+        md.push('\n');
+    }
+    md
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::PackagePlan;
+
+    fn commit(kind: &str, description: &str, breaking: bool) -> crate::plan::PlannedCommit {
+        crate::plan::PlannedCommit {
+            sha: format!("{kind:0<40}"),
+            kind: kind.into(),
+            scope: None,
+            description: description.into(),
+            body: None,
+            breaking,
+            breaking_description: breaking.then(|| "the old API is gone".into()),
+            level: None,
+        }
+    }
+
+    #[test]
+    fn summary_lists_the_release_its_notes_and_the_files() {
+        let plan = Plan {
+            branch: Some("main".into()),
+            head: "h".into(),
+            packages: vec![PackagePlan {
+                previous: Previous::None { version: semver::Version::new(0, 0, 0) },
+                commits: vec![commit("docs", "typo", false), commit("feat", "new api", true)],
+                ignored: Vec::new(),
+                next: None,
+            }],
+            files: vec![crate::edit::FileEdit {
+                file: "Cargo.toml".into(),
+                before: Vec::new(),
+                after: Vec::new(),
+                changes: vec![crate::edit::FieldChange {
+                    location: "package.version".into(),
+                    line: 3,
+                    old: "0.0.0".into(),
+                    new: "1.0.0".into(),
+                }],
+            }],
+            warnings: Vec::new(),
+        };
+        let outputs = Outputs {
+            released: true,
+            version: "1.0.0".into(),
+            previous_version: "0.0.0".into(),
+            tag: "v1.0.0".into(),
+            bump: "major".into(),
+            commit: "0123456789abcdef".into(),
+            pr_url: None,
+            release_url: None,
+        };
+        let md = summary_markdown(&plan, &outputs);
+        assert!(md.starts_with("### vbump released v1.0.0\n"), "{md}");
+        assert!(md.contains("| commit | `0123456789ab` |"), "{md}");
+        assert!(md.contains("the old API is gone"), "{md}");
+        assert!(md.contains("- `Cargo.toml` `package.version`: 0.0.0 → 1.0.0\n"), "{md}");
+        let quiet = Outputs { released: false, ..outputs };
+        assert_eq!(
+            summary_markdown(&plan, &quiet),
+            "### vbump: nothing to release\n\nThe version stays 1.0.0.\n\n"
+        );
+    }
+}

@@ -1,0 +1,78 @@
+//! The first steps of every release and plan: open the repository, pick the remote and hand git
+//! the token, make sure a shallow clone holds the history since the last release, and plan.
+
+use crate::edit::{self, VersionFiles};
+use crate::error::{Error, Result};
+use crate::history;
+use crate::plan::{self, Detail, Plan};
+use crate::report::Reporter;
+use crate::transaction::{Git, Secret};
+use crate::vcs::{deepen, identity, remote};
+use crate::workspace::Workspace;
+
+use super::ReleaseRequest;
+
+/// An opened repository with git ready to talk to its remote.
+pub(crate) struct Session {
+    pub(crate) workspace: Workspace,
+    /// git in the work tree, carrying the token for the remote's URLs.
+    pub(crate) git: Git,
+    /// The remote pushed to or deepened from.
+    pub(crate) remote: String,
+    /// The remote's URL, when the run talks to it (`--push`, or a shallow clone).
+    pub(crate) url: Option<String>,
+    /// `--push` was asked for.
+    push: bool,
+}
+
+impl Session {
+    /// Opens the repository of `request.target`; a shallow clone (actions/checkout's default) is
+    /// deepened from the remote first, because planning from a cut history would silently treat
+    /// the repository as never released or miss a `feat!`.
+    pub(crate) fn open(
+        request: &ReleaseRequest,
+        token: Option<&Secret>,
+        reporter: &mut dyn Reporter,
+    ) -> Result<Session> {
+        let mut workspace = Workspace::open(&request.target)?;
+        let mut git = Git::new(&workspace.root);
+        let remote = remote::name(&workspace.repo, request.remote.as_deref(), workspace.branch().as_deref());
+        let shallow = workspace.repo.is_shallow();
+        // Only a push or a shallow clone talks to the remote; a local run spawns no git for it.
+        let url = if request.push || shallow { remote::authenticate(&mut git, &remote, token) } else { None };
+        if request.push && url.is_none() {
+            return Err(Error::input(format!("there is no remote named `{remote}` to push to"))
+                .hint("add it (`git remote add origin URL`) or name another with `--remote NAME`"));
+        }
+        if shallow {
+            let (root, prefix) = (workspace.root.clone(), workspace.config.tag_prefix.clone());
+            let complete = || history::complete_since_release(&git2::Repository::open(&root)?, &prefix);
+            deepen::ensure_history(&git, url.as_ref().map(|_| remote.as_str()), complete, reporter)?;
+            // libgit2 keeps the shallow boundary it read at open time.
+            workspace = Workspace::open(&request.target)?;
+        }
+        Ok(Session { workspace, git, remote, url, push: request.push })
+    }
+
+    /// True when the release is pushed to [`Session::remote`].
+    pub(crate) fn pushing(&self) -> bool {
+        self.push
+    }
+
+    /// Commits and tags are made as the user's git identity, else a default one.
+    pub(crate) fn use_default_identity(&mut self) -> Result<()> {
+        identity::default_identity(&mut self.git)
+    }
+
+    /// Reads the version files and the history and builds the plan.
+    pub(crate) fn plan(&self, request: &ReleaseRequest, detail: Detail) -> Result<Plan> {
+        let workspace = &self.workspace;
+        let specs = edit::resolve_locations(&workspace.root, &workspace.config)?;
+        let files = VersionFiles::read(&workspace.root, &specs)?;
+        let current = files.versions()?;
+        let plan_request = plan::Request { bump: request.bump, pre: request.pre.clone(), detail };
+        plan::build(&workspace.repo, &workspace.config, &plan_request, &current, |version| {
+            files.set_version(version)
+        })
+    }
+}
