@@ -110,7 +110,7 @@ fn seed_layout(root: &Path) {
     write("package.json", "{\"name\": \"seed\", \"version\": \"1.2.0\"}\n");
     let mut count = 0;
     let samples = time(|| {
-        let specs = vbump::detect::detect(root).unwrap();
+        let specs = vbump::locations::detect(root, std::path::Path::new("")).unwrap().locations;
         let files = VersionFiles::read(root, &specs).unwrap();
         count = files.fields().len();
         files.versions().unwrap().len()

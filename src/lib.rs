@@ -3,7 +3,7 @@
 //!
 //! The crate has three layers, and each imports only the ones below it:
 //! - **read-only** (reads the repository and files, never writes): `config`, `history`, `commits`,
-//!   `commit_types`, `bump`, `decide`, `edit`, `detect`, `plan`, `notes`, `lint`, `workspace`.
+//!   `commit_types`, `bump`, `decide`, `edit`, `locations`, `plan`, `notes`, `lint`, `workspace`.
 //!   Given a repository and settings they produce a `plan::Plan`.
 //! - **effects**: `transaction` applies a release with one commit point, `vcs` talks to git
 //!   remotes, `forge` talks to GitHub, `actions` writes the Actions runner's files, `fsutil` and
@@ -21,10 +21,10 @@ pub mod commit_types;
 pub mod commits;
 pub mod config;
 pub mod decide;
-pub mod detect;
 pub mod edit;
 pub mod history;
 pub mod lint;
+pub mod locations;
 pub(crate) mod notes;
 pub(crate) mod plan;
 pub(crate) mod text;

@@ -6,7 +6,7 @@
 
 use semver::Version;
 
-use crate::edit::{self, FileEdit, VersionFiles};
+use crate::edit::{FileEdit, VersionFiles};
 use crate::error::{Error, Result};
 use crate::transaction::files::write_atomically;
 use crate::workspace::{Target, Workspace};
@@ -23,7 +23,7 @@ pub(crate) struct Written {
 /// Writes `version` into every version location of the repository at `target`.
 pub(crate) fn set(target: &Target, version: &Version) -> Result<Written> {
     let workspace = Workspace::open(target)?;
-    let specs = edit::resolve_locations(&workspace.root, &workspace.config)?;
+    let specs = crate::locations::resolve(&workspace.root, &workspace.config)?;
     let files = VersionFiles::read(&workspace.root, &specs)?;
     if files.fields().is_empty() {
         return Err(Error::input("no version location found: nothing to set")

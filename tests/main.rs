@@ -8,6 +8,7 @@ mod changelog;
 mod check;
 mod cli;
 mod commit_types;
+mod detection;
 // Kills vbump at failpoints that block; needs `--features failpoints`.
 #[cfg(feature = "failpoints")]
 mod crash;

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::{CheckArgs, Context, Format, output};
 use crate::actions::{escape_data, escape_property};
-use crate::edit::{self, VersionFiles};
+use crate::edit::VersionFiles;
 use crate::error::{Error, Result};
 use crate::workspace::Workspace;
 
@@ -54,7 +54,7 @@ struct Report {
 
 pub(super) fn run(ctx: &Context, args: &CheckArgs) -> Result<i32> {
     let workspace = Workspace::open(&ctx.target)?;
-    let specs = edit::resolve_locations(&workspace.root, &workspace.config)?;
+    let specs = crate::locations::resolve(&workspace.root, &workspace.config)?;
     let files = VersionFiles::read(&workspace.root, &specs)?;
     if files.fields().is_empty() {
         return Err(no_locations());
@@ -81,7 +81,7 @@ fn no_locations() -> Error {
 
 fn assess(files: &VersionFiles, tag: Option<(String, semver::Version)>, strict: bool) -> Report {
     let parsed: Vec<Option<semver::Version>> =
-        files.fields().iter().map(|f| edit::parse_version(&f.value).ok()).collect();
+        files.fields().iter().map(|f| f.scheme.parse(&f.value).ok()).collect();
     // The most common valid version; the highest wins a tie.
     let mut counts: Vec<(&semver::Version, usize)> = Vec::new();
     for version in parsed.iter().flatten() {

@@ -1,19 +1,24 @@
 //! `vbump init`: print the auto-detected version locations as a `vbump.toml`; `--write` writes it.
 //!
-//! Detection is what vbump does without a configuration (see `detect`), so the printed file
+//! Detection is what vbump does without a configuration (see `locations`), so the printed file
 //! changes nothing by itself: it makes the locations visible and editable.
 
 use super::output;
 use super::{Context, Format, InitArgs};
 use crate::config::{FILE_NAME, LocationSpec, Selector};
-use crate::detect;
+use crate::locations;
 use crate::error::{Error, Result};
 use crate::fsutil;
 use crate::workspace::Workspace;
 
 pub fn run(ctx: &Context, args: &InitArgs) -> Result<i32> {
     let workspace = Workspace::open(&ctx.target)?;
-    let specs = detect::detect(&workspace.root)?;
+    let detection = locations::detect(&workspace.root, std::path::Path::new(""))?;
+    // What was left alone goes to stderr, so `--format json` stays one document.
+    for skipped in &detection.skipped {
+        output::warn(&format!("skipped {skipped}"));
+    }
+    let specs = detection.locations;
     if ctx.format == Format::Json && !args.write {
         println!("{}", serde_json::to_string_pretty(&specs).expect("locations serialise"));
         return Ok(0);

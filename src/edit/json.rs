@@ -225,6 +225,11 @@ impl<'a> Json<'a> {
         }
     }
 
+    /// True when `pointer` names a value (of any kind).
+    pub fn has(&self, pointer: &Pointer) -> bool {
+        self.walk(pointer).is_ok()
+    }
+
     /// True when `pointer` names a string.
     pub fn has_string(&self, pointer: &Pointer) -> bool {
         self.walk(pointer).is_ok_and(|node| node.raw.starts_with('"'))
@@ -266,7 +271,12 @@ impl<'a> Json<'a> {
                                 self.offset(current),
                                 format!("`{here}` is an array, and `{key}` is not an index"),
                             )
-                            .hint("use a number, or select an element by a member: `[name=VALUE]`"));
+                            .hint(if key.starts_with('[') && key.contains('=') {
+                                // `[name=@scope/pkg]` was split at its `/`.
+                                "a `/` inside `[member=value]` ends the segment: write it as `~1` (`[name=@scope~1pkg]`)"
+                            } else {
+                                "use a number, or select an element by a member: `[name=VALUE]`"
+                            }));
                         };
                         let Some(&node) = elements.get(index) else {
                             return Err(Located::new(
@@ -434,5 +444,13 @@ mod tests {
         let e = parse(text).err().unwrap();
         assert!(e.message.starts_with("invalid JSON: "));
         assert!(!e.message.contains(" at line "));
+    }
+
+    #[test]
+    fn a_slash_inside_a_selector_value_is_explained() {
+        let text = r#"{"plugins": [{"name": "@scope/pkg", "version": "1.0.0"}]}"#;
+        let error = get(text, "/plugins/[name=@scope/pkg]/version").unwrap_err();
+        assert!(error.hint.unwrap().contains("~1"));
+        assert_eq!(get(text, "/plugins/[name=@scope~1pkg]/version").unwrap().value, "1.0.0");
     }
 }

@@ -5,6 +5,7 @@
 //! with a parser that reports spans, and the new value is spliced in; nothing is re-serialised.
 
 pub mod json;
+pub mod pep440;
 pub mod pointer;
 pub mod regex;
 pub mod toml;
@@ -13,7 +14,7 @@ use std::path::{Component, Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::config::{Config, LocationSpec, Selector};
+use crate::config::{LocationSpec, Selector};
 use crate::error::{Error, Place, Result, line_column};
 
 /// One version value found in a file.
@@ -27,6 +28,9 @@ pub struct Field {
     pub line: usize,
     /// The value as written (without quotes).
     pub value: String,
+    /// How the file spells versions.
+    #[serde(skip)]
+    pub scheme: Scheme,
     /// Byte range of the value's text inside the file (without quotes).
     #[serde(skip)]
     pub span: std::ops::Range<usize>,
@@ -95,11 +99,40 @@ impl Located {
     }
 }
 
-/// The locations to use: the configured ones, else auto-detected (`detect::detect(root)`).
-pub fn resolve_locations(root: &Path, config: &Config) -> Result<Vec<LocationSpec>> {
-    match &config.locations {
-        Some(locations) => Ok(locations.clone()),
-        None => crate::detect::detect(root),
+/// How a file spells a version: semver everywhere, except in Python packaging files, which
+/// packaging normalises to PEP 440 (see [`pep440`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scheme {
+    Semver,
+    Pep440,
+}
+
+impl Scheme {
+    /// The scheme of a file, by its name: `pyproject.toml`, `setup.cfg`, `setup.py`, `uv.lock`,
+    /// `PKG-INFO` and `*.py` files are Python's.
+    pub fn of(path: &Path) -> Scheme {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let python = matches!(name, "pyproject.toml" | "setup.cfg" | "setup.py" | "uv.lock" | "PKG-INFO")
+            || path.extension().is_some_and(|e| e == "py");
+        if python { Scheme::Pep440 } else { Scheme::Semver }
+    }
+
+    /// Reads a value written in this scheme as the semantic version it means.
+    pub fn parse(self, text: &str) -> std::result::Result<semver::Version, String> {
+        match self {
+            Scheme::Semver => parse_version(text),
+            // Python files may hold either spelling: packaging reads `1.3.0-rc.1` too.
+            Scheme::Pep440 => parse_version(text).or_else(|_| pep440::to_semver(text)),
+        }
+    }
+
+    /// How `version` is written in this scheme; an error when it cannot be.
+    pub fn write(self, version: &semver::Version) -> std::result::Result<String, String> {
+        match self {
+            Scheme::Semver => Ok(version.to_string()),
+            Scheme::Pep440 => pep440::from_semver(version),
+        }
     }
 }
 
@@ -119,6 +152,8 @@ struct SourceFile {
     bytes: Vec<u8>,
     /// Length of the byte order mark (0 or 3); spans of editors are shifted by it.
     bom: usize,
+    /// The file's permissions forbid writing: a release must not replace it behind the owner's back.
+    read_only: bool,
 }
 
 impl SourceFile {
@@ -145,11 +180,7 @@ impl VersionFiles {
         VersionFiles::build(specs, |spec| {
             check_inside(spec)?;
             check_no_link(root, spec)?;
-            match std::fs::read(root.join(&spec.file)) {
-                Ok(bytes) => Ok(Some(bytes)),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-                Err(e) => Err(Error::input(format!("cannot read version file: {e}")).in_file(&spec.file)),
-            }
+            read_regular(root, &spec.file)
         })
     }
 
@@ -159,14 +190,17 @@ impl VersionFiles {
     pub fn from_contents(specs: &[LocationSpec], contents: &[(PathBuf, Vec<u8>)]) -> Result<VersionFiles> {
         VersionFiles::build(specs, |spec| {
             check_inside(spec)?;
-            Ok(contents.iter().find(|(path, _)| *path == spec.file).map(|(_, bytes)| bytes.clone()))
+            Ok(contents
+                .iter()
+                .find(|(path, _)| *path == spec.file)
+                .map(|(_, bytes)| OnDisk { bytes: bytes.clone(), read_only: false }))
         })
     }
 
     /// Finds every field; `source` gives a location's file bytes, `None` when it does not exist.
     fn build(
         specs: &[LocationSpec],
-        mut source: impl FnMut(&LocationSpec) -> Result<Option<Vec<u8>>>,
+        mut source: impl FnMut(&LocationSpec) -> Result<Option<OnDisk>>,
     ) -> Result<VersionFiles> {
         let mut files: Vec<SourceFile> = Vec::new();
         let mut fields = Vec::new();
@@ -175,8 +209,8 @@ impl VersionFiles {
             let file_index = match files.iter().position(|f| f.path == spec.file) {
                 Some(index) => index,
                 None => match source(spec)? {
-                    Some(bytes) => {
-                        files.push(source_file(spec, bytes)?);
+                    Some(read) => {
+                        files.push(source_file(&spec.file, read)?);
                         files.len() - 1
                     }
                     None if spec.optional => continue,
@@ -191,6 +225,7 @@ impl VersionFiles {
                     location: selector_text(&spec.selector).to_string(),
                     line: line_column(&file.bytes, span.start).0,
                     value: found.value,
+                    scheme: Scheme::of(&spec.file),
                     span,
                 });
                 origins.push((file_index, spec_index));
@@ -211,11 +246,12 @@ impl VersionFiles {
         Place::of_offset(&file.path, &file.bytes, self.fields[field_index].span.start)
     }
 
-    /// Each field's value parsed as semver; an invalid one is an exit-2 error naming the location.
+    /// Each field's value read as the semantic version it means (PEP 440 in Python files); an
+    /// invalid one is an exit-2 error naming the location.
     pub fn versions(&self) -> Result<Vec<(&Field, semver::Version)>> {
         let mut out = Vec::with_capacity(self.fields.len());
         for (index, field) in self.fields.iter().enumerate() {
-            let version = parse_version(&field.value).map_err(|reason| {
+            let version = field.scheme.parse(&field.value).map_err(|reason| {
                 Error::input(format!(
                     "`{}` is \"{}\", which is not a semantic version ({reason})",
                     field.location, field.value
@@ -228,13 +264,19 @@ impl VersionFiles {
         Ok(out)
     }
 
-    /// The edits that write `version` into every field. Files whose bytes would not change are
-    /// left out; each edit lists only the fields whose value changes. Each new content is parsed
-    /// again and every field must read back as `version`.
+    /// The edits that write `version` into every field, spelled as each file's scheme spells it
+    /// (`1.3.0rc1` in Python files). Files whose bytes would not change are left out; each edit
+    /// lists only the fields whose value changes. Each new content is parsed again and every field
+    /// must read back as `version`. A version a file cannot spell, or a change to a read-only file,
+    /// is an error before anything is written.
     pub fn set_version(&self, version: &semver::Version) -> Result<Vec<FileEdit>> {
-        let new = version.to_string();
         let mut edits = Vec::new();
         for (file_index, file) in self.files.iter().enumerate() {
+            let new = Scheme::of(&file.path).write(version).map_err(|reason| {
+                Error::input(format!("cannot write {version} into a Python file: {reason}"))
+                    .in_file(&file.path)
+                    .hint("pick a pre-release Python can spell: `--pre rc`, `--pre beta` or `--pre alpha`")
+            })?;
             let mine: Vec<usize> =
                 (0..self.fields.len()).filter(|&i| self.origins[i].0 == file_index).collect();
             let mut spans: Vec<&std::ops::Range<usize>> =
@@ -249,6 +291,14 @@ impl VersionFiles {
             let after = splice(&file.bytes, &spans, new.as_bytes());
             if after == file.bytes {
                 continue;
+            }
+            if file.read_only {
+                return Err(Error::input("the version file is read-only; vbump does not replace it")
+                    .in_file(&file.path)
+                    .hint(format!(
+                        "make it writable (`chmod u+w {}`) if vbump should edit it",
+                        file.path.display()
+                    )));
             }
             self.confirm(file, &after, &mine, &new)?;
             let changes = mine
@@ -270,7 +320,12 @@ impl VersionFiles {
     /// Defence in depth: parses `after` again with each location of the file and checks that every
     /// field now reads `new`.
     fn confirm(&self, file: &SourceFile, after: &[u8], fields: &[usize], new: &str) -> Result<()> {
-        let edited = SourceFile { path: file.path.clone(), bytes: after.to_vec(), bom: file.bom };
+        let edited = SourceFile {
+            path: file.path.clone(),
+            bytes: after.to_vec(),
+            bom: file.bom,
+            read_only: file.read_only,
+        };
         let mut spec_indexes: Vec<usize> = fields.iter().map(|&i| self.origins[i].1).collect();
         spec_indexes.dedup();
         for spec_index in spec_indexes {
@@ -366,15 +421,51 @@ fn missing(spec: &LocationSpec) -> Error {
     .hint("fix the path, or add `optional = true` to the location if the file may be absent")
 }
 
+/// A file's bytes as read, and whether its permissions forbid writing.
+#[derive(Debug, Clone)]
+struct OnDisk {
+    bytes: Vec<u8>,
+    read_only: bool,
+}
+
+/// Reads `root/file` when it is a regular file; `None` when it does not exist. A FIFO, socket or
+/// device is an error: reading a FIFO would block forever, and vbump could not replace one.
+fn read_regular(root: &Path, file: &Path) -> Result<Option<OnDisk>> {
+    let path = root.join(file);
+    let meta = match std::fs::metadata(&path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::input(format!("cannot read version file: {e}")).in_file(file)),
+    };
+    if !meta.is_file() {
+        let kind = if meta.is_dir() { "a folder" } else { "not a regular file (a FIFO, socket or device)" };
+        return Err(Error::input(format!("the version file is {kind}"))
+            .in_file(file)
+            .hint("point the location at a regular file"));
+    }
+    match std::fs::read(&path) {
+        Ok(bytes) => Ok(Some(OnDisk { bytes, read_only: meta.permissions().readonly() })),
+        Err(e) => Err(Error::input(format!("cannot read version file: {e}")).in_file(file)),
+    }
+}
+
+/// The text of `root/file` for detection: a regular file's UTF-8 text without its byte order mark;
+/// `None` when the file does not exist. The same checks as for a version file.
+pub fn read_text(root: &Path, file: &Path) -> Result<Option<String>> {
+    let Some(read) = read_regular(root, file)? else { return Ok(None) };
+    Ok(Some(source_file(file, read)?.text().to_string()))
+}
+
 /// Checks the bytes are UTF-8 (after an optional byte order mark).
-fn source_file(spec: &LocationSpec, bytes: Vec<u8>) -> Result<SourceFile> {
+fn source_file(path: &Path, read: OnDisk) -> Result<SourceFile> {
+    let OnDisk { bytes, read_only } = read;
     let bom = if bytes.starts_with(BOM) { BOM.len() } else { 0 };
     if let Err(e) = std::str::from_utf8(&bytes[bom..]) {
         return Err(Error::input("the version file is not UTF-8 text")
-            .at(Place::of_offset(&spec.file, &bytes, bom + e.valid_up_to()))
+            .at(Place::of_offset(path, &bytes, bom + e.valid_up_to()))
             .hint("vbump edits UTF-8 files only; save it as UTF-8"));
     }
-    Ok(SourceFile { path: spec.file.clone(), bytes, bom })
+    Ok(SourceFile { path: path.to_path_buf(), bytes, bom, read_only })
 }
 
 /// Finds every field `spec` names in `file`: one, or several for `regex` with `all = true`.

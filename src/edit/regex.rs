@@ -26,12 +26,26 @@ pub fn find(text: &str, regex: &Regex, all: bool) -> Result<Vec<Found>, Located>
         found.push(Found { span: group.range(), value: group.as_str().to_string() });
     }
     match found.len() {
-        0 => Err(Located::new(0, format!("`{}` matches nothing", regex.as_str())).without_place()),
+        0 => {
+            let nothing = Located::new(0, format!("`{}` matches nothing", regex.as_str())).without_place();
+            Err(if matches_multi_line(text, regex.as_str()) {
+                nothing.hint("`^` and `$` match only at the start and end of the whole file: start the pattern with `(?m)` to anchor them at each line")
+            } else {
+                nothing
+            })
+        }
         1 => Ok(found),
         _ if all => Ok(found),
         n => Err(Located::new(found[1].span.start, format!("`{}` matches {n} times", regex.as_str()))
             .hint("make the pattern match once, or add `all = true` to edit every match")),
     }
+}
+
+/// True when `pattern` uses `^` or `$`, matches nothing as it is, but would match in multi-line
+/// mode: the usual mistake with a one-line-per-value file.
+fn matches_multi_line(text: &str, pattern: &str) -> bool {
+    (pattern.contains('^') || pattern.contains('$'))
+        && Regex::new(&format!("(?m){pattern}")).is_ok_and(|multi| multi.is_match(text))
 }
 
 #[cfg(test)]
@@ -54,6 +68,15 @@ mod tests {
         assert!(find(text, &re, false).err().unwrap().message.contains("matches 2 times"));
         assert_eq!(find(text, &re, true).unwrap().len(), 2);
         assert!(find("nothing", &re, true).err().unwrap().message.contains("matches nothing"));
+    }
+
+    #[test]
+    fn an_anchored_pattern_that_needs_multi_line_mode_says_so() {
+        let re = compile(r#"^version = "(?P<version>[^"]+)"$"#).unwrap();
+        let located = find("[package]\nversion = \"1.0.0\"\n", &re, false).unwrap_err();
+        assert!(located.hint.unwrap().contains("(?m)"));
+        let unanchored = compile(r"v(?P<version>9)").unwrap();
+        assert!(find("v1", &unanchored, false).unwrap_err().hint.is_none());
     }
 
     #[test]

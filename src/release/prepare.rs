@@ -1,7 +1,7 @@
 //! The first steps of every release and plan: open the repository, pick the remote and hand git
 //! the token, make sure a shallow clone holds the history since the last release, and plan.
 
-use crate::edit::{self, VersionFiles};
+use crate::edit::VersionFiles;
 use crate::error::{Error, Result};
 use crate::history;
 use crate::plan::{self, Detail, Plan};
@@ -67,7 +67,7 @@ impl Session {
     /// Reads the version files and the history and builds the plan.
     pub(crate) fn plan(&self, request: &ReleaseRequest, detail: Detail) -> Result<Plan> {
         let workspace = &self.workspace;
-        let specs = edit::resolve_locations(&workspace.root, &workspace.config)?;
+        let specs = crate::locations::resolve(&workspace.root, &workspace.config)?;
         let files = VersionFiles::read(&workspace.root, &specs)?;
         let current = files.versions()?;
         let plan_request = plan::Request { bump: request.bump, pre: request.pre.clone(), detail };

@@ -1,0 +1,296 @@
+//! Version locations: the configured ones, or those detected in a package's folder.
+//!
+//! Detection is conservative. A value is managed only when it is the package's own version:
+//! named by a manifest that defines the package (its `version` key, its lock-file entry, the file
+//! its `dynamic` version is read from), or, for copies no manifest names, equal to the package's
+//! version today. Everything that looked like a version and was left alone is reported as
+//! [`Skipped`], with the reason and what to write instead. The rules live one file per ecosystem:
+//!
+//! - `plugins`: agent plugin manifests (`.claude-plugin/`, `.codex-plugin/`, `.cursor-plugin/`,
+//!   `.github/plugin/`, `gemini-extension.json`, …), their marketplace catalogs, and
+//!   `name@version` pins of the package in their commands;
+//! - `npm`: `package.json`, `package-lock.json` / `npm-shrinkwrap.json`, MCP `server.json`;
+//! - `cargo`: `Cargo.toml` (package, workspace, members, internal path dependencies), `Cargo.lock`;
+//! - `python`: `pyproject.toml` (PEP 621, Poetry, dynamic versions), `__version__`, `setup.cfg`,
+//!   `uv.lock`;
+//! - `tauri`: `src-tauri/tauri.conf.json` and the `src-tauri` crate;
+//! - `plain`: a `VERSION` file that holds only the version;
+//! - `subfolders`: manifests one or two folders down whose version equals the package's.
+//!
+//! A file that does not parse is an error: guessing around it could leave a version behind.
+
+mod cargo;
+mod npm;
+mod plain;
+mod plugins;
+mod python;
+mod subfolders;
+mod tauri;
+
+use std::path::{Component, Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::config::{Config, LocationSpec, Selector};
+use crate::edit::{self, Scheme, json, pointer, toml};
+use crate::error::{Error, Place, Result};
+
+/// What detection found in one package folder.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Detection {
+    /// The version locations, in rule order.
+    pub locations: Vec<LocationSpec>,
+    /// Version-like values left alone, each with the reason.
+    pub skipped: Vec<Skipped>,
+}
+
+/// A value detection saw and did not manage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Skipped {
+    /// Path relative to the repository root.
+    pub file: PathBuf,
+    /// What was seen (`/version "0.0.0"`, `version.workspace = true`, …).
+    pub what: String,
+    /// Why it is not managed, and what to write if it should be.
+    pub why: String,
+}
+
+impl std::fmt::Display for Skipped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}: {}", self.file.display(), self.what, self.why)
+    }
+}
+
+/// The locations to use: the configured ones, else those detected at the repository root.
+pub fn resolve(root: &Path, config: &Config) -> Result<Vec<LocationSpec>> {
+    match &config.locations {
+        Some(locations) => Ok(locations.clone()),
+        None => Ok(detect(root, Path::new(""))?.locations),
+    }
+}
+
+/// Detects the version locations of the package in `package` (relative to `root`; `""` is the
+/// repository root). Files are named relative to `root`.
+pub fn detect(root: &Path, package: &Path) -> Result<Detection> {
+    let mut scan = Scan::new(root, package);
+    // Manifests that define the package first: they establish its name and version.
+    plugins::manifests(&mut scan)?;
+    plugins::marketplaces(&mut scan)?;
+    npm::package(&mut scan)?;
+    cargo::crate_or_workspace(&mut scan, Path::new(""))?;
+    python::project(&mut scan)?;
+    tauri::app(&mut scan)?;
+    // Then copies no manifest names, kept when they equal the package's version.
+    plain::version_file(&mut scan)?;
+    npm::mcp_server(&mut scan)?;
+    plugins::pinned_commands(&mut scan)?;
+    subfolders::manifests(&mut scan)?;
+    Ok(Detection { locations: scan.found.into_iter().map(|d| d.spec).collect(), skipped: scan.skipped })
+}
+
+/// One detected location and the value it holds today.
+struct Detected {
+    spec: LocationSpec,
+    value: String,
+    /// Named by a manifest that defines the package (rather than kept for being equal).
+    defines: bool,
+}
+
+/// The name and version agent plugin manifests give the package: other manifests in the folder
+/// that disagree on both describe another package (a helper library beside the plugin).
+struct Identity {
+    names: Vec<String>,
+    version: String,
+}
+
+/// Detection state for one package folder.
+struct Scan<'a> {
+    root: &'a Path,
+    /// The package folder, relative to the root (empty for the root).
+    dir: PathBuf,
+    found: Vec<Detected>,
+    skipped: Vec<Skipped>,
+    plugin: Option<Identity>,
+}
+
+impl<'a> Scan<'a> {
+    fn new(root: &'a Path, dir: &Path) -> Scan<'a> {
+        Scan { root, dir: normalise(dir), found: Vec::new(), skipped: Vec::new(), plugin: None }
+    }
+
+    /// `file` (relative to the package folder) relative to the root.
+    fn path(&self, file: impl AsRef<Path>) -> PathBuf {
+        normalise(&self.dir.join(file))
+    }
+
+    /// A file's text (relative to the root); `None` when it does not exist.
+    fn read(&self, file: &Path) -> Result<Option<String>> {
+        edit::read_text(self.root, file)
+    }
+
+    fn is_file(&self, file: &Path) -> bool {
+        self.root.join(file).is_file()
+    }
+
+    fn is_detected(&self, file: &Path) -> bool {
+        self.found.iter().any(|d| d.spec.file == file)
+    }
+
+    /// Adds a location unless the same one is there already.
+    fn add(&mut self, file: &Path, selector: Selector, value: &str, defines: bool) {
+        if self.found.iter().any(|d| d.spec.file == file && d.spec.selector == selector) {
+            return;
+        }
+        let spec = LocationSpec { file: file.to_path_buf(), selector, optional: false, declared_at: None };
+        self.found.push(Detected { spec, value: value.to_string(), defines });
+    }
+
+    fn skip(&mut self, file: &Path, what: impl Into<String>, why: impl Into<String>) {
+        let skipped = Skipped { file: file.to_path_buf(), what: what.into(), why: why.into() };
+        if !self.skipped.contains(&skipped) {
+            self.skipped.push(skipped);
+        }
+    }
+
+    /// The package's version today: the value most defining locations agree on (by meaning, so
+    /// `1.3.0rc1` in pyproject.toml and `1.3.0-rc.1` in Cargo.toml agree); the highest on a tie.
+    fn own_version(&self) -> Option<semver::Version> {
+        let mut counts: Vec<(semver::Version, usize)> = Vec::new();
+        for detected in self.found.iter().filter(|d| d.defines) {
+            let Ok(version) = Scheme::of(&detected.spec.file).parse(&detected.value) else { continue };
+            match counts.iter_mut().find(|(v, _)| *v == version) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((version, 1)),
+            }
+        }
+        counts.into_iter().max_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0))).map(|(v, _)| v)
+    }
+
+    /// True when `value` (as written in `file`) means the package's version today.
+    fn is_own_version(&self, file: &Path, value: &str) -> bool {
+        let own = self.own_version();
+        own.is_some() && Scheme::of(file).parse(value).ok() == own
+    }
+
+    /// Whether a language manifest in a plugin's folder describes the plugin. One with another
+    /// name *and* another version describes a different package and is reported, not managed.
+    fn accepts_manifest(&mut self, file: &Path, name: Option<&str>, version: &str) -> bool {
+        let Some(plugin) = &self.plugin else { return true };
+        let same_name = name.is_some_and(|n| plugin.names.iter().any(|p| p == n));
+        let same_version = Scheme::of(file).parse(version).ok() == parse_any(&plugin.version);
+        if same_name || same_version {
+            return true;
+        }
+        let why = format!(
+            "it defines another package ({} {version}) than the plugin beside it ({} {}); add a [[location]] if it should follow the plugin",
+            name.unwrap_or("unnamed"),
+            plugin.names.first().map_or("unnamed", String::as_str),
+            plugin.version
+        );
+        self.skip(file, format!("version \"{version}\""), why);
+        false
+    }
+}
+
+/// A value read by meaning in either spelling.
+fn parse_any(value: &str) -> Option<semver::Version> {
+    Scheme::Pep440.parse(value).ok()
+}
+
+/// `a/./b/../c` as `a/c`, with `/` separators.
+fn normalise(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::Normal(part) => out.push(part),
+            Component::ParentDir => {
+                out.pop();
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A path as written in messages and selectors: `/` separators.
+fn display(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+fn json_selector(pointer: &str) -> Selector {
+    Selector::Json(pointer.to_string())
+}
+
+fn toml_selector(keys: &[&str]) -> Selector {
+    Selector::Toml(keys.iter().map(|k| quote_key(k)).collect::<Vec<_>>().join("."))
+}
+
+/// A TOML key as written in a key path: bare when it can be, else a quoted string.
+fn quote_key(key: &str) -> String {
+    if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+        key.to_string()
+    } else {
+        format!("\"{}\"", key.replace('\\', "\\\\").replace('"', "\\\""))
+    }
+}
+
+fn regex_selector(pattern: String, all: bool) -> Selector {
+    Selector::Regex { pattern, all }
+}
+
+fn parse_error(file: &Path, text: &str, located: edit::Located) -> Error {
+    Error::input(located.message)
+        .at(Place::of_offset(file, text.as_bytes(), located.offset))
+        .hint("fix the file so vbump can detect its version, or list the locations in vbump.toml")
+}
+
+fn parse_json<'t>(text: &'t str, file: &Path) -> Result<json::Json<'t>> {
+    json::parse(text).map_err(|e| parse_error(file, text, e))
+}
+
+fn parse_toml<'t>(text: &'t str, file: &Path) -> Result<toml_edit::Document<&'t str>> {
+    toml::parse(text).map_err(|e| parse_error(file, text, e))
+}
+
+fn json_pointer(text: &str) -> pointer::Pointer {
+    pointer::Pointer::parse(text).expect("detection's pointers are valid")
+}
+
+/// The string at `pointer`, `None` when nothing is there. A version that is there but is not a
+/// string (`"version": 1.2`) is an error: skipping it would release without it.
+fn json_version(doc: &json::Json<'_>, text: &str, file: &Path, pointer: &str) -> Result<Option<String>> {
+    let parsed = json_pointer(pointer);
+    if !doc.has(&parsed) {
+        return Ok(None);
+    }
+    match doc.string_at(&parsed) {
+        Ok(found) => Ok(Some(found.value)),
+        Err(located) => Err(Error::input(format!(
+            "`{pointer}` is not a string: {}; vbump edits string versions only",
+            located.message.trim_start_matches("the value is ")
+        ))
+        .at(Place::of_offset(file, text.as_bytes(), located.offset))
+        .hint("write the version as a JSON string, e.g. \"version\": \"1.2.0\", or configure the locations in vbump.toml")),
+    }
+}
+
+fn json_string(doc: &json::Json<'_>, pointer: &str) -> Option<String> {
+    doc.get_string(&json_pointer(pointer))
+}
+
+/// The string at a TOML key path, `None` when absent or not a string.
+fn toml_string(doc: &toml_edit::Document<&str>, keys: &[&str]) -> Option<String> {
+    let keys: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+    toml::find(doc, &keys).ok().map(|found| found.value)
+}
+
+/// A regex location's pattern that matches exactly once in `text`, or `None`.
+fn matches_once(text: &str, pattern: &str) -> Option<String> {
+    let regex = regex::Regex::new(pattern).ok()?;
+    let mut captures = regex.captures_iter(text);
+    let first = captures.next()?.name("version")?.as_str().to_string();
+    captures.next().is_none().then_some(first)
+}
+
+#[cfg(test)]
+mod tests;

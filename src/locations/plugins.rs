@@ -1,0 +1,242 @@
+//! Agent plugin manifests, their marketplace catalogs, and pins of the package in their commands.
+//!
+//! One plugin often ships a manifest per agent, all with the same `version`: Claude Code's
+//! `.claude-plugin/plugin.json`, Codex's `.codex-plugin/plugin.json`, Cursor's, Copilot's
+//! `.github/plugin/plugin.json`, Kimi's, Grok's, Devin's, and Gemini CLI's `gemini-extension.json`.
+//!
+//! A marketplace catalog (`<agent dir>/marketplace.json`) lists plugins. An entry's `version` is
+//! the package's when its local `source` resolves to the package folder (`./`, `.`, a bare name under
+//! `metadata.pluginRoot`, or Codex's `{"source": "local", "path": …}`). Sources fetched from
+//! elsewhere (`github`, `url`, `git-subdir`, …) are never touched. When a catalog at the root lists
+//! exactly one local plugin, that plugin is the repository's: its entry, its own manifests, and the
+//! catalog's `/version` or `/metadata/version` are all detected. A catalog of several plugins is
+//! left to per-package detection (each plugin folder is a package of its own).
+
+use std::path::{Path, PathBuf};
+
+use super::{Identity, Scan, display, json_selector, json_string, json_version, parse_json, regex_selector};
+use crate::edit::pointer;
+use crate::error::Result;
+
+/// Manifest files of one plugin, relative to its folder, each with its `version` at `/version`.
+pub(crate) const MANIFESTS: &[&str] = &[
+    ".claude-plugin/plugin.json",
+    ".codex-plugin/plugin.json",
+    ".cursor-plugin/plugin.json",
+    ".github/plugin/plugin.json",
+    ".kimi-plugin/plugin.json",
+    ".grok-plugin/plugin.json",
+    ".devin-plugin/plugin.json",
+    ".copilot-plugin/plugin.json",
+    "gemini-extension.json",
+];
+
+/// Marketplace catalogs, relative to the catalog's root folder.
+const CATALOGS: &[&str] = &[
+    ".claude-plugin/marketplace.json",
+    ".codex-plugin/marketplace.json",
+    ".cursor-plugin/marketplace.json",
+    ".github/plugin/marketplace.json",
+    ".kimi-plugin/marketplace.json",
+    ".grok-plugin/marketplace.json",
+    ".devin-plugin/marketplace.json",
+    ".copilot-plugin/marketplace.json",
+    ".agents/plugins/marketplace.json",
+];
+
+/// The package folder's own manifests; the first with a version names the plugin's identity.
+pub(super) fn manifests(scan: &mut Scan<'_>) -> Result<()> {
+    let folder = scan.dir.clone();
+    manifests_of(scan, &folder)
+}
+
+fn manifests_of(scan: &mut Scan<'_>, folder: &Path) -> Result<()> {
+    for manifest in MANIFESTS {
+        let file = super::normalise(&folder.join(manifest));
+        let Some(text) = scan.read(&file)? else { continue };
+        let doc = parse_json(&text, &file)?;
+        let name = json_string(&doc, "/name");
+        if let Some(version) = json_version(&doc, &text, &file, "/version")? {
+            scan.add(&file, json_selector("/version"), &version, true);
+            match &mut scan.plugin {
+                Some(identity) => identity.names.extend(name.filter(|n| !identity.names.contains(n))),
+                None => scan.plugin = Some(Identity { names: name.into_iter().collect(), version }),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A `plugins[]` entry with a local source.
+struct LocalEntry {
+    index: usize,
+    name: Option<String>,
+    /// The plugin folder relative to the repository root, normalised (`""` is the root).
+    folder: PathBuf,
+    version: Option<String>,
+}
+
+/// Catalogs in the package folder, and (for a package below the root) the root's catalogs'
+/// entries for it.
+pub(super) fn marketplaces(scan: &mut Scan<'_>) -> Result<()> {
+    let mut roots = vec![scan.dir.clone()];
+    if scan.dir != Path::new("") {
+        roots.push(PathBuf::new());
+    }
+    for root in roots {
+        for catalog in CATALOGS {
+            let file = super::normalise(&root.join(catalog));
+            let Some(text) = scan.read(&file)? else { continue };
+            marketplace(scan, &root, &file, &text)?;
+        }
+    }
+    Ok(())
+}
+
+fn marketplace(scan: &mut Scan<'_>, catalog_root: &Path, file: &Path, text: &str) -> Result<()> {
+    let doc = parse_json(text, file)?;
+    let plugin_root = json_string(&doc, "/metadata/pluginRoot");
+    let plugins = doc.elements_at(&super::json_pointer("/plugins")).unwrap_or_default();
+    let names: Vec<Option<String>> = plugins.iter().map(|entry| json_string(entry, "/name")).collect();
+    let mut local = Vec::new();
+    for (index, entry) in plugins.iter().enumerate() {
+        let source = match json_string(entry, "/source") {
+            Some(source) => Some(source),
+            // Codex: {"source": "local", "path": "./plugins/x"}.
+            None if json_string(entry, "/source/source").as_deref() == Some("local") => {
+                json_string(entry, "/source/path")
+            }
+            None => None,
+        };
+        let Some(source) = source else { continue };
+        let Some(folder) = resolve_source(&source, plugin_root.as_deref()) else { continue };
+        let version = json_version(&doc, text, file, &format!("/plugins/{index}/version"))?;
+        local.push(LocalEntry {
+            index,
+            name: names[index].clone(),
+            folder: catalog_root.join(folder),
+            version,
+        });
+    }
+    let entry_pointer = |entry: &LocalEntry| match &entry.name {
+        Some(name) if names.iter().filter(|n| n.as_deref() == Some(name)).count() == 1 => {
+            format!("/plugins/[name={}]/version", pointer::escape(name))
+        }
+        _ => format!("/plugins/{}/version", entry.index),
+    };
+    let package = scan.dir.clone();
+    let at_package_root = catalog_root == package;
+    if let ([single], true) = (local.as_slice(), at_package_root) {
+        let single_folder = super::normalise(&single.folder);
+        for own in ["/version", "/metadata/version"] {
+            if let Some(version) = json_version(&doc, text, file, own)? {
+                scan.add(file, json_selector(own), &version, true);
+            }
+        }
+        if let Some(version) = &single.version {
+            scan.add(file, json_selector(&entry_pointer(single)), version, true);
+        }
+        if single_folder != package {
+            manifests_of(scan, &single_folder)?;
+        }
+        return Ok(());
+    }
+    let mut others = 0;
+    for entry in &local {
+        if super::normalise(&entry.folder) != package {
+            others += 1;
+            continue;
+        }
+        if let Some(version) = &entry.version {
+            scan.add(file, json_selector(&entry_pointer(entry)), version, true);
+        }
+    }
+    if others > 0 && at_package_root {
+        let what = format!("{} plugins", local.len());
+        let why = format!(
+            "{others} of them live in subfolders; each plugin folder is a package of its own with its own version (the catalog's `/metadata/version`, if any, is not a plugin's), so nothing here follows {}",
+            if package == Path::new("") { "the repository".to_string() } else { display(&package) }
+        );
+        scan.skip(file, what, why);
+    }
+    Ok(())
+}
+
+/// The folder a local `source` names, relative to the catalog's root; `None` when it leaves it.
+/// `./x` and `.` are relative to the catalog root; a bare name is relative to
+/// `metadata.pluginRoot` (itself relative to the catalog root).
+fn resolve_source(source: &str, plugin_root: Option<&str>) -> Option<PathBuf> {
+    let explicit = source == "." || source.starts_with("./") || source.starts_with("../");
+    let joined = match (explicit, plugin_root) {
+        (false, Some(base)) => format!("{base}/{source}"),
+        _ => source.to_string(),
+    };
+    let mut folder = PathBuf::new();
+    for component in Path::new(&joined).components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::Normal(part) => folder.push(part),
+            std::path::Component::ParentDir => {
+                if !folder.pop() {
+                    return None;
+                }
+            }
+            std::path::Component::RootDir | std::path::Component::Prefix(_) => return None,
+        }
+    }
+    Some(folder)
+}
+
+/// `"<package>@<version>"` strings in the plugin manifests (an `npx chrome-devtools-mcp@1.7.0`
+/// command pinning the package this repository publishes): kept when every such pin in the file
+/// says the package's version.
+pub(super) fn pinned_commands(scan: &mut Scan<'_>) -> Result<()> {
+    let Some(own) = scan.own_version() else { return Ok(()) };
+    let names = package_names(scan)?;
+    for manifest in MANIFESTS {
+        let file = scan.path(manifest);
+        let Some(text) = scan.read(&file)? else { continue };
+        for name in &names {
+            let pattern = format!(r#""{}@(?P<version>[0-9][0-9A-Za-z.+-]*)""#, regex::escape(name));
+            let regex = regex::Regex::new(&pattern).expect("an escaped name makes a valid pattern");
+            let values: Vec<&str> =
+                regex.captures_iter(&text).filter_map(|c| c.name("version")).map(|m| m.as_str()).collect();
+            let Some(first) = values.first() else { continue };
+            if values.iter().all(|v| super::parse_any(v).as_ref() == Some(&own)) {
+                scan.add(&file, regex_selector(pattern, true), first, false);
+            } else {
+                let why = format!(
+                    "a pin of the package says {}, not its version {own}; add a [[location]] with `all = true` if it should follow",
+                    values.join(", ")
+                );
+                scan.skip(&file, format!("\"{name}@…\""), why);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The names the package is published under (npm's `name`), for recognising pins of it.
+fn package_names(scan: &Scan<'_>) -> Result<Vec<String>> {
+    let file = scan.path("package.json");
+    let Some(text) = scan.read(&file)? else { return Ok(Vec::new()) };
+    let doc = parse_json(&text, &file)?;
+    Ok(json_string(&doc, "/name").into_iter().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sources_resolve_against_the_root_and_plugin_root() {
+        assert_eq!(resolve_source("./", None), Some(PathBuf::new()));
+        assert_eq!(resolve_source(".", Some("./plugins")), Some(PathBuf::new()));
+        assert_eq!(resolve_source("./plugins/a", None), Some(PathBuf::from("plugins/a")));
+        assert_eq!(resolve_source("a", Some("./plugins")), Some(PathBuf::from("plugins/a")));
+        assert_eq!(resolve_source("a", None), Some(PathBuf::from("a")));
+        assert_eq!(resolve_source("..", Some("./plugins")), Some(PathBuf::new()));
+        assert_eq!(resolve_source("../x", None), None);
+        assert_eq!(resolve_source("/abs", None), None);
+    }
+}
