@@ -6,30 +6,11 @@
 //! commitizen's `version_files` and version provider, a `bump.config.ts`). Every case asserts the
 //! exact set found, what it misses and why, and that `vbump set` changes only version bytes.
 
-use crate::locations::with_fixtures;
+use crate::locations::{init_locations as detected, with_fixtures};
 use crate::support::TestRepo;
 
 /// `(file, "json:/pointer" | "toml:key" | "regex:pattern")` as `vbump init --format json` reports.
 type Location = (String, String);
-
-fn detected(repo: &TestRepo) -> Vec<Location> {
-    let out = repo.vbump(["init", "--format", "json"]);
-    out.code(0);
-    let specs: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-    specs
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| {
-            let (kind, value) = s["selector"].as_object().unwrap().iter().next().unwrap();
-            let value = match value {
-                serde_json::Value::String(text) => text.clone(),
-                other => other["pattern"].as_str().unwrap().to_string(),
-            };
-            (s["file"].as_str().unwrap().to_string(), format!("{kind}:{value}"))
-        })
-        .collect()
-}
 
 fn list(items: &[(&str, &str)]) -> Vec<Location> {
     items.iter().map(|(f, s)| (f.to_string(), s.to_string())).collect()

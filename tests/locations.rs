@@ -17,7 +17,8 @@ pub fn with_fixtures(repo_dir: &str, files: &[&str]) -> TestRepo {
     repo
 }
 
-fn init_locations(repo: &TestRepo) -> Vec<(String, String)> {
+/// The locations `vbump init --format json` reports, as `(file, "kind:selector")`.
+pub fn init_locations(repo: &TestRepo) -> Vec<(String, String)> {
     let out = repo.vbump(["init", "--format", "json"]);
     out.code(0);
     let specs: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
