@@ -6,9 +6,9 @@
 use super::output;
 use super::{Context, Format, InitArgs};
 use crate::config::{FILE_NAME, LocationSpec, Selector};
-use crate::locations;
 use crate::error::{Error, Result};
 use crate::fsutil;
+use crate::locations;
 use crate::workspace::Workspace;
 
 pub fn run(ctx: &Context, args: &InitArgs) -> Result<i32> {
