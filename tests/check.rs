@@ -27,7 +27,8 @@ fn agreeing_locations_pass_with_a_table() {
          .claude-plugin/plugin.json:2  /version         0.3.0\n\
          Cargo.toml:3                  package.version  0.3.0\n\
          \n\
-         all 2 location(s) agree on 0.3.0\n",
+         all 2 location(s) agree on 0.3.0\n\
+         (`vbump audit` lists other files that still say 0.3.0)\n",
         "",
     );
 }

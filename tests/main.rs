@@ -4,6 +4,7 @@
 mod support;
 
 mod action;
+mod audit;
 mod changelog;
 mod check;
 mod cli;

@@ -83,15 +83,7 @@ fn assess(files: &VersionFiles, tag: Option<(String, semver::Version)>, strict: 
     let parsed: Vec<Option<semver::Version>> =
         files.fields().iter().map(|f| f.scheme.parse(&f.value).ok()).collect();
     // The most common valid version; the highest wins a tie.
-    let mut counts: Vec<(&semver::Version, usize)> = Vec::new();
-    for version in parsed.iter().flatten() {
-        match counts.iter_mut().find(|(v, _)| *v == version) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((version, 1)),
-        }
-    }
-    let agreed =
-        counts.iter().max_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(b.0))).map(|(v, _)| (*v).clone());
+    let agreed = crate::edit::most_common(parsed.iter().flatten().cloned());
 
     let mut problems = Vec::new();
     let mut rows = Vec::new();
@@ -158,7 +150,10 @@ fn table(report: &Report) -> String {
     }
     let total = report.locations.len();
     let _ = match (&report.version, report.ok) {
-        (Some(version), true) => writeln!(out, "\nall {total} location(s) agree on {version}"),
+        (Some(version), true) => writeln!(
+            out,
+            "\nall {total} location(s) agree on {version}\n(`vbump audit` lists other files that still say {version})"
+        ),
         _ => writeln!(out, "\n{} problem(s):\n{}", report.problems.len(), bullet(&report.problems)),
     };
     out

@@ -16,6 +16,7 @@ use crate::config::Strategy;
 use crate::error::Result;
 use crate::workspace::Target;
 
+mod audit;
 mod check;
 mod init;
 mod lint;
@@ -84,6 +85,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Write VERSION to every version location (no commit, no tag).
     Set(SetArgs),
+    /// List tracked files that still hold the current version outside the version locations.
+    Audit,
     /// Print the detected version locations as a vbump.toml (write it with --write).
     Init(InitArgs),
     /// Finish or undo a release that was interrupted, using its journal.
@@ -237,6 +240,7 @@ pub(crate) fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -
         Some(Command::Plan(args)) => plan::run_plan(&ctx, &plan::request(&ctx, &args)),
         Some(Command::Next(args)) => plan::run_next(&ctx, &plan::request(&ctx, &args)),
         Some(Command::Check(args)) => check::run(&ctx, &args),
+        Some(Command::Audit) => audit::run(&ctx),
         Some(Command::Set(args)) => set::run(&ctx, &args),
         Some(Command::Init(args)) => init::run(&ctx, &args),
         Some(Command::Recover(args)) => recover::run(&ctx, &args),

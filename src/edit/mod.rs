@@ -353,6 +353,18 @@ impl VersionFiles {
     }
 }
 
+/// The version most values agree on; the highest wins a tie. `None` for no values.
+pub fn most_common(versions: impl IntoIterator<Item = semver::Version>) -> Option<semver::Version> {
+    let mut counts: Vec<(semver::Version, usize)> = Vec::new();
+    for version in versions {
+        match counts.iter_mut().find(|(v, _)| *v == version) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((version, 1)),
+        }
+    }
+    counts.into_iter().max_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0))).map(|(v, _)| v)
+}
+
 /// `original` with every span replaced by `value`. Spans are sorted and do not overlap.
 pub fn splice(original: &[u8], spans: &[&std::ops::Range<usize>], value: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(original.len() + spans.len() * value.len());

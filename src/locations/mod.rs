@@ -19,6 +19,7 @@
 //!
 //! A file that does not parse is an error: guessing around it could leave a version behind.
 
+pub mod audit;
 mod cargo;
 mod npm;
 mod plain;
@@ -136,9 +137,15 @@ impl<'a> Scan<'a> {
         self.found.iter().any(|d| d.spec.file == file)
     }
 
-    /// Adds a location unless the same one is there already.
+    /// Adds a location unless the same one is there already. A value that is no version at all
+    /// (`"latest"`) is reported instead: managing it would stop every plan with an error.
     fn add(&mut self, file: &Path, selector: Selector, value: &str, defines: bool) {
         if self.found.iter().any(|d| d.spec.file == file && d.spec.selector == selector) {
+            return;
+        }
+        if parse_any(value).is_none() {
+            let what = format!("{} \"{value}\"", edit::selector_text(&selector));
+            self.skip(file, what, "not a version; write one (`vbump set 1.0.0`) or add a [[location]] if vbump should manage it");
             return;
         }
         let spec = LocationSpec { file: file.to_path_buf(), selector, optional: false, declared_at: None };
@@ -155,15 +162,12 @@ impl<'a> Scan<'a> {
     /// The package's version today: the value most defining locations agree on (by meaning, so
     /// `1.3.0rc1` in pyproject.toml and `1.3.0-rc.1` in Cargo.toml agree); the highest on a tie.
     fn own_version(&self) -> Option<semver::Version> {
-        let mut counts: Vec<(semver::Version, usize)> = Vec::new();
-        for detected in self.found.iter().filter(|d| d.defines) {
-            let Ok(version) = Scheme::of(&detected.spec.file).parse(&detected.value) else { continue };
-            match counts.iter_mut().find(|(v, _)| *v == version) {
-                Some((_, n)) => *n += 1,
-                None => counts.push((version, 1)),
-            }
-        }
-        counts.into_iter().max_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0))).map(|(v, _)| v)
+        edit::most_common(
+            self.found
+                .iter()
+                .filter(|d| d.defines)
+                .filter_map(|d| Scheme::of(&d.spec.file).parse(&d.value).ok()),
+        )
     }
 
     /// True when `value` (as written in `file`) means the package's version today.
