@@ -1,24 +1,12 @@
 //! `vbump audit`: copies of the version that no location manages, on a real repository's files.
 
+use crate::detection::CHROME_DEVTOOLS_MCP;
 use crate::locations::with_fixtures;
 use crate::support::TestRepo;
 
-const FILES: &[&str] = &[
-    "package.json",
-    "package-lock.json",
-    "server.json",
-    ".claude-plugin/marketplace.json",
-    ".claude-plugin/plugin.json",
-    ".cursor-plugin/plugin.json",
-    "gemini-extension.json",
-    ".github/plugin/plugin.json",
-    "src/version.ts",
-    "release-please-config.json",
-];
-
 /// chrome-devtools-mcp at 1.7.0, plus a skill's front matter and a changelog that say 1.7.0 too.
 fn repository() -> TestRepo {
-    let repo = with_fixtures("ChromeDevTools__chrome-devtools-mcp", FILES);
+    let repo = with_fixtures("ChromeDevTools__chrome-devtools-mcp", CHROME_DEVTOOLS_MCP);
     repo.file(
         "skills/debug/SKILL.md",
         "---\nname: debug\nversion: 1.7.0\n---\nUse v1.17.0 or later of Chrome.\n",

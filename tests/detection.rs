@@ -98,22 +98,25 @@ fn superpowers() -> Case {
     }
 }
 
+/// chrome-devtools-mcp's version files and its release-please configuration.
+pub const CHROME_DEVTOOLS_MCP: &[&str] = &[
+    "package.json",
+    "package-lock.json",
+    "server.json",
+    ".claude-plugin/marketplace.json",
+    ".claude-plugin/plugin.json",
+    ".cursor-plugin/plugin.json",
+    "gemini-extension.json",
+    ".github/plugin/plugin.json",
+    "src/version.ts",
+    "release-please-config.json",
+];
+
 fn chrome_devtools_mcp() -> Case {
     let pin = r#"regex:"chrome\-devtools\-mcp@(?P<version>[0-9][0-9A-Za-z.+-]*)""#;
     Case {
         repo: "ChromeDevTools__chrome-devtools-mcp",
-        files: &[
-            "package.json",
-            "package-lock.json",
-            "server.json",
-            ".claude-plugin/marketplace.json",
-            ".claude-plugin/plugin.json",
-            ".cursor-plugin/plugin.json",
-            "gemini-extension.json",
-            ".github/plugin/plugin.json",
-            "src/version.ts",
-            "release-please-config.json",
-        ],
+        files: CHROME_DEVTOOLS_MCP,
         found: list(&[
             (".claude-plugin/plugin.json", "json:/version"),
             (".cursor-plugin/plugin.json", "json:/version"),
