@@ -60,6 +60,28 @@ impl CommitTypes {
         self.types.keys().map(String::as_str)
     }
 
+    /// The allowed type closest to `type_`: one it starts with or abbreviates (`feature` → `feat`,
+    /// `bugfix` → `fix`), or one a typo away (`fxi` → `fix`); `None` when none is close.
+    pub fn nearest(&self, type_: &str) -> Option<String> {
+        let lower = type_.to_ascii_lowercase();
+        // Prefixes and suffixes of at least three letters: `feature`, `bugfix`, `docs` for `doc`.
+        let affix = |t: &str| {
+            t.len() >= 3
+                && (lower.starts_with(t)
+                    || lower.ends_with(t)
+                    || (lower.len() >= 3 && t.starts_with(lower.as_str())))
+        };
+        if let Some(found) = self.names().find(|t| affix(t)) {
+            return Some(found.to_string());
+        }
+        self.names()
+            .map(|t| (edit_distance(&lower, t), t))
+            // Two edits turn most three-letter words into one another: allow them only in long types.
+            .filter(|(d, t)| *d <= 1 || (*d == 2 && t.len() >= 5))
+            .min()
+            .map(|(_, t)| t.to_string())
+    }
+
     /// The known types with the level each releases, for messages: `feat (minor), fix (patch), …`.
     pub fn describe(&self) -> String {
         let described: Vec<String> = self
@@ -72,6 +94,29 @@ impl CommitTypes {
             .collect();
         described.join(", ")
     }
+}
+
+/// Edit distance over characters where swapping two neighbours counts as one edit (optimal string
+/// alignment), so the typo `fxi` is closer to `fix` than to `ci`.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
 }
 
 /// A section of the release notes: the commits of one type.
@@ -184,6 +229,25 @@ mod tests {
         assert_eq!(Section::of("revert", Some(Level::Patch)).unwrap().changelog_title(), "Reverted");
     }
 
+    #[test]
+    fn nearest_types_are_abbreviations_affixes_and_typos_never_a_default() {
+        let types = CommitTypes::default();
+        let nearest = |t: &str| types.nearest(t);
+        assert_eq!(nearest("feature").as_deref(), Some("feat"));
+        assert_eq!(nearest("bugfix").as_deref(), Some("fix"));
+        assert_eq!(nearest("fxi").as_deref(), Some("fix"));
+        assert_eq!(nearest("doc").as_deref(), Some("docs"));
+        assert_eq!(nearest("security"), None);
+        assert_eq!(nearest("wip"), None);
+    }
+
+    #[test]
+    fn edit_distance_counts_single_character_edits() {
+        assert_eq!(edit_distance("fxi", "fix"), 1);
+        assert_eq!(edit_distance("fxi", "ci"), 2);
+        assert_eq!(edit_distance("feat", "feat"), 0);
+        assert_eq!(edit_distance("", "ci"), 2);
+    }
     #[test]
     fn describe_names_levels() {
         let text = CommitTypes::default().describe();

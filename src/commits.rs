@@ -1,11 +1,19 @@
 //! Conventional Commits 1.0: what one commit message asks of the next release.
 //!
-//! A message is conventional when its subject reads `type(scope)!: description`. Breaking changes
-//! are marked by `!` or by a `BREAKING CHANGE:` / `BREAKING-CHANGE:` footer. A message whose subject
-//! is conventional but whose body or footers trip the strict parser (a stray `Key: value` line, say)
-//! still counts, judged by its subject: losing a `feat` because of a body line would silently skip
-//! a release. For the same reason a `BREAKING CHANGE:` line anywhere after the subject counts, even
-//! outside the final footer paragraph: under-bumping a breaking change is the costlier mistake.
+//! Messages are read with the one grammar in [`grammar`], strictly for `vbump lint` and generously
+//! here: a breaking marker vbump can recognise is never dropped and a type it can recognise is never
+//! ignored, and each generous reading is noted on the commit (`deviations`), so the plan says how
+//! it read the message and lint reports the same departures. A header with deviations counts when
+//! its type is known (or it is marked `!`); a subject that is not conventional is read from its
+//! body when a merge or squash commit carries conventional lines there; `BREAKING CHANGE` anywhere
+//! after the subject, indented, lower-case or plural, is breaking.
+//!
+//! [`Tally`] folds the commits of a range, newest first: reverts of commits inside the range cancel
+//! both, a revert of an already released commit counts by the `revert` type, and unknown types
+//! become plan warnings naming the nearest known type.
+
+pub mod grammar;
+mod tally;
 
 use regex::Regex;
 use semver::Version;
@@ -14,6 +22,8 @@ use crate::bump::Level;
 use crate::commit_types::CommitTypes;
 use crate::plan::{IgnoredCommit, PlannedCommit};
 
+pub use tally::{Counted, Tally};
+
 /// What vbump makes of one commit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Classified {
@@ -21,7 +31,7 @@ pub enum Classified {
     Ignored(IgnoredCommit),
 }
 
-/// Classifies commit messages: the bump table, and how vbump's own release commits look.
+/// Classifies commit messages: the commit-type table, and how vbump's own release commits look.
 pub struct Classifier<'a> {
     types: &'a CommitTypes,
     release_subject: ReleaseSubject,
@@ -34,6 +44,11 @@ impl<'a> Classifier<'a> {
         Classifier { types, release_subject: ReleaseSubject::new(release_template, tag_prefix) }
     }
 
+    /// The commit-type table.
+    pub fn types(&self) -> &CommitTypes {
+        self.types
+    }
+
     /// Is this subject the subject of a release commit vbump made?
     pub fn is_release_commit(&self, message: &str) -> bool {
         self.release_subject.matches(subject(message))
@@ -41,28 +56,112 @@ impl<'a> Classifier<'a> {
 
     /// Classifies one commit.
     pub fn classify(&self, sha: &str, message: &str) -> Classified {
+        let reading = grammar::read(message);
         let ignored = |reason: String| {
-            Classified::Ignored(IgnoredCommit {
-                sha: sha.to_string(),
-                summary: subject(message).to_string(),
-                reason,
-            })
+            Classified::Ignored(IgnoredCommit { sha: sha.to_string(), summary: reading.subject.clone(), reason })
         };
-        if self.is_release_commit(message) {
+        if self.is_release_commit(&reading.text) {
             return ignored("release commit made by vbump".to_string());
         }
-        let message = message.trim_end();
-        let parsed = parse(message);
-        let Some(parsed) = parsed else {
-            let reason = match git_conventional::Commit::parse(subject(message)) {
-                Err(e) => format!("not a conventional commit: {}", e.kind()),
-                Ok(_) => "not a conventional commit".to_string(),
-            };
-            return ignored(reason);
+        let mut notes: Vec<String> = reading.all_deviations().iter().map(|d| d.kind.to_string()).collect();
+        let level_of = |h: &grammar::Header| if h.bang { Some(Level::Major) } else { self.types.level(&h.kind) };
+        let counts = |h: &grammar::Header| h.is_strict() || h.bang || self.types.knows(&h.kind);
+
+        // The header that says what the commit is: the subject's, git's `Revert "…"`, or for a
+        // subject that is not conventional, the highest body line (merge and squash commits).
+        let mut header = reading.header.clone().filter(counts);
+        if header.is_none() && git_revert_subject(&reading.subject).is_some() {
+            header = Some(grammar::Header {
+                kind: "revert".into(),
+                scope: None,
+                bang: false,
+                description: reading.subject.clone(),
+                deviations: Vec::new(),
+            });
+        }
+        if header.is_none() {
+            let best = reading
+                .embedded
+                .iter()
+                .filter(|h| h.bang || self.types.knows(&h.kind))
+                .max_by_key(|h| (level_of(h), std::cmp::Reverse(h.deviations.first().map(|d| d.line))));
+            if let Some(best) = best {
+                notes.push(grammar::DeviationKind::HeaderInBody(render_header(best)).to_string());
+                header = Some(best.clone());
+            }
+        }
+        // `!` on a body line of a conventional commit (a squash commit listing its commits).
+        let bang_in_body = if reading.header.is_some() { reading.embedded.iter().find(|h| h.bang) } else { None };
+        if let Some(line) = bang_in_body {
+            notes.push(format!("the body line `{}` marks a breaking change", render_header(line)));
+        }
+
+        let breaking = header.as_ref().is_some_and(|h| h.bang) || reading.breaking.is_some() || bang_in_body.is_some();
+        let Some(header) = header.or_else(|| {
+            // A breaking change without a type: `BREAKING CHANGE:` as the subject or a footer under
+            // a subject that is not conventional.
+            breaking.then(|| grammar::Header {
+                kind: String::new(),
+                scope: None,
+                bang: false,
+                description: reading.subject.clone(),
+                deviations: Vec::new(),
+            })
+        }) else {
+            return ignored(ignored_reason(&reading));
         };
-        let level = if parsed.breaking { Some(Level::Major) } else { self.types.level(&parsed.kind) };
-        Classified::Conventional(PlannedCommit { sha: sha.to_string(), level, ..parsed })
+        if reading.header.is_none() && reading.breaking.is_some() && !notes.iter().any(|n| n.contains("BREAKING")) {
+            notes.push("the subject is not conventional; a `BREAKING CHANGE` line marks it breaking".into());
+        }
+        let kind = header.kind.to_ascii_lowercase();
+        let level = if breaking { Some(Level::Major) } else { self.types.level(&kind) };
+        let description = header.description.clone();
+        let breaking_description = reading
+            .breaking
+            .clone()
+            .filter(|text| !text.is_empty())
+            .or_else(|| breaking.then(|| description.clone()));
+        Classified::Conventional(PlannedCommit {
+            sha: sha.to_string(),
+            subject: reading.subject.clone(),
+            kind,
+            scope: header.scope.clone(),
+            description,
+            body: reading.body.clone(),
+            breaking,
+            breaking_description,
+            level,
+            deviations: notes,
+        })
     }
+}
+
+/// `type(scope)!: description` of a header as read.
+fn render_header(header: &grammar::Header) -> String {
+    let scope = header.scope.as_deref().map(|s| format!("({s})")).unwrap_or_default();
+    let bang = if header.bang { "!" } else { "" };
+    format!("{}{scope}{bang}: {}", header.kind, header.description)
+}
+
+/// Why a message that counts for nothing is ignored, in the words lint uses.
+fn ignored_reason(reading: &grammar::Reading) -> String {
+    if reading.text.is_empty() {
+        return "empty message".into();
+    }
+    match &reading.header {
+        Some(header) => match header.deviations.first() {
+            Some(deviation) => format!("not a conventional commit: {} (unknown type `{}`)", deviation.kind, header.kind),
+            None => format!("unknown type `{}`", header.kind),
+        },
+        None => "not a conventional commit: the subject has no `type: ` prefix".into(),
+    }
+}
+
+/// The subject git's `Revert "…"` names (without GitHub's ` (#13)` suffix), if it is one.
+pub(crate) fn git_revert_subject(subject: &str) -> Option<&str> {
+    let quoted = subject.strip_prefix("Revert \"")?;
+    let end = quoted.rfind('"')?;
+    Some(&quoted[..end])
 }
 
 /// The subject of vbump's own release commits, read from the configured message template: the
@@ -128,41 +227,6 @@ pub fn release_as(message: &str) -> Option<&str> {
         .last()
 }
 
-/// Parses a conventional message; `level` is left `None` for the classifier to fill.
-fn parse(message: &str) -> Option<PlannedCommit> {
-    let footer = message.lines().skip(1).find_map(|line| {
-        line.strip_prefix("BREAKING CHANGE:").or_else(|| line.strip_prefix("BREAKING-CHANGE:")).map(str::trim)
-    });
-    if let Ok(commit) = git_conventional::Commit::parse(message) {
-        return Some(PlannedCommit {
-            sha: String::new(),
-            kind: commit.type_().as_str().to_ascii_lowercase(),
-            scope: commit.scope().map(|s| s.as_str().to_string()),
-            description: commit.description().to_string(),
-            body: commit.body().map(str::to_string),
-            breaking: commit.breaking() || footer.is_some(),
-            breaking_description: commit.breaking_description().or(footer).map(str::to_string),
-            level: None,
-        });
-    }
-    // The strict parse failed: judge by the subject.
-    let head = git_conventional::Commit::parse(subject(message)).ok()?;
-    let body = message.split_once("\n\n").map(|(_, rest)| rest.trim().to_string()).filter(|b| !b.is_empty());
-    let breaking = head.breaking() || footer.is_some();
-    Some(PlannedCommit {
-        sha: String::new(),
-        kind: head.type_().as_str().to_ascii_lowercase(),
-        scope: head.scope().map(|s| s.as_str().to_string()),
-        description: head.description().to_string(),
-        body,
-        breaking,
-        breaking_description: footer
-            .map(str::to_string)
-            .or_else(|| breaking.then(|| head.description().to_string())),
-        level: None,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -212,11 +276,71 @@ mod tests {
 
     #[test]
     fn non_conventional_messages_are_ignored_with_a_reason() {
-        for message in ["Update README", "Merge branch 'x' into main", "Merge pull request #3 from a/b", ""] {
+        for message in ["Update README", "Merge branch 'x' into main", "Merge pull request #3 from a/b"] {
             match classify(message) {
-                Classified::Ignored(i) => assert!(i.reason.starts_with("not a conventional commit"), "{i:?}"),
+                Classified::Ignored(i) => {
+                    assert_eq!(i.reason, "not a conventional commit: the subject has no `type: ` prefix", "{message}")
+                }
                 Classified::Conventional(c) => panic!("{message:?} counted as {c:?}"),
             }
+        }
+        match classify("") {
+            Classified::Ignored(i) => assert_eq!(i.reason, "empty message"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn breaking_markers_vbump_can_recognise_are_never_dropped() {
+        let squash = "Squashed commit of the following:\n\ncommit 63ec09b9e844e616dcaa7bae35a0b66671b59fbb\n\
+                      Author: a <a@b>\nDate:   Sun Jan 19 12:05:23 2025 +0000\n\n    feat!: drop v1\n";
+        for message in [
+            "feat(a(b))!: drop v1",
+            "feat(a)(b)!: drop v1",
+            "feat()!: drop v1",
+            "Merge pull request #7 from a/b\n\nfeat!: drop v1",
+            "Merge pull request #7 from a/b\n\nAdd things\n\nBREAKING CHANGE: v1 is gone",
+            "Merged in feature/x (pull request #7)\n\nfeat!: drop v1",
+            squash,
+            "Update README\n\nBREAKING CHANGE: v1 is gone",
+            "BREAKING CHANGE: v1 is gone",
+            "fix: x\n\n  BREAKING CHANGE: v1 is gone",
+            "feat: a\r\rBREAKING CHANGE: v1 is gone",
+            "feat(scope): squash of\n\n* fix: a\n* feat!: drop v1",
+        ] {
+            let c = conventional(message);
+            assert_eq!(c.level, Some(Level::Major), "{message:?}");
+            assert!(c.breaking, "{message:?}");
+            assert!(!c.deviations.is_empty(), "a generous reading is noted: {message:?}");
+            assert_eq!(c.subject, subject(&message.replace('\r', "\n")), "the real subject");
+        }
+    }
+
+    #[test]
+    fn a_recognisable_type_is_never_ignored() {
+        let merged = conventional("Merged in feature/x (pull request #7)\n\nfix(config): y\n\nfeat: z");
+        assert_eq!((merged.kind.as_str(), merged.level), ("feat", Some(Level::Minor)));
+        let empty = conventional("feat: ");
+        assert_eq!(empty.level, Some(Level::Minor));
+        assert_eq!(empty.deviations, ["the description after the colon is empty"]);
+        assert_eq!(conventional("feat(cli) add thing").level, Some(Level::Minor));
+        assert_eq!(conventional("fixup! fix: y").level, Some(Level::Patch));
+        let revert = conventional("Revert \"feat: x\"\n\nThis reverts commit 1234567.");
+        assert_eq!((revert.kind.as_str(), revert.level), ("revert", Some(Level::Patch)));
+        // Strict messages have no deviations and keep their real subject.
+        let strict = conventional("feat(http parser)!: a (#12)");
+        assert!(strict.deviations.is_empty());
+        assert_eq!(strict.subject, "feat(http parser)!: a (#12)");
+        assert_eq!(strict.scope.as_deref(), Some("http parser"));
+    }
+
+    #[test]
+    fn a_header_the_table_does_not_know_with_deviations_is_ignored_with_its_reason() {
+        match classify("wip(x) stuff") {
+            Classified::Ignored(i) => {
+                assert_eq!(i.reason, "not a conventional commit: the colon after the type is missing (unknown type `wip`)")
+            }
+            other => panic!("{other:?}"),
         }
     }
 

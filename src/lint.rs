@@ -1,19 +1,25 @@
 //! Commit-message lint: does a message follow Conventional Commits 1.0 with a type this repository
 //! knows?
 //!
-//! The header is checked by hand, piece by piece (type, scope, `!`, colon, space, description), so
-//! that each problem is reported at its column with a corrected example built from the parts that
-//! were right. A message whose header passes is then parsed by `git-conventional`, the parser the
-//! release plan uses, so lint never accepts a message the release would ignore. Messages that git
-//! writes itself (merges, `Revert "…"`) are skipped; `fixup!`/`squash!`/`amend!` commits are fine
-//! in a draft (a `commit-msg` hook) and findings in history, because they were meant to be squashed.
+//! Lint reads messages with the release's own grammar (`commits::grammar`): every departure the
+//! release reads through generously (nested parentheses in a scope, a missing space, an indented
+//! `BREAKING CHANGE`, a body line standing in for a subject that is not conventional, …) is a
+//! finding here, at its line and column, with a corrected example built from the parts that were
+//! right. So every message the release counts is either clean or reported, and lint accepts every
+//! message the specification calls valid (scopes with spaces included). Headers the grammar cannot
+//! read at all are diagnosed piece by piece. Corrected examples keep the author's type, or the
+//! known type it surely meant: they never change a commit's release level by inventing one.
+//! Messages that git writes itself (merges, `Revert "…"`, `merge --squash`) are skipped, with what
+//! the release reads from their body; `fixup!`/`squash!`/`amend!` commits are fine in a draft (a
+//! `commit-msg` hook) and findings in history, because they were meant to be squashed.
 
 use crate::commit_types::CommitTypes;
+use crate::commits::grammar;
 use crate::config::Config;
 
 mod suggest;
 
-use suggest::{guess_type, lower_first, nearest_type};
+use suggest::{guess_type, lower_first};
 
 /// Which commit types are allowed: every type in the commit-type table, the standard ones and
 /// those `[bump]` adds.
@@ -71,8 +77,9 @@ pub struct Finding {
 pub enum Verdict {
     /// The message follows the convention.
     Ok,
-    /// The message was not checked, for the reason given (e.g. a merge commit's default message).
-    Skipped(&'static str),
+    /// The message was not checked, for the reason given (e.g. a merge commit's default message),
+    /// with what the release reads from it when that is something.
+    Skipped(String),
     /// The message breaks the convention; at least one finding.
     Bad(Vec<Finding>),
 }
@@ -112,11 +119,11 @@ pub fn check(message: &str, rules: &Rules, origin: Origin) -> Verdict {
 fn check_trimmed(message: &str, rules: &Rules, origin: Origin) -> Verdict {
     let header = message.lines().next().unwrap_or("");
     if let Some(reason) = generated_by_git(header) {
-        return Verdict::Skipped(reason);
+        return Verdict::Skipped(with_reading(reason, message, rules));
     }
     if let Some(marker) = ["fixup! ", "squash! ", "amend! "].iter().find(|m| header.starts_with(**m)) {
         return match origin {
-            Origin::Draft => Verdict::Skipped("a fixup commit, squashed before merging"),
+            Origin::Draft => Verdict::Skipped("a fixup commit, squashed before merging".into()),
             Origin::History => Verdict::Bad(vec![Finding {
                 line: 1,
                 column: 1,
@@ -125,22 +132,111 @@ fn check_trimmed(message: &str, rules: &Rules, origin: Origin) -> Verdict {
             }]),
         };
     }
-    let mut findings = check_header(header, rules);
-    if findings.is_empty() {
-        findings.extend(check_body(message));
+    // The release's own grammar: every departure it reads through is a finding here.
+    let reading = grammar::read(message);
+    let mut findings = match &reading.header {
+        Some(parsed) => header_findings(parsed, rules),
+        None if reading.deviations.iter().any(|d| d.kind == grammar::DeviationKind::BreakingSubject) => Vec::new(),
+        None => {
+            let mut found = check_header(header.trim_end_matches('\r'), rules);
+            if found.is_empty() {
+                // The release does not read this header; say so even when no piece stands out.
+                found.push(Finding {
+                    line: 1,
+                    column: 1,
+                    problem: "the header is not `type(scope)!: description`".into(),
+                    example: None,
+                });
+            }
+            found
+        }
+    };
+    for deviation in &reading.deviations {
+        findings.push(body_finding(deviation, &reading));
     }
-    if findings.is_empty() {
-        // The release plan parses with git-conventional: anything it rejects is a finding too.
-        if let Err(e) = git_conventional::Commit::parse(message.trim_end()) {
-            findings.push(Finding {
-                line: 1,
-                column: 1,
-                problem: format!("not a conventional commit: {e}"),
-                example: None,
-            });
+    if reading.header.is_none()
+        && let Some(line) = counted_body_line(&reading, rules)
+    {
+        findings.push(Finding {
+            line: line.0,
+            column: 1,
+            problem: format!("the subject is not conventional; the release reads this line instead: `{}`", line.1),
+            example: None,
+        });
+    }
+    findings.sort_by_key(|f| (f.line, f.column));
+    if findings.is_empty() { Verdict::Ok } else { Verdict::Bad(findings) }
+}
+
+/// A merge commit is git's wording and is not checked; when its body carries conventional lines
+/// (GitHub puts the pull request's title there), the reason says what the release reads.
+pub fn check_merge(message: &str, rules: &Rules) -> Verdict {
+    Verdict::Skipped(with_reading("a merge commit", message, rules))
+}
+
+fn with_reading(reason: &str, message: &str, rules: &Rules) -> String {
+    let reading = grammar::read(message);
+    match counted_body_line(&reading, rules) {
+        Some((_, line)) => format!("{reason}; the release reads its body line `{line}`"),
+        None if reading.breaking.is_some() => format!("{reason}; the release reads its `BREAKING CHANGE` line"),
+        None => reason.to_string(),
+    }
+}
+
+/// The body line (number and text) the release reads for a subject that is not conventional.
+fn counted_body_line(reading: &grammar::Reading, rules: &Rules) -> Option<(usize, String)> {
+    let line = reading.embedded.iter().find(|h| h.bang || rules.allows(&h.kind))?;
+    let number = line.deviations.first().map_or(0, |d| d.line);
+    let number = if number > 0 {
+        number
+    } else {
+        reading.text.split('\n').position(|l| l.contains(&line.description)).map_or(1, |i| i + 1)
+    };
+    Some((number, reading.text.split('\n').nth(number - 1).unwrap_or_default().trim().to_string()))
+}
+
+/// Findings for a header the grammar reads: its deviations and an unknown type, sharing one
+/// corrected example that keeps the author's type (or the known type it was surely meant to be).
+fn header_findings(parsed: &grammar::Header, rules: &Rules) -> Vec<Finding> {
+    let mut findings: Vec<Finding> = parsed
+        .deviations
+        .iter()
+        .map(|d| Finding { line: d.line, column: d.column, problem: d.kind.to_string(), example: None })
+        .collect();
+    let mut suggested = Some(parsed.kind.clone());
+    if !rules.allows(&parsed.kind) {
+        let (problem, nearest) = unknown_type(&parsed.kind, rules);
+        findings.insert(0, Finding { line: 1, column: 1, problem, example: None });
+        suggested = nearest;
+    }
+    if let Some(type_) = suggested.filter(|_| !findings.is_empty()) {
+        let scope = parsed.scope.as_deref().map(|s| {
+            s.split(['(', ')']).map(str::trim).filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-")
+        });
+        let parts = Header { scope: scope.as_deref(), bang: parsed.bang, description: &parsed.description };
+        let example = parts.rebuilt(&type_);
+        for finding in &mut findings {
+            finding.example.get_or_insert_with(|| example.clone());
         }
     }
-    if findings.is_empty() { Verdict::Ok } else { Verdict::Bad(findings) }
+    findings
+}
+
+/// The finding for a departure outside the header, with a corrected line where one is clear.
+fn body_finding(deviation: &grammar::Deviation, reading: &grammar::Reading) -> Finding {
+    let line = reading.text.split('\n').nth(deviation.line - 1).unwrap_or_default();
+    let example = match &deviation.kind {
+        grammar::DeviationKind::NoBlankLine => Some(format!("{}\n\n{line}", reading.subject)),
+        grammar::DeviationKind::LooseBreakingLine(_) => {
+            let value = line.trim_start().trim_start_matches(['*', '-']).trim_start();
+            value.get(15..).map(|rest| {
+                let rest = rest.trim_start_matches(['s', 'S']).trim_start_matches(':').trim_start();
+                format!("BREAKING CHANGE: {rest}")
+            })
+        }
+        _ => None,
+    };
+    Finding { line: deviation.line, column: deviation.column, problem: deviation.kind.to_string(), example }
 }
 
 /// Messages git writes itself, which the release plan ignores anyway.
@@ -158,6 +254,9 @@ fn generated_by_git(header: &str) -> Option<&'static str> {
         Some("a merge commit's message")
     } else if header.starts_with("Revert \"") {
         Some("a message written by `git revert`")
+    } else if header.starts_with("Merged in ") || header.starts_with("Squashed commit of the following") {
+        // Bitbucket's merge and `git merge --squash`: the commits are in the body.
+        Some("a merge or squash message written by a tool")
     } else {
         None
     }
@@ -219,8 +318,6 @@ fn check_header(header: &str, rules: &Rules) -> Vec<Finding> {
                     findings.push(at(open, "the scope in parentheses is empty".into(), None));
                 } else if inner.contains(['(', ')']) {
                     findings.push(at(open, format!("the scope `{inner}` contains a parenthesis"), None));
-                } else if inner.chars().any(char::is_whitespace) {
-                    findings.push(at(open + 1, format!("the scope `{inner}` contains a space"), None));
                 }
                 scope = Some(inner);
             }
@@ -316,7 +413,7 @@ fn unknown_type(type_: &str, rules: &Rules) -> (String, Option<String>) {
         "add `{} = \"patch\"` (or \"minor\", \"none\") to [bump] in vbump.toml",
         type_.to_ascii_lowercase()
     );
-    match nearest_type(type_, rules) {
+    match rules.types.nearest(type_) {
         Some(nearest) => (
             format!("unknown type `{type_}`: did you mean `{nearest}`? To keep `{type_}`, {add}"),
             Some(nearest),
@@ -329,38 +426,6 @@ fn unknown_type(type_: &str, rules: &Rules) -> (String, Option<String>) {
             None,
         ),
     }
-}
-
-/// Body and footers: the blank line after the header, and the upper-case `BREAKING CHANGE`.
-fn check_body(message: &str) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    let mut lines = message.lines();
-    let header = lines.next().unwrap_or("");
-    if let Some(second) = lines.next()
-        && !second.trim().is_empty()
-    {
-        findings.push(Finding {
-            line: 2,
-            column: 1,
-            problem: "the body must be separated from the header by a blank line".into(),
-            example: Some(format!("{header}\n\n{second}")),
-        });
-    }
-    for (index, line) in message.lines().enumerate().skip(1) {
-        for spelling in ["breaking change", "breaking-change"] {
-            let Some(head) = line.get(..spelling.len()) else { continue };
-            let follows = line[spelling.len()..].starts_with(':');
-            if follows && head.eq_ignore_ascii_case(spelling) && head != spelling.to_ascii_uppercase() {
-                findings.push(Finding {
-                    line: index + 1,
-                    column: 1,
-                    problem: format!("`{head}` must be written in upper case to mark a breaking change"),
-                    example: Some(format!("{}{}", spelling.to_ascii_uppercase(), &line[spelling.len()..])),
-                });
-            }
-        }
-    }
-    findings
 }
 
 #[cfg(test)]
@@ -416,7 +481,7 @@ mod tests {
     fn a_missing_colon_is_added_after_a_known_type() {
         let (_, problem, example) = first("feat(cli) add thing");
         assert_eq!(example, "feat(cli): add thing");
-        assert_eq!(problem, "the colon after `feat(cli)` is missing");
+        assert_eq!(problem, "the colon after the type is missing");
         assert_eq!(first("fix! drop it").2, "fix!: drop it");
     }
 
@@ -450,7 +515,7 @@ mod tests {
             (6, "the colon must be followed by a space", "feat: add x")
         );
         let (column, problem, example) = first("fix: ");
-        assert_eq!(column, 6);
+        assert_eq!(column, 5);
         assert!(problem.contains("description after the colon is empty"));
         assert_eq!(example, "fix: describe the change");
         assert_eq!(first("fix:   x").1, "the description starts with more than one space");
@@ -461,7 +526,8 @@ mod tests {
         assert_eq!(first("feat(): x").0, 5);
         assert!(first("feat(): x").1.contains("scope in parentheses is empty"));
         assert!(first("feat(api: x").1.contains("not closed"));
-        assert_eq!(first("feat(my api): x").2, "feat(my-api): x");
+        // The specification allows any noun as a scope, spaces included.
+        assert_eq!(check("feat(http parser): x", &rules(), Origin::Draft), Verdict::Ok);
         assert!(first("feat(api)x: y").1.contains("unexpected `x`"));
         assert!(first("feat): y").1.contains("without its `(`"));
     }

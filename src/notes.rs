@@ -258,6 +258,7 @@ mod tests {
     fn commit(sha: &str, kind: &str, scope: Option<&str>, description: &str) -> PlannedCommit {
         PlannedCommit {
             sha: sha.repeat(40 / sha.len().max(1)),
+            subject: format!("{kind}: {description}"),
             kind: kind.to_string(),
             scope: scope.map(str::to_string),
             description: description.to_string(),
@@ -265,6 +266,7 @@ mod tests {
             breaking: false,
             breaking_description: None,
             level: CommitTypes::default().level(kind),
+            deviations: Vec::new(),
         }
     }
 

@@ -8,7 +8,7 @@ use semver::Version;
 use serde::Serialize;
 
 use crate::bump::{self, Level};
-use crate::commits::{Classified, Classifier};
+use crate::commits::{Classifier, Counted, Tally};
 use crate::config::Config;
 use crate::edit::{Field, FileEdit};
 use crate::error::{Error, Result};
@@ -41,6 +41,8 @@ impl Previous {
 pub struct PlannedCommit {
     /// Full hexadecimal object id.
     pub sha: String,
+    /// The first line of the message, as written.
+    pub subject: String,
     /// The commit type (`feat`, `fix`, …), lower-cased.
     #[serde(rename = "type")]
     pub kind: String,
@@ -54,6 +56,10 @@ pub struct PlannedCommit {
     pub breaking_description: Option<String>,
     /// The level this commit asks for, `None` when its type releases nothing.
     pub level: Option<Level>,
+    /// Where the message departs from Conventional Commits and how vbump read it anyway
+    /// (`vbump lint` reports the same); empty for a message that follows the specification.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub deviations: Vec<String>,
 }
 
 /// A commit that vbump did not count, and why.
@@ -223,6 +229,7 @@ pub fn build(
 
     let mut warnings = Vec::new();
     let previous = previous_version(last, current, &mut warnings);
+    warnings.extend(read.warnings);
     let mut plan = Plan {
         branch: head.branch.clone(),
         head: head.commit.to_string(),
@@ -310,44 +317,19 @@ fn previous_version(
     previous
 }
 
-/// The commits since the last release, as [`read_commits`] folds them.
-#[derive(Default)]
-struct Read {
-    /// The highest level asked for and the newest commit that asked for it.
-    decided: Option<(Level, String)>,
-    /// Every conventional commit, newest first (empty for [`Detail::Summary`]).
-    commits: Vec<PlannedCommit>,
-    /// Every other commit, newest first (empty for [`Detail::Summary`]).
-    ignored: Vec<IgnoredCommit>,
-}
-
-/// Finds the last release HEAD contains and classifies the commits since it, in one walk.
+/// Finds the last release HEAD contains and folds the commits since it, in one walk.
 fn read_commits<'t>(
     repo: &Repository,
     config: &Config,
     head: git2::Oid,
     tags: &'t [history::ReleaseTag],
     detail: Detail,
-) -> Result<(Option<&'t history::ReleaseTag>, Read)> {
+) -> Result<(Option<&'t history::ReleaseTag>, Counted)> {
     let classifier = Classifier::new(&config.types, &config.commit_message, &config.tag_prefix);
-    history::since_last_release(repo, head, tags, |read: &mut Read, oid, message| {
-        match classifier.classify(&oid.to_string(), message) {
-            Classified::Conventional(commit) => {
-                if let Some(level) = commit.level
-                    && read.decided.as_ref().is_none_or(|(highest, _)| level > *highest)
-                {
-                    read.decided = Some((level, commit.sha.clone()));
-                }
-                if detail == Detail::Full {
-                    read.commits.push(commit);
-                }
-            }
-            Classified::Ignored(ignored) => {
-                if detail == Detail::Full {
-                    read.ignored.push(ignored);
-                }
-            }
-        }
+    let keep = detail == Detail::Full;
+    let (last, tally) = history::since_last_release(repo, head, tags, |tally: &mut Tally, oid, message| {
+        tally.push(&classifier, keep, &oid.to_string(), message);
         Ok(())
-    })
+    })?;
+    Ok((last, tally.finish(&classifier, keep)))
 }

@@ -9,6 +9,7 @@ mod changelog;
 mod check;
 mod cli;
 mod commit_types;
+mod corpus;
 mod detection;
 // Kills vbump at failpoints that block; needs `--features failpoints`.
 #[cfg(feature = "failpoints")]
@@ -19,6 +20,7 @@ mod init;
 mod lint;
 mod locations;
 mod next;
+mod parsing;
 mod plan;
 mod readme;
 mod recover;

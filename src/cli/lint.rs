@@ -35,7 +35,7 @@ pub fn run(ctx: &Context, args: &LintArgs) -> Result<i32> {
     let verdicts: Vec<Verdict> = messages
         .iter()
         .map(|m| {
-            if m.merge { Verdict::Skipped("a merge commit") } else { lint::check(&m.text, &rules, m.origin) }
+            if m.merge { lint::check_merge(&m.text, &rules) } else { lint::check(&m.text, &rules, m.origin) }
         })
         .collect();
     let bad = verdicts.iter().filter(|v| matches!(v, Verdict::Bad(_))).count();
@@ -190,7 +190,7 @@ fn print_json(messages: &[Message], verdicts: &[Verdict]) {
         .map(|(message, verdict)| {
             let (status, findings, reason): (&str, &[Finding], Option<&str>) = match verdict {
                 Verdict::Ok => ("ok", &[], None),
-                Verdict::Skipped(reason) => ("skipped", &[], Some(reason)),
+                Verdict::Skipped(reason) => ("skipped", &[], Some(reason.as_str())),
                 Verdict::Bad(findings) => ("bad", findings, None),
             };
             serde_json::json!({

@@ -177,13 +177,19 @@ mod tests {
     fn commit(kind: &str, description: &str, breaking: bool) -> crate::plan::PlannedCommit {
         crate::plan::PlannedCommit {
             sha: format!("{kind:0<40}"),
+            subject: format!("{kind}: {description}"),
             kind: kind.into(),
             scope: None,
             description: description.into(),
             body: None,
             breaking,
             breaking_description: breaking.then(|| "the old API is gone".into()),
-            level: None,
+            level: if breaking {
+                Some(crate::bump::Level::Major)
+            } else {
+                crate::commit_types::CommitTypes::default().level(kind)
+            },
+            deviations: Vec::new(),
         }
     }
 
