@@ -58,13 +58,18 @@ impl<'a> Classifier<'a> {
     pub fn classify(&self, sha: &str, message: &str) -> Classified {
         let reading = grammar::read(message);
         let ignored = |reason: String| {
-            Classified::Ignored(IgnoredCommit { sha: sha.to_string(), summary: reading.subject.clone(), reason })
+            Classified::Ignored(IgnoredCommit {
+                sha: sha.to_string(),
+                summary: reading.subject.clone(),
+                reason,
+            })
         };
         if self.is_release_commit(&reading.text) {
             return ignored("release commit made by vbump".to_string());
         }
         let mut notes: Vec<String> = reading.all_deviations().iter().map(|d| d.kind.to_string()).collect();
-        let level_of = |h: &grammar::Header| if h.bang { Some(Level::Major) } else { self.types.level(&h.kind) };
+        let level_of =
+            |h: &grammar::Header| if h.bang { Some(Level::Major) } else { self.types.level(&h.kind) };
         let counts = |h: &grammar::Header| h.is_strict() || h.bang || self.types.knows(&h.kind);
 
         // The header that says what the commit is: the subject's, git's `Revert "…"`, or for a
@@ -91,12 +96,14 @@ impl<'a> Classifier<'a> {
             }
         }
         // `!` on a body line of a conventional commit (a squash commit listing its commits).
-        let bang_in_body = if reading.header.is_some() { reading.embedded.iter().find(|h| h.bang) } else { None };
+        let bang_in_body =
+            if reading.header.is_some() { reading.embedded.iter().find(|h| h.bang) } else { None };
         if let Some(line) = bang_in_body {
             notes.push(format!("the body line `{}` marks a breaking change", render_header(line)));
         }
 
-        let breaking = header.as_ref().is_some_and(|h| h.bang) || reading.breaking.is_some() || bang_in_body.is_some();
+        let breaking =
+            header.as_ref().is_some_and(|h| h.bang) || reading.breaking.is_some() || bang_in_body.is_some();
         let Some(header) = header.or_else(|| {
             // A breaking change without a type: `BREAKING CHANGE:` as the subject or a footer under
             // a subject that is not conventional.
@@ -110,7 +117,10 @@ impl<'a> Classifier<'a> {
         }) else {
             return ignored(ignored_reason(&reading));
         };
-        if reading.header.is_none() && reading.breaking.is_some() && !notes.iter().any(|n| n.contains("BREAKING")) {
+        if reading.header.is_none()
+            && reading.breaking.is_some()
+            && !notes.iter().any(|n| n.contains("BREAKING"))
+        {
             notes.push("the subject is not conventional; a `BREAKING CHANGE` line marks it breaking".into());
         }
         let kind = header.kind.to_ascii_lowercase();
@@ -150,7 +160,9 @@ fn ignored_reason(reading: &grammar::Reading) -> String {
     }
     match &reading.header {
         Some(header) => match header.deviations.first() {
-            Some(deviation) => format!("not a conventional commit: {} (unknown type `{}`)", deviation.kind, header.kind),
+            Some(deviation) => {
+                format!("not a conventional commit: {} (unknown type `{}`)", deviation.kind, header.kind)
+            }
             None => format!("unknown type `{}`", header.kind),
         },
         None => "not a conventional commit: the subject has no `type: ` prefix".into(),
@@ -279,7 +291,10 @@ mod tests {
         for message in ["Update README", "Merge branch 'x' into main", "Merge pull request #3 from a/b"] {
             match classify(message) {
                 Classified::Ignored(i) => {
-                    assert_eq!(i.reason, "not a conventional commit: the subject has no `type: ` prefix", "{message}")
+                    assert_eq!(
+                        i.reason, "not a conventional commit: the subject has no `type: ` prefix",
+                        "{message}"
+                    )
                 }
                 Classified::Conventional(c) => panic!("{message:?} counted as {c:?}"),
             }
@@ -292,21 +307,12 @@ mod tests {
 
     #[test]
     fn breaking_markers_vbump_can_recognise_are_never_dropped() {
-        let squash = "Squashed commit of the following:\n\ncommit 63ec09b9e844e616dcaa7bae35a0b66671b59fbb\n\
-                      Author: a <a@b>\nDate:   Sun Jan 19 12:05:23 2025 +0000\n\n    feat!: drop v1\n";
+        // tests/parsing.rs runs the shapes users meet through the binary; these are the rest.
         for message in [
-            "feat(a(b))!: drop v1",
             "feat(a)(b)!: drop v1",
-            "feat()!: drop v1",
-            "Merge pull request #7 from a/b\n\nfeat!: drop v1",
             "Merge pull request #7 from a/b\n\nAdd things\n\nBREAKING CHANGE: v1 is gone",
-            "Merged in feature/x (pull request #7)\n\nfeat!: drop v1",
-            squash,
-            "Update README\n\nBREAKING CHANGE: v1 is gone",
-            "BREAKING CHANGE: v1 is gone",
-            "fix: x\n\n  BREAKING CHANGE: v1 is gone",
-            "feat: a\r\rBREAKING CHANGE: v1 is gone",
             "feat(scope): squash of\n\n* fix: a\n* feat!: drop v1",
+            "docs: x\n\nBreaking changes: v1 is gone",
         ] {
             let c = conventional(message);
             assert_eq!(c.level, Some(Level::Major), "{message:?}");
@@ -338,7 +344,10 @@ mod tests {
     fn a_header_the_table_does_not_know_with_deviations_is_ignored_with_its_reason() {
         match classify("wip(x) stuff") {
             Classified::Ignored(i) => {
-                assert_eq!(i.reason, "not a conventional commit: the colon after the type is missing (unknown type `wip`)")
+                assert_eq!(
+                    i.reason,
+                    "not a conventional commit: the colon after the type is missing (unknown type `wip`)"
+                )
             }
             other => panic!("{other:?}"),
         }

@@ -136,7 +136,9 @@ fn check_trimmed(message: &str, rules: &Rules, origin: Origin) -> Verdict {
     let reading = grammar::read(message);
     let mut findings = match &reading.header {
         Some(parsed) => header_findings(parsed, rules),
-        None if reading.deviations.iter().any(|d| d.kind == grammar::DeviationKind::BreakingSubject) => Vec::new(),
+        None if reading.deviations.iter().any(|d| d.kind == grammar::DeviationKind::BreakingSubject) => {
+            Vec::new()
+        }
         None => {
             let mut found = check_header(header.trim_end_matches('\r'), rules);
             if found.is_empty() {
@@ -160,7 +162,10 @@ fn check_trimmed(message: &str, rules: &Rules, origin: Origin) -> Verdict {
         findings.push(Finding {
             line: line.0,
             column: 1,
-            problem: format!("the subject is not conventional; the release reads this line instead: `{}`", line.1),
+            problem: format!(
+                "the subject is not conventional; the release reads this line instead: `{}`",
+                line.1
+            ),
             example: None,
         });
     }
@@ -178,7 +183,9 @@ fn with_reading(reason: &str, message: &str, rules: &Rules) -> String {
     let reading = grammar::read(message);
     match counted_body_line(&reading, rules) {
         Some((_, line)) => format!("{reason}; the release reads its body line `{line}`"),
-        None if reading.breaking.is_some() => format!("{reason}; the release reads its `BREAKING CHANGE` line"),
+        None if reading.breaking.is_some() => {
+            format!("{reason}; the release reads its `BREAKING CHANGE` line")
+        }
         None => reason.to_string(),
     }
 }

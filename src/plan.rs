@@ -87,6 +87,17 @@ pub struct Bump {
     pub level: Level,
     #[serde(flatten)]
     pub reason: Reason,
+    /// The rule that made `level` lower than the commits asked for, when one did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<Rule>,
+}
+
+/// A rule that changes the level the commits ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Rule {
+    /// `major-zero-breaking-is-minor`: while the major version is 0, a breaking change is a minor.
+    MajorZeroBreakingIsMinor,
 }
 
 /// The release a package gets: its level, version and tag, which exist only together.
@@ -258,11 +269,12 @@ pub fn build(
     let base = plan.package().previous.version().clone();
     let rules = bump::Rules { major_zero_breaking_is_minor: config.major_zero_breaking_is_minor };
     let chosen = match (request.bump, decided) {
-        (Some(level), _) => Some(Bump { level, reason: Reason::Override }),
-        (None, Some((level, sha))) => Some(Bump {
-            level: bump::effective_level(&base, level, false, rules),
-            reason: Reason::Commit { sha },
-        }),
+        (Some(level), _) => Some(Bump { level, reason: Reason::Override, rule: None }),
+        (None, Some((asked, sha))) => {
+            let level = bump::effective_level(&base, asked, false, rules);
+            let rule = (level != asked).then_some(Rule::MajorZeroBreakingIsMinor);
+            Some(Bump { level, reason: Reason::Commit { sha }, rule })
+        }
         (None, None) => None,
     };
     let Some(chosen) = chosen else { return Ok(plan) };

@@ -7,7 +7,9 @@ use crate::support::TestRepo;
 /// A repository released as v1.2.0, with its version in Cargo.toml.
 fn released() -> TestRepo {
     let repo = TestRepo::new();
-    repo.file("Cargo.toml", "[package]\nname = \"x\"\nversion = \"1.2.0\"\n").commit("chore: init").tag("v1.2.0");
+    repo.file("Cargo.toml", "[package]\nname = \"x\"\nversion = \"1.2.0\"\n")
+        .commit("chore: init")
+        .tag("v1.2.0");
     repo
 }
 
@@ -15,7 +17,15 @@ fn released() -> TestRepo {
 fn commit_verbatim(repo: &TestRepo, message: &str) {
     let file = repo.sandbox().join("MESSAGE");
     std::fs::write(&file, message).unwrap();
-    repo.git(["commit", "--quiet", "--allow-empty", "--no-verify", "--cleanup=verbatim", "-F", file.to_str().unwrap()]);
+    repo.git([
+        "commit",
+        "--quiet",
+        "--allow-empty",
+        "--no-verify",
+        "--cleanup=verbatim",
+        "-F",
+        file.to_str().unwrap(),
+    ]);
 }
 
 fn plan_json(repo: &TestRepo) -> serde_json::Value {
@@ -54,7 +64,16 @@ fn a_merge_commit_whose_body_is_breaking_releases_a_major() {
     repo.git(["checkout", "--quiet", "-b", "topic"]);
     repo.commit("wip");
     repo.git(["checkout", "--quiet", "main"]);
-    repo.git(["merge", "--quiet", "--no-ff", "topic", "-m", "Merge pull request #7 from a/topic", "-m", "feat!: drop v1"]);
+    repo.git([
+        "merge",
+        "--quiet",
+        "--no-ff",
+        "topic",
+        "-m",
+        "Merge pull request #7 from a/topic",
+        "-m",
+        "feat!: drop v1",
+    ]);
     repo.vbump(["next"]).expect(0, "2.0.0\n", "");
     let plan = plan_json(&repo);
     assert_eq!(plan["commits"][0]["subject"], "Merge pull request #7 from a/topic");
@@ -116,7 +135,9 @@ fn unknown_types_warn_with_the_nearest_known_type() {
     repo.commit("feature: dark mode").commit("bugfix: crash");
     let out = repo.vbump(["plan"]);
     out.code(0)
-        .stdout_has("has the unknown type `feature` and releases nothing: did you mean `feat` (releases a minor)?")
+        .stdout_has(
+            "has the unknown type `feature` and releases nothing: did you mean `feat` (releases a minor)?",
+        )
         .stdout_has("add `feature = \"minor\"` to [bump] in vbump.toml")
         .stdout_has("did you mean `fix` (releases a patch)?");
 }
@@ -128,7 +149,8 @@ fn a_revert_inside_the_range_cancels_both() {
     repo.git(["revert", "--no-edit", "HEAD"]);
     repo.vbump(["next"]).expect(0, "", "");
     let plan = plan_json(&repo);
-    let reasons: Vec<&str> = plan["ignored"].as_array().unwrap().iter().map(|i| i["reason"].as_str().unwrap()).collect();
+    let reasons: Vec<&str> =
+        plan["ignored"].as_array().unwrap().iter().map(|i| i["reason"].as_str().unwrap()).collect();
     assert!(reasons[0].starts_with("reverts ") && reasons[1].starts_with("reverted by "), "{reasons:?}");
     repo.commit("revert: feat: y").commit("feat: y");
     repo.vbump(["next"]).expect(0, "1.3.0\n", "");
@@ -138,9 +160,30 @@ fn a_revert_inside_the_range_cancels_both() {
 fn reverting_a_released_commit_releases_a_patch_unless_switched_off() {
     let repo = released();
     repo.file("x.txt", "x").commit("feat: x");
-    repo.file("Cargo.toml", "[package]\nname = \"x\"\nversion = \"1.3.0\"\n").commit("chore(release): v1.3.0").tag("v1.3.0");
+    repo.file("Cargo.toml", "[package]\nname = \"x\"\nversion = \"1.3.0\"\n")
+        .commit("chore(release): v1.3.0")
+        .tag("v1.3.0");
     repo.git(["revert", "--no-edit", "HEAD~1"]);
     repo.vbump(["next"]).expect(0, "1.3.1\n", "");
     repo.file("vbump.toml", "[bump]\nrevert = \"none\"\n");
     repo.vbump(["next"]).expect(0, "", "");
+}
+
+#[test]
+fn the_plan_names_the_0x_rule_when_it_lowers_a_breaking_change() {
+    let repo = TestRepo::new();
+    repo.file("Cargo.toml", "[package]\nname = \"x\"\nversion = \"0.4.1\"\n").commit("chore: init").tag("v0.4.1");
+    repo.commit("feat!: drop v1");
+    let out = repo.vbump(["plan"]);
+    out.code(0)
+        .stdout_has("feat!: drop v1  -> breaking → minor (0.x rule): drop v1")
+        .stdout_has("bump: minor (breaking → minor, the 0.x rule), decided by");
+    assert!(!out.stdout.contains("-> major"), "{}", out.stdout);
+    let plan = plan_json(&repo);
+    assert_eq!(plan["bump"]["level"], "minor");
+    assert_eq!(plan["bump"]["rule"], "major-zero-breaking-is-minor");
+    // Above 0.x, no rule applies and none is named.
+    let repo = released();
+    repo.commit("feat!: drop v1");
+    assert_eq!(plan_json(&repo)["bump"].get("rule"), None);
 }

@@ -106,10 +106,14 @@ pub(super) fn render(plan: &Plan, color: bool) -> String {
         package.commits.len(),
         package.ignored.len()
     );
+    // While the major version is 0 a breaking change releases a minor: say so where it shows.
+    let zero_rule = package.next.as_ref().is_some_and(|next| next.bump.rule.is_some());
     for commit in &package.commits {
-        let scope = commit.scope.as_deref().map(|s| format!("({s})")).unwrap_or_default();
-        let bang = if commit.breaking { "!" } else { "" };
         let effect = match (commit.level, commit.breaking) {
+            (Some(_), true) if zero_rule => {
+                let what = commit.breaking_description.as_deref().unwrap_or_default();
+                format!("breaking → minor (0.x rule): {what}")
+            }
             (Some(level), true) => {
                 let what = commit.breaking_description.as_deref().unwrap_or_default();
                 format!("{level} (breaking: {what})")
@@ -119,12 +123,14 @@ pub(super) fn render(plan: &Plan, color: bool) -> String {
         };
         let _ = writeln!(
             out,
-            "  {} {}{scope}{bang}: {}  {}",
+            "  {} {}  {}",
             style.dim(short(&commit.sha)),
-            commit.kind,
-            commit.description,
+            commit.subject,
             style.dim(&format!("-> {effect}"))
         );
+        for deviation in &commit.deviations {
+            let _ = writeln!(out, "      {}", style.dim(&format!("read generously: {deviation}")));
+        }
     }
     for ignored in &package.ignored {
         let reason = format!("-> ignored ({})", ignored.reason);
@@ -141,17 +147,17 @@ pub(super) fn render(plan: &Plan, color: bool) -> String {
                         .commits
                         .iter()
                         .find(|c| &c.sha == sha)
-                        .map(|c| {
-                            let scope = c.scope.as_deref().map(|s| format!("({s})")).unwrap_or_default();
-                            let bang = if c.breaking { "!" } else { "" };
-                            format!(" ({}{scope}{bang}: {})", c.kind, c.description)
-                        })
+                        .map(|c| format!(" ({})", c.subject))
                         .unwrap_or_default();
                     format!("decided by {}{subject}", short(sha))
                 }
                 Reason::Override => "forced with --bump".to_string(),
             };
-            let _ = writeln!(out, "{} {}, {why}", style.bold("bump:"), bump.level);
+            let level = match bump.rule {
+                Some(_) => format!("{} (breaking → minor, the 0.x rule)", bump.level),
+                None => bump.level.to_string(),
+            };
+            let _ = writeln!(out, "{} {level}, {why}", style.bold("bump:"));
             let _ = writeln!(out, "{} {} (tag `{tag}`)", style.bold("next version:"), next.version);
         }
         None => {

@@ -59,19 +59,25 @@ impl fmt::Display for DeviationKind {
             DeviationKind::BareCarriageReturns => f.write_str("lines end with bare carriage returns (CR)"),
             DeviationKind::FixupPrefix(marker) => write!(f, "`{marker}` commit left in history"),
             DeviationKind::SpaceInPrefix => f.write_str("a space inside `type(scope)!:`"),
-            DeviationKind::ParenthesisInScope(scope) => write!(f, "the scope `{scope}` contains a parenthesis"),
+            DeviationKind::ParenthesisInScope(scope) => {
+                write!(f, "the scope `{scope}` contains a parenthesis")
+            }
             DeviationKind::EmptyScope => f.write_str("the scope in parentheses is empty"),
             DeviationKind::BangBeforeScope => f.write_str("`!` goes after the scope, right before the colon"),
             DeviationKind::MissingColon => f.write_str("the colon after the type is missing"),
             DeviationKind::MissingSpace => f.write_str("the colon must be followed by a space"),
             DeviationKind::ExtraSpace => f.write_str("the description starts with more than one space"),
             DeviationKind::EmptyDescription => f.write_str("the description after the colon is empty"),
-            DeviationKind::NoBlankLine => f.write_str("the body must be separated from the header by a blank line"),
+            DeviationKind::NoBlankLine => {
+                f.write_str("the body must be separated from the header by a blank line")
+            }
             DeviationKind::BreakingSubject => {
                 f.write_str("the subject is a `BREAKING CHANGE:` footer; it needs a `type: ` header above it")
             }
             DeviationKind::LooseBreakingLine(why) => write!(f, "`BREAKING CHANGE` {why}"),
-            DeviationKind::HeaderInBody(line) => write!(f, "the subject is not conventional; the body line `{line}` is"),
+            DeviationKind::HeaderInBody(line) => {
+                write!(f, "the subject is not conventional; the body line `{line}` is")
+            }
         }
     }
 }
@@ -195,7 +201,13 @@ fn prefix(text: &str) -> Option<(Header, bool)> {
     if spaced {
         deviations.push(at(type_end, DeviationKind::SpaceInPrefix));
     }
-    let header = Header { kind: kind.to_string(), scope: scope.flatten(), bang, description: String::new(), deviations };
+    let header = Header {
+        kind: kind.to_string(),
+        scope: scope.flatten(),
+        bang,
+        description: String::new(),
+        deviations,
+    };
     Some((header, marked))
 }
 
@@ -288,8 +300,13 @@ pub fn read(message: &str) -> Reading {
     let subject = lines[0].to_string();
 
     let mut header_line = subject.trim_start();
-    while let Some(marker) = ["fixup! ", "squash! ", "amend! "].iter().find(|m| header_line.starts_with(**m)) {
-        deviations.push(Deviation { line: 1, column: 1, kind: DeviationKind::FixupPrefix(marker.trim().to_string()) });
+    while let Some(marker) = ["fixup! ", "squash! ", "amend! "].iter().find(|m| header_line.starts_with(**m))
+    {
+        deviations.push(Deviation {
+            line: 1,
+            column: 1,
+            kind: DeviationKind::FixupPrefix(marker.trim().to_string()),
+        });
         header_line = &header_line[marker.len()..];
     }
     // `BREAKING-CHANGE: x` would read as a header of type `BREAKING-CHANGE`: it is a footer.
@@ -365,7 +382,9 @@ mod tests {
 
     #[test]
     fn strict_headers_have_no_deviations() {
-        for line in ["feat: x", "feat(api)!: x", "fix(http parser): x", "feat(ng:list): x", "FEAT(@org/a-b): x"] {
+        for line in
+            ["feat: x", "feat(api)!: x", "fix(http parser): x", "feat(ng:list): x", "FEAT(@org/a-b): x"]
+        {
             let header = Header::parse(line, 1).unwrap();
             assert!(header.is_strict(), "{line}: {:?}", header.deviations);
         }
@@ -389,7 +408,8 @@ mod tests {
         assert_eq!(kinds(&Header::parse("feat: ", 1).unwrap()), [DeviationKind::EmptyDescription]);
         assert_eq!(kinds(&Header::parse("feat (x) : y", 1).unwrap()), [DeviationKind::SpaceInPrefix]);
         assert_eq!(kinds(&Header::parse("feat!(x): y", 1).unwrap()), [DeviationKind::BangBeforeScope]);
-        for not_a_header in ["Update README", "my feat: x", ": x", "Merge pull request #7 from a/b", "1.0: x"] {
+        for not_a_header in ["Update README", "my feat: x", ": x", "Merge pull request #7 from a/b", "1.0: x"]
+        {
             assert_eq!(Header::parse(not_a_header, 1), None, "{not_a_header}");
         }
     }
@@ -403,7 +423,9 @@ mod tests {
 
         let r = read("fix: x\n\n  BREAKING CHANGE: indented");
         assert_eq!(r.breaking.as_deref(), Some("indented"));
-        assert!(matches!(&r.deviations[0].kind, DeviationKind::LooseBreakingLine(w) if w.contains("indented")));
+        assert!(
+            matches!(&r.deviations[0].kind, DeviationKind::LooseBreakingLine(w) if w.contains("indented"))
+        );
 
         let r = read("feat: a\n\nsome text\nBREAKING CHANGE: b\n\nmore text");
         assert_eq!(r.breaking.as_deref(), Some("b"));
@@ -425,7 +447,9 @@ mod tests {
         assert_eq!(r.embedded.len(), 1);
         assert!(r.embedded[0].bang);
 
-        let r = read("Squashed commit of the following:\n\ncommit 63ec09b\nAuthor: a <a@b>\nDate:   now\n\n    fix(x): y\n");
+        let r = read(
+            "Squashed commit of the following:\n\ncommit 63ec09b\nAuthor: a <a@b>\nDate:   now\n\n    fix(x): y\n",
+        );
         let kinds: Vec<&str> = r.embedded.iter().map(|h| h.kind.as_str()).collect();
         assert_eq!(kinds, ["Author", "Date", "fix"]);
     }

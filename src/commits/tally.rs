@@ -79,12 +79,17 @@ impl Tally {
             revert.cancelled = Some(commit.sha.clone());
             if keep {
                 let reason = format!("reverted by {} in the same range", short(&revert.commit.sha));
-                self.ignored.push((position, IgnoredCommit { sha: commit.sha, summary: commit.subject, reason }));
+                self.ignored
+                    .push((position, IgnoredCommit { sha: commit.sha, summary: commit.subject, reason }));
             }
             return;
         }
         if !commit.kind.is_empty() && !classifier.types().knows(&commit.kind) {
-            self.unknown.entry(commit.kind.clone()).or_insert((position, commit.subject.clone(), commit.sha.clone()));
+            self.unknown.entry(commit.kind.clone()).or_insert((
+                position,
+                commit.subject.clone(),
+                commit.sha.clone(),
+            ));
         }
         if commit.kind == "revert" {
             let (shas, subject) = named(message, &commit);
@@ -161,7 +166,8 @@ impl Tally {
 
 /// The shas and the subject a revert names.
 fn named(message: &str, commit: &PlannedCommit) -> (Vec<String>, Option<String>) {
-    let is_sha = |word: &str| word.len() >= 7 && word.len() <= 64 && word.bytes().all(|b| b.is_ascii_hexdigit());
+    let is_sha =
+        |word: &str| word.len() >= 7 && word.len() <= 64 && word.bytes().all(|b| b.is_ascii_hexdigit());
     let mut shas = Vec::new();
     for line in message.lines() {
         let line = line.trim();
@@ -224,9 +230,15 @@ mod tests {
     #[test]
     fn a_revert_names_its_commit_by_subject_or_refs() {
         let types = CommitTypes::default();
-        let by_subject = tally(&[("b", "revert: feat(scope): First feature"), ("a", "feat(scope): First feature")], &types);
+        let by_subject = tally(
+            &[("b", "revert: feat(scope): First feature"), ("a", "feat(scope): First feature")],
+            &types,
+        );
         assert_eq!(by_subject.decided, None);
-        let by_refs = tally(&[("b", "revert: let us never again\n\nRefs: aaaaaaa, 1234567"), ("a", "feat!: x")], &types);
+        let by_refs = tally(
+            &[("b", "revert: let us never again\n\nRefs: aaaaaaa, 1234567"), ("a", "feat!: x")],
+            &types,
+        );
         assert_eq!(by_refs.decided, None);
     }
 
@@ -245,7 +257,10 @@ mod tests {
     fn reverting_a_revert_brings_the_commit_back() {
         let counted = tally(
             &[
-                ("c", "Revert \"Revert \"feat: x\"\"\n\nThis reverts commit bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb."),
+                (
+                    "c",
+                    "Revert \"Revert \"feat: x\"\"\n\nThis reverts commit bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.",
+                ),
                 ("b", "Revert \"feat: x\"\n\nThis reverts commit aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa."),
                 ("a", "feat: x"),
             ],
@@ -256,13 +271,32 @@ mod tests {
 
     #[test]
     fn unknown_types_warn_with_the_nearest_known_type() {
-        let counted = tally(&[("a", "feature: x"), ("b", "bugfix: y"), ("c", "feature: z"), ("d", "security: w")], &CommitTypes::default());
+        let counted = tally(
+            &[("a", "feature: x"), ("b", "bugfix: y"), ("c", "feature: z"), ("d", "security: w")],
+            &CommitTypes::default(),
+        );
         assert_eq!(counted.warnings.len(), 3, "{:?}", counted.warnings);
         assert!(counted.warnings[0].contains("has the unknown type `feature`"), "{}", counted.warnings[0]);
-        assert!(counted.warnings[0].contains("did you mean `feat` (releases a minor)?"), "{}", counted.warnings[0]);
-        assert!(counted.warnings[0].contains("add `feature = \"minor\"` to [bump]"), "{}", counted.warnings[0]);
-        assert!(counted.warnings[1].contains("did you mean `fix` (releases a patch)?"), "{}", counted.warnings[1]);
-        assert!(counted.warnings[2].contains("add `security = \"patch\"` to [bump]"), "{}", counted.warnings[2]);
+        assert!(
+            counted.warnings[0].contains("did you mean `feat` (releases a minor)?"),
+            "{}",
+            counted.warnings[0]
+        );
+        assert!(
+            counted.warnings[0].contains("add `feature = \"minor\"` to [bump]"),
+            "{}",
+            counted.warnings[0]
+        );
+        assert!(
+            counted.warnings[1].contains("did you mean `fix` (releases a patch)?"),
+            "{}",
+            counted.warnings[1]
+        );
+        assert!(
+            counted.warnings[2].contains("add `security = \"patch\"` to [bump]"),
+            "{}",
+            counted.warnings[2]
+        );
     }
 
     #[test]

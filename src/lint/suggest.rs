@@ -42,5 +42,4 @@ mod tests {
         assert_eq!(guess_type("wip"), None);
         assert_eq!(guess_type("Something else"), None);
     }
-
 }
