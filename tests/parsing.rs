@@ -172,7 +172,9 @@ fn reverting_a_released_commit_releases_a_patch_unless_switched_off() {
 #[test]
 fn the_plan_names_the_0x_rule_when_it_lowers_a_breaking_change() {
     let repo = TestRepo::new();
-    repo.file("Cargo.toml", "[package]\nname = \"x\"\nversion = \"0.4.1\"\n").commit("chore: init").tag("v0.4.1");
+    repo.file("Cargo.toml", "[package]\nname = \"x\"\nversion = \"0.4.1\"\n")
+        .commit("chore: init")
+        .tag("v0.4.1");
     repo.commit("feat!: drop v1");
     let out = repo.vbump(["plan"]);
     out.code(0)
