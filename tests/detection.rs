@@ -132,11 +132,13 @@ fn chrome_devtools_mcp() -> Case {
             (".cursor-plugin/plugin.json", pin),
             (".github/plugin/plugin.json", pin),
             ("gemini-extension.json", pin),
+            // Named by release-please-config.json, between its markers.
+            (
+                "src/version.ts",
+                r"regex:x-release-please-start-version[^\n]*\n[^\n]*?(?P<version>[0-9]+\.[0-9]+\.[0-9]+(?:[-+.]?[0-9A-Za-z]+)*)",
+            ),
         ]),
-        missed: &[(
-            "src/version.ts",
-            "a TypeScript constant between release-please's `x-release-please-start-version` markers: free text, declared with a `regex` location",
-        )],
+        missed: &[],
         version: "1.7.0",
     }
 }
@@ -200,7 +202,7 @@ fn agent_plugin_manifests_beside_claude_plugin_are_found() {
 
 #[test]
 fn an_mcp_server_with_plugin_manifests_lock_file_and_pins() {
-    chrome_devtools_mcp().verify().vbump(["check"]).code(0).stdout_has("all 14 location(s) agree on 9.8.7");
+    chrome_devtools_mcp().verify().vbump(["check"]).code(0).stdout_has("all 15 location(s) agree on 9.8.7");
 }
 
 #[test]
@@ -314,8 +316,8 @@ fn detection_finds_what_maintainers_bump_with_no_false_positive() {
         let repo = with_fixtures(case.repo, case.files);
         assert_eq!(detected(&repo), case.found, "{}", case.repo);
     }
-    // 30 of 32 (93.75 %): src/version.ts and commitizen's pre-commit `rev` are missed.
-    assert_eq!((found, missed), (30, 2));
+    // 31 of 32 (96.9 %): commitizen's pre-commit `rev` is missed.
+    assert_eq!((found, missed), (31, 1));
     assert!(found * 100 / (found + missed) >= 90);
 }
 

@@ -273,6 +273,12 @@ fn a_non_string_plugin_version_is_an_error_not_an_empty_release() {
         .stderr_has(".claude-plugin/plugin.json:3")
         .stderr_has("`/version` is not a string")
         .stderr_has("\"version\": \"1.2.0\"");
+    let toml = TestRepo::new();
+    toml.file("Cargo.toml", "[package]\nname = \"x\"\nversion = 1.2\n").commit("chore: init");
+    toml.vbump(["check"])
+        .code(2)
+        .stderr_has("Cargo.toml:3")
+        .stderr_has("`package.version` is float, not a string");
 }
 
 #[cfg(unix)]
@@ -305,4 +311,15 @@ fn a_read_only_version_file_is_an_error_and_stays_as_it_was() {
     assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o444);
     // Reading is fine: check passes.
     repo.vbump(["check"]).code(0);
+}
+
+#[test]
+fn a_python_pre_release_is_written_the_pep440_way_and_tagged_the_semver_way() {
+    let repo = with_fixtures("RichardAtCT__claude-code-telegram", &["pyproject.toml"]);
+    repo.tag("v1.2.0");
+    repo.file("bot.py", "print('hi')\n").commit("feat: greet");
+    repo.vbump(["release", "--pre", "rc"]).code(0);
+    assert!(repo.read_text("pyproject.toml").contains("version = \"1.3.0rc1\""));
+    assert_eq!(repo.git(["tag", "--points-at", "HEAD"]).trim(), "v1.3.0-rc.1");
+    repo.vbump(["check"]).code(0).stdout_has("all 1 location(s) agree on 1.3.0-rc.1");
 }

@@ -27,7 +27,7 @@ pub(super) fn crate_or_workspace(scan: &mut Scan<'_>, sub: &Path) -> Result<()> 
     let doc = parse_toml(&text, &file)?;
     let mut released: Vec<(String, String)> = Vec::new();
     let name = toml_string(&doc, &["package", "name"]);
-    if let Some(version) = toml_string(&doc, &["package", "version"]) {
+    if let Some(version) = super::toml_version(&doc, &text, &file, &["package", "version"])? {
         if scan.accepts_manifest(&file, name.as_deref(), &version) {
             scan.add(&file, toml_selector(&["package", "version"]), &version, true);
             released.extend(name.clone().map(|n| (n, version.clone())));
@@ -91,7 +91,7 @@ fn workspace(
     doc: &toml_edit::Document<&str>,
     released: &mut Vec<(String, String)>,
 ) -> Result<()> {
-    let workspace_version = toml_string(doc, &["workspace", "package", "version"]);
+    let workspace_version = super::toml_version(doc, doc.raw(), file, &["workspace", "package", "version"])?;
     if let Some(version) = &workspace_version {
         if scan.accepts_manifest(file, None, version) {
             scan.add(file, toml_selector(&["workspace", "package", "version"]), version, true);

@@ -15,6 +15,7 @@
 //!   `uv.lock`;
 //! - `tauri`: `src-tauri/tauri.conf.json` and the `src-tauri` crate;
 //! - `plain`: a `VERSION` file that holds only the version;
+//! - `release_please`: files release-please's configuration names, at its version markers;
 //! - `subfolders`: manifests one or two folders down whose version equals the package's.
 //!
 //! A file that does not parse is an error: guessing around it could leave a version behind.
@@ -25,6 +26,7 @@ mod npm;
 mod plain;
 mod plugins;
 mod python;
+mod release_please;
 mod subfolders;
 mod tauri;
 
@@ -85,6 +87,7 @@ pub fn detect(root: &Path, package: &Path) -> Result<Detection> {
     plain::version_file(&mut scan)?;
     npm::mcp_server(&mut scan)?;
     plugins::pinned_commands(&mut scan)?;
+    release_please::extra_files(&mut scan)?;
     subfolders::manifests(&mut scan)?;
     Ok(Detection { locations: scan.found.into_iter().map(|d| d.spec).collect(), skipped: scan.skipped })
 }
@@ -286,6 +289,33 @@ fn json_string(doc: &json::Json<'_>, pointer: &str) -> Option<String> {
 fn toml_string(doc: &toml_edit::Document<&str>, keys: &[&str]) -> Option<String> {
     let keys: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
     toml::find(doc, &keys).ok().map(|found| found.value)
+}
+
+/// The version string at a TOML key path of a manifest, `None` when absent (or a table, such as
+/// `version.workspace = true`). A number, boolean, date or array there is an error, like a
+/// non-string JSON version.
+fn toml_version(
+    doc: &toml_edit::Document<&str>,
+    text: &str,
+    file: &Path,
+    keys: &[&str],
+) -> Result<Option<String>> {
+    let mut item = Some(doc.as_item());
+    for key in keys {
+        item = item.and_then(|i| i.get(key));
+    }
+    let Some(toml_edit::Item::Value(value)) = item else { return Ok(None) };
+    if value.is_str() || value.is_inline_table() {
+        return Ok(toml_string(doc, keys));
+    }
+    let offset = value.span().map_or(0, |span| span.start);
+    Err(Error::input(format!(
+        "`{}` is {}, not a string; vbump edits string versions only",
+        keys.join("."),
+        value.type_name()
+    ))
+    .at(Place::of_offset(file, text.as_bytes(), offset))
+    .hint("write the version as a TOML string, e.g. version = \"1.2.0\", or configure the locations in vbump.toml"))
 }
 
 /// A regex location's pattern that matches exactly once in `text`, or `None`.

@@ -45,7 +45,7 @@ fn pyproject(scan: &mut Scan<'_>, file: &Path, text: &str) -> Result<()> {
         if keys[0] == "project" && dynamic {
             continue;
         }
-        let Some(version) = toml_string(&doc, keys) else { continue };
+        let Some(version) = super::toml_version(&doc, text, file, keys)? else { continue };
         if scan.accepts_manifest(file, name.as_deref(), &version) {
             scan.add(file, toml_selector(keys), &version, true);
             accepted = true;
