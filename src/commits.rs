@@ -12,6 +12,8 @@
 //! both, a revert of an already released commit counts by the `revert` type, and unknown types
 //! become plan warnings naming the nearest known type.
 
+#[cfg(test)]
+mod corpus;
 pub mod grammar;
 mod tally;
 
@@ -77,6 +79,7 @@ impl<'a> Classifier<'a> {
         let mut header = reading.header.clone().filter(counts);
         if header.is_none() && git_revert_subject(&reading.subject).is_some() {
             header = Some(grammar::Header {
+                line: 1,
                 kind: "revert".into(),
                 scope: None,
                 bang: false,
@@ -89,7 +92,7 @@ impl<'a> Classifier<'a> {
                 .embedded
                 .iter()
                 .filter(|h| h.bang || self.types.knows(&h.kind))
-                .max_by_key(|h| (level_of(h), std::cmp::Reverse(h.deviations.first().map(|d| d.line))));
+                .max_by_key(|h| (level_of(h), std::cmp::Reverse(h.line)));
             if let Some(best) = best {
                 notes.push(grammar::DeviationKind::HeaderInBody(render_header(best)).to_string());
                 header = Some(best.clone());
@@ -108,6 +111,7 @@ impl<'a> Classifier<'a> {
             // A breaking change without a type: `BREAKING CHANGE:` as the subject or a footer under
             // a subject that is not conventional.
             breaking.then(|| grammar::Header {
+                line: 1,
                 kind: String::new(),
                 scope: None,
                 bang: false,

@@ -169,6 +169,17 @@ fn check_trimmed(message: &str, rules: &Rules, origin: Origin) -> Verdict {
             example: None,
         });
     }
+    if reading.header.is_some() {
+        // A squash commit listing its commits: the release takes `!` on a body line as breaking.
+        for line in reading.embedded.iter().filter(|h| h.bang) {
+            findings.push(Finding {
+                line: line.line,
+                column: 1,
+                problem: "a `!` header inside the body marks a breaking change; the release counts it".into(),
+                example: Some("mark the subject with `!`, or add a `BREAKING CHANGE: …` footer".into()),
+            });
+        }
+    }
     findings.sort_by_key(|f| (f.line, f.column));
     if findings.is_empty() { Verdict::Ok } else { Verdict::Bad(findings) }
 }
@@ -193,13 +204,7 @@ fn with_reading(reason: &str, message: &str, rules: &Rules) -> String {
 /// The body line (number and text) the release reads for a subject that is not conventional.
 fn counted_body_line(reading: &grammar::Reading, rules: &Rules) -> Option<(usize, String)> {
     let line = reading.embedded.iter().find(|h| h.bang || rules.allows(&h.kind))?;
-    let number = line.deviations.first().map_or(0, |d| d.line);
-    let number = if number > 0 {
-        number
-    } else {
-        reading.text.split('\n').position(|l| l.contains(&line.description)).map_or(1, |i| i + 1)
-    };
-    Some((number, reading.text.split('\n').nth(number - 1).unwrap_or_default().trim().to_string()))
+    Some((line.line, reading.text.split('\n').nth(line.line - 1).unwrap_or_default().trim().to_string()))
 }
 
 /// Findings for a header the grammar reads: its deviations and an unknown type, sharing one

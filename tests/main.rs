@@ -9,7 +9,6 @@ mod changelog;
 mod check;
 mod cli;
 mod commit_types;
-mod corpus;
 mod detection;
 // Kills vbump at failpoints that block; needs `--features failpoints`.
 #[cfg(feature = "failpoints")]

@@ -85,6 +85,8 @@ impl fmt::Display for DeviationKind {
 /// A `type(scope)!: description` header as read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Header {
+    /// The 1-based line of the message it was read from.
+    pub line: usize,
     /// The type as written.
     pub kind: String,
     pub scope: Option<String>,
@@ -133,6 +135,7 @@ impl Header {
             header.deviations.push(deviation(colon + 2, DeviationKind::ExtraSpace));
         }
         header.description = description.trim().to_string();
+        header.line = at;
         Some(header)
     }
 
@@ -202,6 +205,7 @@ fn prefix(text: &str) -> Option<(Header, bool)> {
         deviations.push(at(type_end, DeviationKind::SpaceInPrefix));
     }
     let header = Header {
+        line: 0,
         kind: kind.to_string(),
         scope: scope.flatten(),
         bang,
