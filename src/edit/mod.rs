@@ -110,10 +110,11 @@ pub enum Scheme {
 
 impl Scheme {
     /// The scheme of a file, by its name: `pyproject.toml`, `setup.cfg`, `setup.py`, `uv.lock`,
-    /// `PKG-INFO` and `*.py` files are Python's.
+    /// `PKG-INFO`, `requirements*.txt` and `*.py` files are Python's.
     pub fn of(path: &Path) -> Scheme {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
         let python = matches!(name, "pyproject.toml" | "setup.cfg" | "setup.py" | "uv.lock" | "PKG-INFO")
+            || (name.starts_with("requirements") && name.ends_with(".txt"))
             || path.extension().is_some_and(|e| e == "py");
         if python { Scheme::Pep440 } else { Scheme::Semver }
     }

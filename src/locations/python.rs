@@ -10,6 +10,9 @@
 //!   setuptools-scm, uv-dynamic-versioning, …) has nothing to write and is reported.
 //! - With a static version, a `__version__` in those files is kept when it equals it.
 //! - `setup.cfg` `[metadata] version`.
+//! - `requirements*.txt` lines that pin the project itself at its version
+//!   (`python-semantic-release == 10.6.1` in a GitHub Action's requirements), in the package
+//!   folder or one or two folders down.
 //! - `uv.lock`'s entry for the project itself (`source = { editable = "." }` or `virtual`), because
 //!   `uv sync --locked` fails on a stale lock.
 
@@ -61,6 +64,7 @@ fn pyproject(scan: &mut Scan<'_>, file: &Path, text: &str) -> Result<()> {
     }
     if accepted && let Some(name) = &name {
         uv_lock(scan, name)?;
+        requirement_pins(scan, name)?;
     }
     Ok(())
 }
@@ -244,6 +248,42 @@ fn metadata_version(text: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// `NAME == VERSION` lines pinning the project in requirements files, kept when every pin in the
+/// file says the package's version. Names compare as PEP 503 does (`-`, `_` and `.` alike, any case).
+fn requirement_pins(scan: &mut Scan<'_>, name: &str) -> Result<()> {
+    let separators: Vec<String> = name.split(['-', '_', '.']).map(regex::escape).collect();
+    let pattern = format!(r"(?mi)^{}\s*==\s*(?P<version>[0-9][0-9A-Za-z.+!-]*)", separators.join("[-_.]"));
+    let regex = regex::Regex::new(&pattern).expect("an escaped name makes a valid pattern");
+    let mut folders = vec![scan.dir.clone()];
+    folders.extend(super::subfolders::folders(scan));
+    for folder in folders {
+        let Ok(entries) = std::fs::read_dir(scan.root.join(&folder)) else { continue };
+        let mut files: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().to_string())
+            .filter(|n| n.starts_with("requirements") && n.ends_with(".txt"))
+            .map(|n| folder.join(n))
+            .collect();
+        files.sort();
+        for file in files {
+            let Some(text) = scan.read(&file)? else { continue };
+            let values: Vec<&str> =
+                regex.captures_iter(&text).filter_map(|c| c.name("version")).map(|m| m.as_str()).collect();
+            let Some(first) = values.first() else { continue };
+            if values.iter().all(|v| scan.is_own_version(&file, v)) {
+                scan.add(&file, regex_selector(pattern.clone(), true), first, false);
+            } else {
+                let why = format!(
+                    "it pins {name} at {}, not at the package's version; add a [[location]] if it should follow",
+                    values.join(", ")
+                );
+                scan.skip(&file, format!("{name} == …"), why);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `uv.lock`'s entry for the project itself, in the package folder or above it.

@@ -41,13 +41,7 @@ const USUAL_FIRST: &[&str] = &["0.0.0", "0.1.0", "1.0.0"];
 
 pub(super) fn manifests(scan: &mut Scan<'_>) -> Result<()> {
     let Some(own) = scan.own_version() else { return Ok(()) };
-    let mut folders = Vec::new();
-    for child in children(scan, &scan.dir.clone()) {
-        folders.extend(children(scan, &child));
-        folders.push(child);
-    }
-    folders.sort();
-    for folder in folders {
+    for folder in folders(scan) {
         for (manifest, selector, value) in versions_in(scan, &folder)? {
             if scan.is_detected(&manifest) || scan.skipped.iter().any(|s| s.file == manifest) {
                 continue;
@@ -69,6 +63,17 @@ pub(super) fn manifests(scan: &mut Scan<'_>) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The folders one or two levels below the package folder that may hold a copy, sorted.
+pub(super) fn folders(scan: &Scan<'_>) -> Vec<PathBuf> {
+    let mut folders = Vec::new();
+    for child in children(scan, &scan.dir.clone()) {
+        folders.extend(children(scan, &child));
+        folders.push(child);
+    }
+    folders.sort();
+    folders
 }
 
 /// The sub-folders of `folder` that may hold a copy.
