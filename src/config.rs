@@ -1,8 +1,14 @@
 //! `vbump.toml`: the raw file as serde reads it, and the validated [`Config`] the rest of vbump uses.
 //!
-//! Discovery: `--config PATH` when given, else `vbump.toml` at the repository root, else defaults
-//! (with version locations auto-detected, see `detect`). Unknown keys are errors that name the key
-//! and its line, because a misspelt key silently ignored is a release with the wrong settings.
+//! Discovery (`discovery.rs`): `--config PATH` when given, else the one of `vbump.toml`,
+//! `.vbump.toml`, `.config/vbump.toml` and `[tool.vbump]` in `pyproject.toml` that exists at the
+//! repository root, else defaults (with version locations auto-detected, see `detect`). Unknown keys
+//! are errors that name the key and its line, because a misspelt key silently ignored is a release
+//! with the wrong settings. The JSON Schema of the file (`schema.rs`) is generated from the raw
+//! structs below, so their doc comments are the reference every editor shows.
+
+mod discovery;
+mod schema;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -13,11 +19,21 @@ use crate::bump::Level;
 use crate::commit_types::CommitTypes;
 use crate::error::{Error, Place, Result};
 
+pub use schema::json_schema;
+
 /// The name of the configuration file at the repository root.
 pub const FILE_NAME: &str = "vbump.toml";
 
+/// The configuration reference of this very version of vbump: error hints link here, never to a
+/// bare "README.md" (in a user's repository that is their own README).
+pub const REFERENCE_URL: &str = concat!(
+    "https://github.com/vbump/vbump/blob/v",
+    env!("CARGO_PKG_VERSION"),
+    "/README.md#configuration-vbumptoml"
+);
+
 /// How a release reaches the default branch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, Default, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Strategy {
     /// Push when the token may push (or when that is unknown); open a release PR when it may not.
@@ -29,37 +45,65 @@ pub enum Strategy {
     Pr,
 }
 
-/// `vbump.toml` exactly as written; every field optional so defaults live in one place.
-#[derive(Debug, Deserialize, Default)]
+/// `vbump.toml` exactly as written; every field optional so defaults live in one place. The doc
+/// comments are the descriptions of `vbump.schema.json`; `extend("default" = …)` states the
+/// default that `Config::from_raw` applies (a unit test holds the two together).
+#[derive(Debug, Deserialize, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(
+    title = "vbump.toml",
+    description = "Settings of vbump, the release tool (https://github.com/vbump/vbump). Every key is optional."
+)]
 struct RawConfig {
-    /// Prefix of release tags: `v` makes `v1.2.3`.
+    /// Prefix of release tags: `v` makes `v1.2.3`; "" allowed.
+    #[schemars(extend("default" = "v"))]
     tag_prefix: Option<String>,
     /// While the major version is 0, a breaking change bumps the minor version.
+    #[schemars(extend("default" = true))]
     major_zero_breaking_is_minor: Option<bool>,
     /// Message of the release commit; `{version}` and `{tag}` are replaced.
+    #[schemars(extend("default" = "chore(release): {tag}"))]
     commit_message: Option<String>,
-    /// `auto`, `push` or `pr`.
+    /// How the release reaches the branch: `auto` (push when allowed, else a release pull request),
+    /// `push` or `pr`.
+    #[schemars(extend("default" = "auto"))]
     strategy: Option<Strategy>,
-    /// A Keep-a-Changelog file to prepend the release notes to, inside the release commit.
+    /// A Keep-a-Changelog file to prepend the release notes to, inside the release commit. No
+    /// changelog by default.
     changelog: Option<PathBuf>,
     /// Branch that carries the release commit under the `pr` strategy.
+    #[schemars(extend("default" = "vbump/release"))]
     release_branch: Option<String>,
-    /// Commit type → level (`major`, `minor`, `patch` or `none`), merged into the default table.
+    /// Commit type → level (`major`, `minor`, `patch` or `none`), merged into the default table
+    /// (`feat` minor; `fix`, `perf` and `revert` patch; the other standard types none).
     /// Read as plain values so that mistakes get vbump's own messages, not the parser's.
+    #[schemars(with = "Option<BTreeMap<String, schema::BumpLevel>>", extend("default" = {}))]
     bump: Option<BTreeMap<toml::Spanned<String>, toml::Spanned<toml::Value>>>,
-    /// Version locations. Replaces auto-detection when present.
+    /// Version locations, one per version field. Replaces auto-detection when present.
+    #[schemars(with = "Option<Vec<RawLocation>>")]
     location: Option<Vec<toml::Spanned<RawLocation>>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// One version field: a `file` and exactly one of `json`, `toml` or `regex`.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "Location")]
 struct RawLocation {
+    /// Path relative to the repository root, with `/` separators.
     file: PathBuf,
+    /// RFC 6901 JSON Pointer to the version (`/version`), with `[member=value]` segments that pick
+    /// an array element by a member (`/plugins/[name=jerry]/version`).
     json: Option<String>,
+    /// Dotted TOML key path to the version (`package.version`); quoted keys allowed.
     toml: Option<String>,
+    /// A regular expression whose `(?P<version>...)` group is the version; must match exactly
+    /// once unless `all = true`.
     regex: Option<String>,
+    /// With `regex`: every match is a version field.
+    #[schemars(extend("default" = false))]
     all: Option<bool>,
+    /// A missing file is skipped instead of being an error.
+    #[schemars(extend("default" = false))]
     optional: Option<bool>,
 }
 
@@ -112,37 +156,21 @@ impl Default for Config {
 }
 
 impl Config {
-    /// Loads `explicit` if given (it must exist), else `root/vbump.toml` if it exists, else defaults.
+    /// Loads `explicit` if given (it must exist), else the one configuration file at `root`
+    /// (`discovery::CANDIDATES`), else defaults.
     pub fn discover(root: &Path, explicit: Option<&Path>) -> Result<Config> {
-        let path = match explicit {
-            Some(path) => path.to_path_buf(),
-            None => {
-                let path = root.join(FILE_NAME);
-                if !path.exists() {
-                    return Ok(Config::default());
-                }
-                path
-            }
-        };
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            Error::input(format!("cannot read the configuration: {e}"))
-                .in_file(&path)
-                .hint("pass an existing file to `--config`, or remove the option to use vbump.toml")
-        })?;
-        Config::parse(&text, &path)
+        match explicit {
+            Some(path) => discovery::load(path),
+            None => match discovery::find(root)? {
+                Some(found) => discovery::load(&found),
+                None => Ok(Config::default()),
+            },
+        }
     }
 
     /// Parses the text of a configuration file; `path` is used in messages.
     pub fn parse(text: &str, path: &Path) -> Result<Config> {
-        let raw: RawConfig = toml::from_str(text).map_err(|e| {
-            let place = match e.span() {
-                Some(span) => Place::of_offset(path, text.as_bytes(), span.start),
-                None => Place::file(path),
-            };
-            Error::input(e.message().trim_end().to_string())
-                .at(place)
-                .hint("see README.md, section \"Configuration\", for every key vbump reads")
-        })?;
+        let raw: RawConfig = toml::from_str(text).map_err(|e| syntax_error(&e, text, path))?;
         Config::from_raw(raw, Some(path), text)
     }
 
@@ -188,6 +216,17 @@ impl Config {
             .replace("{version}", &version.to_string())
             .replace("{tag}", &self.tag_name(version))
     }
+}
+
+/// A TOML or unknown-key error at its `file:line:column`, with the link to the reference.
+fn syntax_error(e: &toml::de::Error, text: &str, path: &Path) -> Error {
+    let place = match e.span() {
+        Some(span) => Place::of_offset(path, text.as_bytes(), span.start),
+        None => Place::file(path),
+    };
+    Error::input(e.message().trim_end().to_string())
+        .at(place)
+        .hint(format!("every key vbump reads is described at {REFERENCE_URL}"))
 }
 
 /// The default commit types with the `[bump]` entries merged in, checked one by one.
@@ -365,6 +404,28 @@ optional = true
         let e = parse("[[location]]\nfile = \"a.json\"\njsn = \"/version\"\n").unwrap_err();
         assert!(e.to_string().starts_with("vbump.toml:3:1: "), "{e}");
         assert!(e.to_string().contains("jsn"), "{e}");
+    }
+
+    #[test]
+    fn errors_link_to_the_configuration_reference_of_this_version() {
+        let e = parse("tag-prefx = \"v\"\n").unwrap_err();
+        assert!(e.to_string().contains(REFERENCE_URL), "{e}");
+        assert!(REFERENCE_URL.contains(concat!("/blob/v", env!("CARGO_PKG_VERSION"), "/README.md#")));
+        // The anchor is GitHub's slug of a README heading: lower case, punctuation dropped.
+        let anchor = REFERENCE_URL.rsplit_once('#').unwrap().1;
+        let readme = include_str!("../README.md");
+        let slugs: Vec<String> = readme
+            .lines()
+            .filter_map(|l| l.strip_prefix("## "))
+            .map(|h| {
+                h.to_lowercase()
+                    .chars()
+                    .filter(|c| c.is_alphanumeric() || *c == ' ' || *c == '-')
+                    .map(|c| if c == ' ' { '-' } else { c })
+                    .collect()
+            })
+            .collect();
+        assert!(slugs.iter().any(|s| s == anchor), "no README heading has the anchor `{anchor}`: {slugs:?}");
     }
 
     #[test]

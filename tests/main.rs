@@ -9,10 +9,13 @@ mod changelog;
 mod check;
 mod cli;
 mod commit_types;
+mod contract;
+mod corpus;
 mod detection;
 // Kills vbump at failpoints that block; needs `--features failpoints`.
 #[cfg(feature = "failpoints")]
 mod crash;
+mod distribution;
 mod github;
 mod github_flow;
 mod init;
@@ -25,6 +28,7 @@ mod readme;
 mod recover;
 mod release;
 mod rollback;
+mod schema;
 mod set;
 mod shallow;
 mod token;
