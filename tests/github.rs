@@ -97,7 +97,7 @@ fn classic(enforce_admins: bool) -> Classic {
         "required_linear_history": {"enabled": false},
         "allow_force_pushes": {"enabled": false},
         "allow_deletions": {"enabled": false},
-        "required_signatures": {"enabled": false},
+        "required_signatures": {"url": "https://api.github.com/repos/octo/hello/branches/main/protection/required_signatures", "enabled": false},
         "lock_branch": {"enabled": false},
     }))
 }

@@ -87,6 +87,11 @@ impl Reply {
 }
 
 /// A GitHub REST client bound to one API base URL and a current-thread runtime.
+/// The media type GitHub asks clients to accept.
+pub(crate) const GITHUB_JSON: &str = "application/vnd.github+json";
+/// The REST API version vbump's requests and readings follow.
+pub(crate) const API_VERSION: &str = "2022-11-28";
+
 pub(crate) struct Api {
     client: Octocrab,
     base: String,
@@ -117,6 +122,10 @@ impl Api {
             .build()
             .map_err(|e| Error::input(format!("cannot start the HTTP runtime: {e}")))?;
         let builder = Octocrab::builder()
+            // GitHub asks every REST client to name its media type and the API version it was
+            // written against (the routes in github.rs are those of 2022-11-28).
+            .add_header(http::header::ACCEPT, GITHUB_JSON.to_string())
+            .add_header(http::HeaderName::from_static("x-github-api-version"), API_VERSION.to_string())
             .add_retry_config(RetryConfig::None)
             .set_connect_timeout(Some(Duration::from_secs(10)))
             .set_read_timeout(Some(Duration::from_secs(60)))

@@ -13,8 +13,10 @@ use serde_json::{Value, json};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
+use super::openapi::{contract, decode};
+
 mod shapes;
-use shapes::{branch_json, pull_json, release_json, repository};
+use shapes::{branch_json, pull_json, release_json, repository, ruleset_json};
 
 /// The token the fake accepts unless a test changes it.
 pub const TOKEN: &str = "ghp_fakeTokenForTests0123456789abcdef";
@@ -79,6 +81,9 @@ pub struct FakeState {
     /// carried out before the failure is returned (a 502 from a proxy after the backend acted).
     failures: Vec<Failure>,
     next_id: u64,
+    /// Requests and responses that GitHub's OpenAPI description does not allow (see `openapi`).
+    /// A fake dropped with any fails its test.
+    pub contract_violations: Vec<String>,
 }
 
 impl FakeState {
@@ -168,6 +173,7 @@ impl GitHubFake {
             latest: None,
             failures: Vec::new(),
             next_id: 1000,
+            contract_violations: Vec::new(),
         }));
         let responder = Fake { state: Arc::clone(&state), base: server.uri() };
         runtime.block_on(Mock::given(any()).respond_with(responder).mount(&server));
@@ -246,17 +252,51 @@ struct Fake {
     base: String,
 }
 
-fn error(status: u16, message: &str, docs: &str) -> ResponseTemplate {
-    ResponseTemplate::new(status).set_body_json(json!({
-        "message": message,
-        "documentation_url": format!("https://docs.github.com/rest/{docs}"),
-        "status": status.to_string(),
-    }))
+/// A response before it becomes wiremock's: kept as bytes so the contract can read it.
+struct Answer {
+    status: u16,
+    body: Vec<u8>,
+    content_type: &'static str,
+}
+
+fn answer(status: u16, body: Value) -> Answer {
+    Answer {
+        status,
+        body: serde_json::to_vec(&body).unwrap(),
+        content_type: "application/json; charset=utf-8",
+    }
+}
+
+fn error(status: u16, message: &str, docs: &str) -> Answer {
+    answer(
+        status,
+        json!({
+            "message": message,
+            "documentation_url": format!("https://docs.github.com/rest/{docs}"),
+            "status": status.to_string(),
+        }),
+    )
 }
 
 impl Respond for Fake {
     fn respond(&self, request: &Request) -> ResponseTemplate {
         let mut s = self.state.lock().unwrap();
+        let method = request.method.to_string();
+        let path = request.url.path().to_string();
+        let query: Vec<(String, String)> = request.url.query_pairs().into_owned().collect();
+        let accept = request.headers.get("accept").and_then(|v| v.to_str().ok());
+        let body: Option<Value> = serde_json::from_slice(&request.body).ok();
+        let mut violations = contract().check_request(&method, &path, &query, accept, body.as_ref());
+        let answer = self.answer(&mut s, request);
+        violations.extend(contract().check_response(&method, &path, answer.status, &answer.body));
+        s.contract_violations.extend(violations);
+        ResponseTemplate::new(answer.status).set_body_raw(answer.body, answer.content_type)
+    }
+}
+
+impl Fake {
+    /// The answer to `request`: an injected failure, or what a healthy GitHub says.
+    fn answer(&self, s: &mut FakeState, request: &Request) -> Answer {
         let auth = request.headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("");
         if auth != format!("Bearer {}", s.token) && auth != format!("token {}", s.token) {
             return error(401, "Bad credentials", "");
@@ -265,12 +305,12 @@ impl Respond for Fake {
         let path = request.url.path().to_string();
         let failure = s.failures.iter_mut().find(|f| f.method == method && f.path == path && f.times > 0);
         let Some(failure) = failure else {
-            return self.handle(&mut s, request);
+            return self.handle(s, request);
         };
         failure.times -= 1;
         let (status, applied, refusal) = (failure.status, failure.applied, failure.refusal);
         if applied {
-            self.handle(&mut s, request);
+            self.handle(s, request);
         }
         match status {
             403 if refusal => error(
@@ -283,15 +323,18 @@ impl Respond for Fake {
                 "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID.",
                 "overview/rate-limits-for-the-rest-api",
             ),
-            _ => ResponseTemplate::new(status)
-                .set_body_string("<html><body><h1>502 Bad Gateway</h1></body></html>"),
+            _ => Answer {
+                status,
+                body: b"<html><body><h1>502 Bad Gateway</h1></body></html>".to_vec(),
+                content_type: "text/html",
+            },
         }
     }
 }
 
 impl Fake {
     /// The answer of a healthy GitHub.
-    fn handle(&self, s: &mut FakeState, request: &Request) -> ResponseTemplate {
+    fn handle(&self, s: &mut FakeState, request: &Request) -> Answer {
         let method = request.method.to_string();
         let path = request.url.path().to_string();
         let prefix = format!("/repos/{}/{}", s.owner, s.repo);
@@ -304,31 +347,36 @@ impl Fake {
         let segments: Vec<String> = rest.trim_start_matches('/').split('/').map(decode).collect();
         let seg: Vec<&str> = segments.iter().map(String::as_str).collect();
         match (method.as_str(), seg.as_slice()) {
-            ("GET", [""]) => ResponseTemplate::new(200).set_body_json(repository(s, &self.base)),
+            ("GET", [""]) => answer(200, repository(s, &self.base)),
             ("GET", ["branches", branch]) => match s.branches.get(*branch) {
-                Some(&protected) => ResponseTemplate::new(200).set_body_json(branch_json(s, &self.base, branch, protected)),
+                Some(&protected) => answer(200, branch_json(s, &self.base, branch, protected)),
                 None => error(404, "Branch not found", "branches/branches#get-a-branch"),
             },
             ("GET", ["branches", _, "protection"]) => match &s.classic {
-                Classic::NotProtected => error(404, "Branch not protected", "branches/branch-protection#get-branch-protection"),
-                Classic::Forbidden => error(403, "Resource not accessible by integration", "branches/branch-protection#get-branch-protection"),
-                Classic::Protection(p) => ResponseTemplate::new(200).set_body_json(p.clone()),
+                Classic::NotProtected => {
+                    error(404, "Branch not protected", "branches/branch-protection#get-branch-protection")
+                }
+                Classic::Forbidden => error(
+                    403,
+                    "Resource not accessible by integration",
+                    "branches/branch-protection#get-branch-protection",
+                ),
+                Classic::Protection(p) => answer(200, p.clone()),
             },
             ("GET", ["rules", "branches", _]) => match s.rules_status {
-                Some(status) => error(status, "Resource not accessible by integration", "repos/rules#get-rules-for-a-branch"),
-                None => ResponseTemplate::new(200).set_body_json(Value::Array(s.rules.clone())),
+                Some(status) => error(
+                    status,
+                    "Resource not accessible by integration",
+                    "repos/rules#get-rules-for-a-branch",
+                ),
+                None => answer(200, Value::Array(s.rules.clone())),
             },
-            ("GET", ["rulesets", id]) => match id.parse::<u64>().ok().and_then(|id| s.rulesets.get(&id).map(|r| (id, r))) {
-                Some((id, (name, bypass))) => ResponseTemplate::new(200).set_body_json(json!({
-                    "id": id, "name": name, "target": "branch", "source_type": "Repository",
-                    "source": format!("{}/{}", s.owner, s.repo), "enforcement": "active",
-                    "node_id": "RRS_lACkVXNlcgQB", "current_user_can_bypass": bypass,
-                    "conditions": {"ref_name": {"include": ["~DEFAULT_BRANCH"], "exclude": []}},
-                    "rules": [{"type": "pull_request", "parameters": {"required_approving_review_count": 1, "dismiss_stale_reviews_on_push": false, "require_code_owner_review": false, "require_last_push_approval": false, "required_review_thread_resolution": false}}],
-                    "created_at": "2023-07-15T08:43:03Z", "updated_at": "2023-08-23T16:29:47Z",
-                })),
-                None => error(404, "Not Found", "repos/rules#get-a-repository-ruleset"),
-            },
+            ("GET", ["rulesets", id]) => {
+                match id.parse::<u64>().ok().and_then(|id| s.rulesets.get(&id).map(|r| (id, r))) {
+                    Some((id, (name, bypass))) => answer(200, ruleset_json(s, id, name, bypass)),
+                    None => error(404, "Not Found", "repos/rules#get-a-repository-ruleset"),
+                }
+            }
             ("GET", ["pulls"]) => {
                 let head = query.get("head").cloned().unwrap_or_default();
                 let base = query.get("base").cloned();
@@ -336,19 +384,26 @@ impl Fake {
                 let list: Vec<Value> = s
                     .pulls
                     .iter()
-                    .filter(|p| p.open && format!("{owner}:{}", p.head) == head && base.as_ref().is_none_or(|b| *b == p.base))
-                    .map(|p| pull_json(s, &self.base, p))
+                    .filter(|p| {
+                        p.open
+                            && format!("{owner}:{}", p.head) == head
+                            && base.as_ref().is_none_or(|b| *b == p.base)
+                    })
+                    .map(|p| pull_json(s, &self.base, p, false))
                     .collect();
-                ResponseTemplate::new(200).set_body_json(Value::Array(list))
+                answer(200, Value::Array(list))
             }
             ("POST", ["pulls"]) => {
                 let head = body["head"].as_str().unwrap_or("").to_string();
                 if s.pulls.iter().any(|p| p.open && p.head == head) {
-                    return ResponseTemplate::new(422).set_body_json(json!({
-                        "message": "Validation Failed",
-                        "errors": [{"resource": "PullRequest", "code": "custom", "message": format!("A pull request already exists for {}:{head}.", s.owner)}],
-                        "documentation_url": "https://docs.github.com/rest/pulls/pulls#create-a-pull-request", "status": "422",
-                    }));
+                    return answer(
+                        422,
+                        json!({
+                            "message": "Validation Failed",
+                            "errors": [{"resource": "PullRequest", "code": "custom", "message": format!("A pull request already exists for {}:{head}.", s.owner)}],
+                            "documentation_url": "https://docs.github.com/rest/pulls/pulls#create-a-pull-request", "status": "422",
+                        }),
+                    );
                 }
                 let number = s.pulls.len() as u64 + 1;
                 let pull = Pull {
@@ -359,9 +414,9 @@ impl Fake {
                     body: body["body"].as_str().unwrap_or("").to_string(),
                     open: true,
                 };
-                let json = pull_json(s, &self.base, &pull);
+                let json = pull_json(s, &self.base, &pull, true);
                 s.pulls.push(pull);
-                ResponseTemplate::new(201).set_body_json(json)
+                answer(201, json)
             }
             ("PATCH", ["pulls", number]) => {
                 let number: u64 = number.parse().unwrap_or(0);
@@ -375,28 +430,33 @@ impl Fake {
                     s.pulls[i].body = b.to_string();
                 }
                 let pull = s.pulls[i].clone();
-                ResponseTemplate::new(200).set_body_json(pull_json(s, &self.base, &pull))
+                answer(200, pull_json(s, &self.base, &pull, true))
             }
-            ("GET", ["releases", "tags", tag]) => match s.releases.iter().find(|r| !r.draft && r.tag == *tag) {
-                Some(r) => ResponseTemplate::new(200).set_body_json(release_json(s, &self.base, r)),
+            ("GET", ["releases", "tags", tag]) => match s.releases.iter().find(|r| !r.draft && r.tag == *tag)
+            {
+                Some(r) => answer(200, release_json(s, &self.base, r)),
                 None => error(404, "Not Found", "releases/releases#get-a-release-by-tag-name"),
             },
             ("GET", ["releases", "latest"]) => match s.latest.and_then(|id| s.releases.iter().find(|r| r.id == id)) {
-                Some(r) => ResponseTemplate::new(200).set_body_json(release_json(s, &self.base, r)),
+                Some(r) => answer(200, release_json(s, &self.base, r)),
                 None => error(404, "Not Found", "releases/releases#get-the-latest-release"),
             },
             ("GET", ["releases"]) => {
-                let list: Vec<Value> = s.releases.iter().rev().map(|r| release_json(s, &self.base, r)).collect();
-                ResponseTemplate::new(200).set_body_json(Value::Array(list))
+                let list: Vec<Value> =
+                    s.releases.iter().rev().map(|r| release_json(s, &self.base, r)).collect();
+                answer(200, Value::Array(list))
             }
             ("POST", ["releases"]) => {
                 let tag = body["tag_name"].as_str().unwrap_or("").to_string();
                 if s.releases.iter().any(|r| !r.draft && r.tag == tag) {
-                    return ResponseTemplate::new(422).set_body_json(json!({
-                        "message": "Validation Failed",
-                        "errors": [{"resource": "Release", "code": "already_exists", "field": "tag_name"}],
-                        "documentation_url": "https://docs.github.com/rest/releases/releases#create-a-release", "status": "422",
-                    }));
+                    return answer(
+                        422,
+                        json!({
+                            "message": "Validation Failed",
+                            "errors": [{"resource": "Release", "code": "already_exists", "field": "tag_name"}],
+                            "documentation_url": "https://docs.github.com/rest/releases/releases#create-a-release", "status": "422",
+                        }),
+                    );
                 }
                 let id = s.id();
                 let rel = Rel {
@@ -416,7 +476,7 @@ impl Fake {
                 if published {
                     s.make_latest(id, &body);
                 }
-                ResponseTemplate::new(201).set_body_json(json)
+                answer(201, json)
             }
             ("PATCH", ["releases", id]) => {
                 let id: u64 = id.parse().unwrap_or(0);
@@ -446,7 +506,7 @@ impl Fake {
                     s.releases[i].body = b.to_string();
                 }
                 let rel = s.releases[i].clone();
-                ResponseTemplate::new(200).set_body_json(release_json(s, &self.base, &rel))
+                answer(200, release_json(s, &self.base, &rel))
             }
             _ => error(404, "Not Found", ""),
         }
@@ -454,35 +514,14 @@ impl Fake {
 }
 
 /// GitHub's 422 for `make_latest: "true"` on a draft or a pre-release.
-fn latest_refused(rel: &Rel, body: &Value) -> Option<ResponseTemplate> {
+fn latest_refused(rel: &Rel, body: &Value) -> Option<Answer> {
     (body["make_latest"].as_str() == Some("true") && (rel.draft || rel.prerelease)).then(|| {
-        ResponseTemplate::new(422).set_body_json(json!({
+        answer(422, json!({
             "message": "Validation Failed",
             "errors": [{"resource": "Release", "code": "custom", "field": "make_latest", "message": "Latest release cannot be draft or prerelease."}],
             "documentation_url": "https://docs.github.com/rest/releases/releases#update-a-release", "status": "422",
         }))
     })
-}
-
-/// Percent-decodes a path segment (branch names with `/` arrive as `%2F`).
-fn decode(segment: &str) -> String {
-    let bytes = segment.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Some(b) =
-                std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok())
-            {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Makes the bare remote at `origin` enforce what the fake says about protection: a pre-receive
@@ -505,6 +544,17 @@ pub fn protect_remote(origin: &std::path::Path, branch: &str, on: bool) {
     {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+}
+
+impl Drop for GitHubFake {
+    /// A test whose vbump sent a request GitHub would not accept, or whose fake answered in a shape
+    /// GitHub does not, fails here (unless it already failed).
+    fn drop(&mut self) {
+        let violations = std::mem::take(&mut self.state().contract_violations);
+        if !violations.is_empty() && !std::thread::panicking() {
+            panic!("the GitHub REST contract was broken:\n  {}", violations.join("\n  "));
+        }
     }
 }
 

@@ -22,6 +22,7 @@ use tempfile::TempDir;
 
 pub mod git_http;
 pub mod github_fake;
+pub mod openapi;
 pub mod state;
 
 /// Environment variables from the outer CI run that must not leak into a test's vbump.
