@@ -437,10 +437,12 @@ impl Fake {
                 Some(r) => answer(200, release_json(s, &self.base, r)),
                 None => error(404, "Not Found", "releases/releases#get-a-release-by-tag-name"),
             },
-            ("GET", ["releases", "latest"]) => match s.latest.and_then(|id| s.releases.iter().find(|r| r.id == id)) {
-                Some(r) => answer(200, release_json(s, &self.base, r)),
-                None => error(404, "Not Found", "releases/releases#get-the-latest-release"),
-            },
+            ("GET", ["releases", "latest"]) => {
+                match s.latest.and_then(|id| s.releases.iter().find(|r| r.id == id)) {
+                    Some(r) => answer(200, release_json(s, &self.base, r)),
+                    None => error(404, "Not Found", "releases/releases#get-the-latest-release"),
+                }
+            }
             ("GET", ["releases"]) => {
                 let list: Vec<Value> =
                     s.releases.iter().rev().map(|r| release_json(s, &self.base, r)).collect();
