@@ -10,7 +10,6 @@ mod check;
 mod cli;
 mod commit_types;
 mod contract;
-mod corpus;
 mod detection;
 // Kills vbump at failpoints that block; needs `--features failpoints`.
 #[cfg(feature = "failpoints")]
