@@ -88,6 +88,18 @@ pub fn stable(version: &Version) -> Version {
     Version::new(version.major, version.minor, version.patch)
 }
 
+/// The level that leads from `from` to `to` (their first differing part): how a release whose
+/// version was named rather than bumped (`--promote`, `Release-As`) reports its bump.
+pub fn level_between(from: &Version, to: &Version) -> Level {
+    if from.major != to.major {
+        Level::Major
+    } else if from.minor != to.minor {
+        Level::Minor
+    } else {
+        Level::Patch
+    }
+}
+
 /// The pre-release `target-id.N` with N one above the highest `target-id.M` in `existing`
 /// (every version tagged in the repository, reachable or not, so a tag is never reused).
 /// `id.MAX` has no successor: an error (exit 2) instead of wrapping to `id.0`.
@@ -172,7 +184,8 @@ pub struct Existing {
 /// Never a downgrade: `next` must be above every existing version. The first one it is not above
 /// (the highest) is returned, for the caller to name in its error.
 pub fn not_above<'a>(next: &Version, existing: &'a [Existing]) -> Option<&'a Existing> {
-    existing.iter().filter(|e| &e.version >= next).max_by(|a, b| a.version.cmp(&b.version))
+    // `max_by` keeps the last of equals: reversed, the first listed (a file before a tag) wins.
+    existing.iter().rev().filter(|e| &e.version >= next).max_by(|a, b| a.version.cmp(&b.version))
 }
 
 #[cfg(test)]
@@ -301,6 +314,14 @@ mod tests {
         // Equal is not above either: a release never rewrites the version already there.
         assert!(not_above(&v("2.0.0-rc.1"), &rc).is_some());
         assert_eq!(not_above(&v("2.0.0"), &rc), None);
+    }
+
+    #[test]
+    fn the_level_between_two_versions_is_their_first_differing_part() {
+        assert_eq!(level_between(&v("1.2.0"), &v("1.3.0")), Level::Minor);
+        assert_eq!(level_between(&v("1.2.0"), &v("2.0.0-rc.1")), Level::Major);
+        assert_eq!(level_between(&v("1.2.0"), &v("1.2.1-rc.1")), Level::Patch);
+        assert_eq!(level_between(&v("1.3.0-rc.2"), &v("1.3.0")), Level::Patch);
     }
 
     #[test]

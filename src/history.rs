@@ -251,23 +251,31 @@ pub(crate) fn range_commits(repo: &Repository, range: &str) -> Result<Vec<RangeC
 /// proved reachable by the same walk that reads the commits (see [`walk_since`]); only when it is
 /// not (it sits on a branch HEAD does not contain) are the lower tags checked with libgit2 and the
 /// commits read again, into a new state.
+///
+/// Without a reachable tag the commits are read from `untagged_start()` (exclusive; `None`: the
+/// whole history), which is only called then.
 pub fn since_last_release<'t, S: Default>(
     repo: &Repository,
     head: Oid,
     tags: &'t [ReleaseTag],
+    untagged_start: impl FnOnce() -> Result<Option<Oid>>,
     mut visit: impl FnMut(&mut S, Oid, &str) -> Result<()>,
 ) -> Result<(Option<&'t ReleaseTag>, S)> {
     let mut state = S::default();
     let Some(highest) = tags.first() else {
-        walk_since(repo, head, None, |oid, message| visit(&mut state, oid, message))?;
+        walk_since(repo, head, untagged_start()?, |oid, message| visit(&mut state, oid, message))?;
         return Ok((None, state));
     };
     if walk_since(repo, head, Some(highest.commit), |oid, message| visit(&mut state, oid, message))? {
         return Ok((Some(highest), state));
     }
     let last = last_release(repo, head, &tags[1..])?;
+    let start = match last {
+        Some(tag) => Some(tag.commit),
+        None => untagged_start()?,
+    };
     let mut state = S::default();
-    walk_since(repo, head, last.map(|t| t.commit), |oid, message| visit(&mut state, oid, message))?;
+    walk_since(repo, head, start, |oid, message| visit(&mut state, oid, message))?;
     Ok((last, state))
 }
 
@@ -700,7 +708,7 @@ mod tests {
         assert_eq!(seen, ["Merge release branch", "fix: on main", "feat: after the tag"]);
 
         let tags = [r.release("v1.0.0", tagged)];
-        let (last, count) = since_last_release(&r.repo, merge, &tags, count).unwrap();
+        let (last, count) = since_last_release(&r.repo, merge, &tags, || Ok(None), count).unwrap();
         assert_eq!(last.map(|t| t.name.as_str()), Some("v1.0.0"));
         assert_eq!(count, 3);
     }
@@ -715,16 +723,22 @@ mod tests {
         assert!(!r.walk(head, Some(elsewhere)).1);
 
         let tags = [r.release("v2.0.0", elsewhere), r.release("v1.0.0", v1)];
-        let (last, seen) = since_last_release(&r.repo, head, &tags, |seen: &mut Vec<String>, _, m| {
-            seen.push(m.to_string());
-            Ok(())
-        })
+        let (last, seen) = since_last_release(
+            &r.repo,
+            head,
+            &tags,
+            || Ok(None),
+            |seen: &mut Vec<String>, _, m| {
+                seen.push(m.to_string());
+                Ok(())
+            },
+        )
         .unwrap();
         assert_eq!(last.map(|t| t.name.as_str()), Some("v1.0.0"));
         // Only the second walk's commits: the first one (hiding v2.0.0) is thrown away.
         assert_eq!(seen, ["fix: on main"]);
 
-        let (last, seen) = since_last_release(&r.repo, head, &tags[..1], count).unwrap();
+        let (last, seen) = since_last_release(&r.repo, head, &tags[..1], || Ok(None), count).unwrap();
         assert_eq!(last, None);
         assert_eq!(seen, 3, "no release: the whole history");
     }

@@ -3,14 +3,17 @@
 //! Nothing here writes. `vbump plan` / `--dry-run` prints a [`Plan`]; `vbump release` hands it to
 //! `transaction`, which applies it.
 
+use std::cell::Cell;
+
 use git2::Repository;
 use semver::Version;
 use serde::Serialize;
 
 use crate::bump::{self, Level};
-use crate::commits::{Classifier, Counted, Tally};
+use crate::commits::{self, Classifier, ReleaseSubject, Tally};
 use crate::config::Config;
-use crate::edit::{Field, FileEdit};
+use crate::decide;
+use crate::edit::{Field, FileEdit, VersionFiles};
 use crate::error::{Error, Result};
 use crate::history;
 
@@ -20,8 +23,10 @@ use crate::history;
 pub enum Previous {
     /// The highest release tag reachable from HEAD.
     Tag { version: Version, tag: String, commit: String },
-    /// No release tag: the highest version found in the version files.
-    Files { version: Version },
+    /// No release tag: the highest version found in the version files. `since` is the commit
+    /// that last changed that version value: the commits after it are counted, not the whole
+    /// history (the ones before it made the version the files hold).
+    Files { version: Version, since: Option<String> },
     /// No tag and no version file: releases start from 0.0.0.
     None { version: Version },
 }
@@ -29,7 +34,7 @@ pub enum Previous {
 impl Previous {
     pub fn version(&self) -> &Version {
         match self {
-            Previous::Tag { version, .. } | Previous::Files { version } | Previous::None { version } => {
+            Previous::Tag { version, .. } | Previous::Files { version, .. } | Previous::None { version } => {
                 version
             }
         }
@@ -79,6 +84,12 @@ pub enum Reason {
     Commit { sha: String },
     /// `--bump` on the command line.
     Override,
+    /// `--promote`: the stable version of the last pre-release.
+    Promote,
+    /// A `Release-As: X.Y.Z` footer in this commit.
+    ReleaseAs { sha: String },
+    /// `--pre` alone: the next pre-release, nothing else asking for a level.
+    Pre,
 }
 
 /// The bump this release makes.
@@ -118,13 +129,23 @@ pub struct Next {
 #[derive(Debug, Clone, Serialize)]
 pub struct PackagePlan {
     pub previous: Previous,
-    /// Conventional commits since the last release, newest first.
+    /// Conventional commits since the last release, newest first; for a stable release after
+    /// pre-releases, since the last stable release (what the notes cover).
     pub commits: Vec<PlannedCommit>,
     /// Commits that were not counted, newest first.
     pub ignored: Vec<IgnoredCommit>,
     /// `None` when nothing since the last release warrants one.
     #[serde(flatten, serialize_with = "serialize_next")]
     pub next: Option<Next>,
+    /// The last stable release's tag when the commits are counted from it rather than from
+    /// `previous` (a stable release after pre-releases); `None` otherwise.
+    pub since_stable: Option<String>,
+    /// With nothing to release: what would release (how to promote a pre-release).
+    pub hint: Option<String>,
+    /// The highest stable version of all release tags, on any branch: a stable release below it
+    /// is a maintenance release and does not become the GitHub "Latest" release.
+    #[serde(skip)]
+    pub highest_stable: Option<Version>,
 }
 
 /// `bump`, `next` and `tag` as three fields, each `null` when there is nothing to release.
@@ -201,6 +222,8 @@ pub struct Request {
     pub bump: Option<Level>,
     /// `--pre ID`: make a pre-release with this identifier.
     pub pre: Option<String>,
+    /// `--promote`: release the stable version of the last pre-release.
+    pub promote: bool,
     /// Collect every commit (the plan report) or only what decides the version (`vbump next`).
     pub detail: Detail,
 }
@@ -215,88 +238,229 @@ pub enum Detail {
     Summary,
 }
 
-/// The current version of each version field, as the version files say.
-pub type CurrentVersions<'a> = [(&'a Field, Version)];
-
-/// Computes the plan. `edits_for(version)` returns the file edits that write `version` into every
-/// version location (it is only called when there is something to release).
-pub fn build(
-    repo: &Repository,
-    config: &Config,
-    request: &Request,
-    current: &CurrentVersions<'_>,
-    edits_for: impl FnOnce(&Version) -> Result<Vec<FileEdit>>,
-) -> Result<Plan> {
-    if let Some(id) = &request.pre {
-        bump::check_pre_id(id)?;
-    }
+/// Computes the plan from the history and the version files (`files`, read at HEAD).
+pub fn build(repo: &Repository, config: &Config, request: &Request, files: &VersionFiles) -> Result<Plan> {
+    let current = files.versions()?;
     let head = history::head(repo)?;
     let tags = history::release_tags(repo, &config.tag_prefix)?;
-    let (last, read) = read_commits(repo, config, head.commit, &tags, request.detail)?;
+    // Without a release tag the count starts after the commit that last changed the version.
+    let untagged_start = Cell::new(None);
+    let start = || {
+        let paths = files.paths();
+        let found =
+            history::last_version_change(repo, head.commit, &paths, |contents| files.values_in(contents))?;
+        untagged_start.set(found);
+        Ok(found)
+    };
+    let (last, read) = read_commits(repo, config, head.commit, &tags, start, request.detail)?;
     if last.is_none() && repo.is_shallow() {
         return Err(Error::input("this is a shallow clone and no release tag is reachable from HEAD")
             .hint("fetch the whole history: `fetch-depth: 0` for actions/checkout, or `git fetch --unshallow --tags`"));
     }
+    if last.is_none() {
+        refuse_other_prefixes(repo, head.commit, &config.tag_prefix)?;
+    }
 
-    let mut warnings = Vec::new();
-    let previous = previous_version(last, current, &mut warnings);
-    warnings.extend(read.warnings);
+    let mut warnings = read.warnings.clone();
+    let previous = previous_version(last, untagged_start.get(), &current, &mut warnings);
+    // After a pre-release, a stable release is counted from the last stable release.
+    let stable = match last {
+        Some(tag) if !tag.version.pre.is_empty() => {
+            let stable_tags: Vec<_> = tags.iter().filter(|t| t.version.pre.is_empty()).cloned().collect();
+            match history::last_release(repo, head.commit, &stable_tags)? {
+                Some(stable) => {
+                    let (_, read) = read_commits(
+                        repo,
+                        config,
+                        head.commit,
+                        std::slice::from_ref(stable),
+                        || Ok(None),
+                        request.detail,
+                    )?;
+                    Some((stable.clone(), read))
+                }
+                None => None,
+            }
+        }
+        _ => None,
+    };
+
+    let head_released = last.is_some_and(|t| t.commit == head.commit);
+    let tagged: Vec<Version> = tags.iter().map(|t| t.version.clone()).collect();
+    let facts = decide::Facts {
+        previous: previous.version(),
+        stable: stable.as_ref().map(|(tag, _)| &tag.version),
+        new_level: read.decided.as_ref().map(|(level, _)| *level),
+        stable_level: stable.as_ref().and_then(|(_, read)| read.decided.as_ref().map(|(level, _)| *level)),
+        release_as: read.release_as.clone(),
+        head_released,
+        tagged: &tagged,
+        rules: bump::Rules { major_zero_breaking_is_minor: config.major_zero_breaking_is_minor },
+    };
+    let ask = decide::Ask { bump: request.bump, pre: request.pre.clone(), promote: request.promote };
+    let decision = decide::decide(&facts, &ask)?;
+    // How a named version (`--promote`, `Release-As`, `--pre` alone) reports its level.
+    let named_level = |next: &Version| bump::level_between(facts.stable.unwrap_or(facts.previous), next);
+    let level = match &decision {
+        decide::Decision::Release {
+            why: decide::Why::Commits { level } | decide::Why::Override { level },
+            ..
+        } => Some(*level),
+        decide::Decision::Release { next, .. } => Some(named_level(next)),
+        decide::Decision::Nothing { .. } => None,
+    };
+
     let mut plan = Plan {
         branch: head.branch.clone(),
         head: head.commit.to_string(),
-        packages: vec![PackagePlan { previous, commits: read.commits, ignored: read.ignored, next: None }],
+        packages: vec![PackagePlan {
+            previous,
+            commits: read.commits,
+            ignored: read.ignored,
+            next: None,
+            since_stable: None,
+            hint: None,
+            highest_stable: tags.iter().map(|t| &t.version).filter(|v| v.pre.is_empty()).max().cloned(),
+        }],
         files: Vec::new(),
         warnings,
     };
-
-    if let Some(tag) = last.filter(|t| t.commit == head.commit) {
-        // Re-runs are no-ops. The one exception is asked for by name: `--bump` without `--pre` on
-        // a HEAD tagged as a pre-release promotes it (1.3.0-rc.2 → 1.3.0). Promoting on its own
-        // would release the final version from the very push that made the rc.
-        let promotes = !tag.version.pre.is_empty() && request.pre.is_none() && request.bump.is_some();
-        if !promotes {
-            if request.bump.is_some() || request.pre.is_some() {
-                plan.warnings.push(format!(
-                    "HEAD is already released as `{}`; a new release needs a new commit",
-                    tag.name
-                ));
-            }
+    let (next, why) = match decision {
+        decide::Decision::Release { next, why } => (next, why),
+        decide::Decision::Nothing { hint } => {
+            plan.packages[0].hint = hint;
             return Ok(plan);
         }
-    }
-
-    let decided = read.decided;
-    let base = plan.package().previous.version().clone();
-    let rules = bump::Rules { major_zero_breaking_is_minor: config.major_zero_breaking_is_minor };
-    let chosen = match (request.bump, decided) {
-        (Some(level), _) => Some(Bump { level, reason: Reason::Override, rule: None }),
-        (None, Some((asked, sha))) => {
-            let level = bump::effective_level(&base, asked, false, rules);
-            let rule = (level != asked).then_some(Rule::MajorZeroBreakingIsMinor);
-            Some(Bump { level, reason: Reason::Commit { sha }, rule })
-        }
-        (None, None) => None,
     };
-    let Some(chosen) = chosen else { return Ok(plan) };
-
-    let mut next = bump::bump(&base, chosen.level)?;
-    if let Some(id) = &request.pre {
-        next = bump::pre_release(&next, id, tags.iter().map(|t| &t.version))?;
+    // A stable release covers everything since the last stable one, pre-releases included.
+    let mut decided = read.decided;
+    // The level the commits asked for, before the 0.x rule: the stable range's after pre-releases.
+    let mut asked = decided.as_ref().map(|(level, _)| *level);
+    if let Some((tag, stable_read)) = stable.filter(|_| next.pre.is_empty()) {
+        let package = &mut plan.packages[0];
+        package.since_stable = Some(tag.name);
+        package.commits = stable_read.commits;
+        package.ignored = stable_read.ignored;
+        decided = stable_read.decided;
+        asked = decided.as_ref().map(|(level, _)| *level);
     }
+    let reason = match why {
+        decide::Why::Commits { .. } => {
+            Reason::Commit { sha: decided.map(|(_, sha)| sha).unwrap_or_default() }
+        }
+        decide::Why::Override { .. } => Reason::Override,
+        decide::Why::Promote => Reason::Promote,
+        decide::Why::ReleaseAs { sha } => Reason::ReleaseAs { sha },
+        decide::Why::Pre => Reason::Pre,
+    };
+
     let tag = config.tag_name(&next);
     if repo.find_reference(&format!("refs/tags/{tag}")).is_ok() {
         return Err(Error::input(format!("the next version's tag `{tag}` exists already but HEAD does not contain it"))
             .hint(format!("inspect it with `git log -1 {tag}`; delete it if it is a leftover, or release from the branch that has it")));
     }
-    plan.files = edits_for(&next)?;
-    plan.packages[0].next = Some(Next { bump: chosen, version: next, tag });
+    let existing = existing_versions(repo, config, &head, &next, &current, last)?;
+    if let Err(e) = decide::never_lower(&next, &existing, &config.tag_prefix) {
+        return Err(name_other_prefixes(repo, head.commit, &config.tag_prefix, e)?);
+    }
+    plan.files = files.set_version(&next)?;
+    let level = level.expect("a release has a level");
+    let rule = match reason {
+        Reason::Commit { .. } => asked.filter(|asked| *asked != level).map(|_| Rule::MajorZeroBreakingIsMinor),
+        _ => None,
+    };
+    plan.packages[0].next = Some(Next { bump: Bump { level, reason, rule }, version: next, tag });
     Ok(plan)
+}
+
+/// The current version of each version field, as the version files say.
+type CurrentVersions<'a> = [(&'a Field, Version)];
+
+/// Every version the repository already holds that a release must stay above: each version
+/// file's value and the last release tag HEAD contains. A merged release pull request is the one
+/// case where the files already say the next version: HEAD's own release commit wrote it.
+fn existing_versions(
+    repo: &Repository,
+    config: &Config,
+    head: &history::Head,
+    next: &Version,
+    current: &CurrentVersions<'_>,
+    last: Option<&history::ReleaseTag>,
+) -> Result<Vec<bump::Existing>> {
+    let written_by_head = head_is_release_commit_of(repo, config, head.commit, next)?;
+    let mut existing: Vec<bump::Existing> = current
+        .iter()
+        .filter(|(_, version)| !(written_by_head && version == next))
+        .map(|(field, version)| bump::Existing {
+            version: version.clone(),
+            place: format!("{}:{} (`{}`)", field.file.display(), field.line, field.location),
+        })
+        .collect();
+    if let Some(tag) = last {
+        existing
+            .push(bump::Existing { version: tag.version.clone(), place: format!("the tag `{}`", tag.name) });
+    }
+    Ok(existing)
+}
+
+/// Is HEAD (or, for a merge, one of its parents) a release commit naming `version`?
+fn head_is_release_commit_of(
+    repo: &Repository,
+    config: &Config,
+    head: git2::Oid,
+    version: &Version,
+) -> Result<bool> {
+    let subject = ReleaseSubject::new(&config.commit_message, &config.tag_prefix);
+    let commit = repo.find_commit(head)?;
+    let mut candidates = vec![commit.clone()];
+    if commit.parent_count() > 1 {
+        candidates.extend(commit.parents());
+    }
+    Ok(candidates
+        .iter()
+        .any(|c| subject.version(c.summary().ok().flatten().unwrap_or_default()).as_ref() == Some(version)))
+}
+
+/// No tag of the configured prefix is reachable: when tags of another prefix are, the history
+/// would be counted from the wrong place, so stop and name the `tag-prefix` that would match.
+fn refuse_other_prefixes(repo: &Repository, head: git2::Oid, prefix: &str) -> Result<()> {
+    let others = other_prefixes(repo, head, prefix)?;
+    let Some(best) = others.first() else { return Ok(()) };
+    let names: Vec<String> = others.iter().map(|p| format!("`{}`", p.highest.name)).collect();
+    Err(Error::input(format!(
+        "no release tag named `{prefix}<version>` is reachable from HEAD, but {} {}",
+        names.join(", "),
+        if names.len() == 1 { "is" } else { "are" }
+    ))
+    .hint(format!(
+        "set `tag-prefix = \"{}\"` in vbump.toml to count from `{}`; or, to tag with `{prefix}` from now on, tag the last release under it first: `git tag {prefix}{} {}`",
+        best.prefix, best.highest.name, best.highest.version, best.highest.name
+    )))
+}
+
+/// The reachable tag prefixes other than `prefix`, highest version first.
+fn other_prefixes(repo: &Repository, head: git2::Oid, prefix: &str) -> Result<Vec<history::PrefixTags>> {
+    Ok(history::reachable_prefixes(repo, head)?.into_iter().filter(|p| p.prefix != prefix).collect())
+}
+
+/// A refused downgrade: when tags of another prefix reach the version the files hold, say so.
+fn name_other_prefixes(repo: &Repository, head: git2::Oid, prefix: &str, e: Error) -> Result<Error> {
+    let others = other_prefixes(repo, head, prefix)?;
+    let Some(best) = others.first() else { return Ok(e) };
+    let hint = format!(
+        "the tags of this repository look like `{}`: set `tag-prefix = \"{}\"` in vbump.toml; {}",
+        best.highest.name,
+        best.prefix,
+        e.hint.as_deref().unwrap_or_default()
+    );
+    Ok(e.hint(hint))
 }
 
 /// The version to bump from: the last tag's, else the highest the files hold, else 0.0.0.
 /// Files that disagree with it become warnings.
 fn previous_version(
     last: Option<&history::ReleaseTag>,
+    since: Option<git2::Oid>,
     current: &CurrentVersions<'_>,
     warnings: &mut Vec<String>,
 ) -> Previous {
@@ -306,7 +470,9 @@ fn previous_version(
             tag: tag.name.clone(),
             commit: tag.commit.to_string(),
         },
-        (None, Some(highest)) => Previous::Files { version: highest.clone() },
+        (None, Some(highest)) => {
+            Previous::Files { version: highest.clone(), since: since.map(|c| c.to_string()) }
+        }
         (None, None) => Previous::None { version: Version::new(0, 0, 0) },
     };
     let source = match &previous {
@@ -329,19 +495,71 @@ fn previous_version(
     previous
 }
 
-/// Finds the last release HEAD contains and folds the commits since it, in one walk.
+/// The commits since the last release, as [`read_commits`] folds them.
+#[derive(Default)]
+struct Read {
+    /// The highest level asked for and the newest commit that asked for it.
+    decided: Option<(Level, String)>,
+    /// Every conventional commit, newest first (empty for [`Detail::Summary`]).
+    commits: Vec<PlannedCommit>,
+    /// Every other commit, newest first (empty for [`Detail::Summary`]).
+    ignored: Vec<IgnoredCommit>,
+    /// The highest `Release-As` version and its commit.
+    release_as: Option<(Version, String)>,
+    /// What the reading found wrong but could skip.
+    warnings: Vec<String>,
+}
+
+/// Finds the last release HEAD contains and folds the commits since it, in one walk: the tally
+/// of their levels, and any `Release-As` footer.
 fn read_commits<'t>(
     repo: &Repository,
     config: &Config,
     head: git2::Oid,
     tags: &'t [history::ReleaseTag],
+    untagged_start: impl FnOnce() -> Result<Option<git2::Oid>>,
     detail: Detail,
-) -> Result<(Option<&'t history::ReleaseTag>, Counted)> {
+) -> Result<(Option<&'t history::ReleaseTag>, Read)> {
+    #[derive(Default)]
+    struct Walk {
+        tally: Tally,
+        release_as: Option<(Version, String)>,
+        warnings: Vec<String>,
+    }
     let classifier = Classifier::new(&config.types, &config.commit_message, &config.tag_prefix);
     let keep = detail == Detail::Full;
-    let (last, tally) = history::since_last_release(repo, head, tags, |tally: &mut Tally, oid, message| {
-        tally.push(&classifier, keep, &oid.to_string(), message);
+    let (last, walk) = history::since_last_release(repo, head, tags, untagged_start, |walk: &mut Walk, oid, message| {
+        if let Some(value) = commits::release_as(message) {
+            match release_as_version(value) {
+                Some(version) if walk.release_as.as_ref().is_none_or(|(highest, _)| version > *highest) => {
+                    walk.release_as = Some((version, oid.to_string()));
+                }
+                Some(_) => {}
+                // History cannot be fixed without rewriting it: say so, and count the commit as usual.
+                None => walk.warnings.push(format!(
+                    "commit {} says `Release-As: {value}`, which is not a semantic version; the footer is ignored",
+                    crate::text::short_sha(&oid.to_string())
+                )),
+            }
+        }
+        walk.tally.push(&classifier, keep, &oid.to_string(), message);
         Ok(())
     })?;
-    Ok((last, tally.finish(&classifier, keep)))
+    let counted = walk.tally.finish(&classifier, keep);
+    let mut warnings = counted.warnings;
+    warnings.extend(walk.warnings);
+    let read = Read {
+        decided: counted.decided,
+        commits: counted.commits,
+        ignored: counted.ignored,
+        release_as: walk.release_as,
+        warnings,
+    };
+    Ok((last, read))
+}
+
+/// The version of a `Release-As` footer: semver, optionally written with a `v`.
+fn release_as_version(value: &str) -> Option<Version> {
+    let value = value.strip_prefix(['v', 'V']).unwrap_or(value);
+    Version::parse(value).ok()
 }

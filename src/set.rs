@@ -1,8 +1,9 @@
 //! `vbump set VERSION`: one version written into every location, all files or none.
 //!
 //! How a user reconciles a drifted repository before the first automated release. Nothing is
-//! committed. The current values need not be valid versions (that is often why one runs `set`);
-//! the files must still parse and every location must be found, or nothing is written.
+//! committed. A current value that is not a valid version is only overwritten when asked
+//! (`--force`): the location may point at something that is not the version. The files must still
+//! parse and every location must be found, or nothing is written.
 
 use semver::Version;
 
@@ -20,8 +21,17 @@ pub(crate) struct Written {
     pub(crate) locations: usize,
 }
 
+/// What `set` does with a location whose current value is not a valid version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Invalid {
+    /// Refuse (exit 2), naming it: the default.
+    Refuse,
+    /// Overwrite it too (`--force`).
+    Overwrite,
+}
+
 /// Writes `version` into every version location of the repository at `target`.
-pub(crate) fn set(target: &Target, version: &Version) -> Result<Written> {
+pub(crate) fn set(target: &Target, version: &Version, invalid: Invalid) -> Result<Written> {
     let workspace = Workspace::open(target)?;
     let specs = crate::locations::resolve(&workspace.root, &workspace.config)?;
     let files = VersionFiles::read(&workspace.root, &specs)?;
@@ -29,7 +39,29 @@ pub(crate) fn set(target: &Target, version: &Version) -> Result<Written> {
         return Err(Error::input("no version location found: nothing to set")
             .hint("add [[location]] entries to vbump.toml (`vbump init` prints what it detects)"));
     }
+    if invalid == Invalid::Refuse {
+        refuse_invalid(&files)?;
+    }
     let edits = files.set_version(version)?;
     write_atomically(&workspace.root, &edits)?;
     Ok(Written { edits, locations: files.fields().len() })
+}
+
+/// A location whose value is not a version may not be the version at all (a schema's `"draft"`, a
+/// regex that matched the wrong line): overwriting it is asked for with `--force`, never implied.
+fn refuse_invalid(files: &VersionFiles) -> Result<()> {
+    let fields = files.fields();
+    let invalid: Vec<usize> = (0..fields.len()).filter(|&i| edit::parse_version(&fields[i].value).is_err()).collect();
+    let Some(&first) = invalid.first() else { return Ok(()) };
+    let field = &fields[first];
+    let others = match invalid.len() {
+        1 => String::new(),
+        n => format!(" (and {} more location(s))", n - 1),
+    };
+    Err(Error::input(format!(
+        "`{}` is \"{}\", which `vbump check` calls invalid{others}; `vbump set` does not overwrite it without `--force`",
+        field.location, field.value
+    ))
+    .at(files.place(first))
+    .hint("make sure the location is the version you mean (`vbump init` shows the detected ones), then run `vbump set VERSION --force`"))
 }

@@ -61,6 +61,15 @@ impl Workspace {
         history::range_commits(&self.repo, range)
     }
 
+    /// The prefix of the highest semver tag HEAD contains, when it is not the configured one: the
+    /// prefix this repository's releases already use (`vbump init` writes it). `None` without
+    /// commits or tags.
+    pub(crate) fn tag_prefix_in_use(&self) -> Result<Option<String>> {
+        let Ok(head) = history::head(&self.repo) else { return Ok(None) };
+        let prefixes = history::reachable_prefixes(&self.repo, head.commit)?;
+        Ok(prefixes.into_iter().next().map(|p| p.prefix).filter(|prefix| *prefix != self.config.tag_prefix))
+    }
+
     /// The highest release tag reachable from HEAD, as (name, version); `None` without commits.
     pub(crate) fn last_release(&self) -> Result<Option<(String, semver::Version)>> {
         let head = match history::head(&self.repo) {

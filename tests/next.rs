@@ -119,17 +119,15 @@ fn pre_releases_count_up_then_promote() {
     repo.vbump(["next", "--pre", "rc"]).expect(0, "1.3.0-rc.1\n", "");
     repo.tag("v1.3.0-rc.1");
     repo.commit("fix: b");
+    // Still 1.3.0's rc: the version is counted from the last stable release, v1.2.0.
     repo.vbump(["next", "--pre", "rc"]).expect(0, "1.3.0-rc.2\n", "");
     repo.tag("v1.3.0-rc.2");
-    // Nothing new since rc.2: another rc would be the same code.
-    repo.vbump(["next", "--pre", "rc"]).expect(
-        0,
-        "",
-        "vbump: warning: HEAD is already released as `v1.3.0-rc.2`; a new release needs a new commit\n",
-    );
+    // Asked for by name on the rc itself, another rc is made.
+    repo.vbump(["next", "--pre", "rc"]).expect(0, "1.3.0-rc.3\n", "");
     // A run without --pre on the rc itself is a re-run: nothing, so the push of the rc never
     // promotes it by accident. Asked for by name, it releases the version the rcs were for.
     next_is(&repo, "");
+    repo.vbump(["next", "--promote"]).expect(0, "1.3.0\n", "");
     repo.vbump(["next", "--bump", "patch"]).expect(0, "1.3.0\n", "");
     // And so does the next commit that warrants a release.
     repo.commit("fix: c");

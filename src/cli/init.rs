@@ -23,7 +23,7 @@ pub fn run(ctx: &Context, args: &InitArgs) -> Result<i32> {
         println!("{}", serde_json::to_string_pretty(&specs).expect("locations serialise"));
         return Ok(0);
     }
-    let text = render(&specs);
+    let text = render(&specs, workspace.tag_prefix_in_use()?.as_deref());
     if !args.write {
         print!("{text}");
         if specs.is_empty() {
@@ -47,12 +47,15 @@ pub fn run(ctx: &Context, args: &InitArgs) -> Result<i32> {
     Ok(0)
 }
 
-/// The `vbump.toml` text for `specs`.
-pub(super) fn render(specs: &[LocationSpec]) -> String {
+/// The `vbump.toml` text for `specs`, with `tag-prefix` when the tags use another than `v`.
+pub(super) fn render(specs: &[LocationSpec], tag_prefix: Option<&str>) -> String {
     let mut out = String::from(
         "# vbump.toml, written by `vbump init` from the version files it detected.\n\
          # Every [[location]] is one version value; see README, \"Version locations\".\n",
     );
+    if let Some(prefix) = tag_prefix {
+        out.push_str(&format!("\n# The release tags HEAD contains are named like this.\ntag-prefix = {}\n", quote(prefix)));
+    }
     if specs.is_empty() {
         out.push_str(
             "\n# No version file was detected. Add one entry per version value, e.g.:\n\
@@ -118,7 +121,8 @@ mod tests {
                 declared_at: None,
             },
         ];
-        let config = Config::parse(&render(&specs), Path::new("vbump.toml")).unwrap();
+        let config = Config::parse(&render(&specs, Some("web-v")), Path::new("vbump.toml")).unwrap();
+        assert_eq!(config.tag_prefix, "web-v");
         let read: Vec<(PathBuf, Selector, bool)> =
             config.locations.unwrap().into_iter().map(|s| (s.file, s.selector, s.optional)).collect();
         let want: Vec<(PathBuf, Selector, bool)> =

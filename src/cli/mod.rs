@@ -104,6 +104,10 @@ pub struct PlanArgs {
     /// Make a pre-release with this identifier: `--pre rc` gives 1.3.0-rc.1, then rc.2.
     #[arg(long, value_name = "ID")]
     pub pre: Option<String>,
+    /// Release the stable version of the last pre-release (1.3.0-rc.2 → 1.3.0), even with no new
+    /// commit.
+    #[arg(long, conflicts_with_all = ["pre", "bump"])]
+    pub promote: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -175,6 +179,10 @@ pub struct CheckArgs {
 pub struct SetArgs {
     /// The version to write, e.g. 1.4.0.
     pub version: String,
+    /// Overwrite locations whose current value is not a valid version too (`vbump check` calls
+    /// them invalid; such a location may point at something that is not the version).
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -16,6 +16,7 @@ pub(super) fn request(ctx: &Context, args: &PlanArgs) -> ReleaseRequest {
         target: ctx.target.clone(),
         bump: args.bump.and_then(|b| b.level()),
         pre: args.pre.clone(),
+        promote: args.promote,
         token_env: "GITHUB_TOKEN".into(),
         ..ReleaseRequest::default()
     }
@@ -81,13 +82,16 @@ pub(super) fn render(plan: &Plan, color: bool) -> String {
                 writeln!(out, "{} {version} (tag `{tag}` on {})", style.bold("last release:"), short(commit));
             format!("since `{tag}`")
         }
-        Previous::Files { version } => {
+        Previous::Files { version, since } => {
             let _ = writeln!(
                 out,
                 "{} {version} (no release tag; highest version in the files)",
                 style.bold("last release:")
             );
-            "in the whole history".to_string()
+            match since {
+                Some(sha) => format!("since {}, which last changed the version", short(sha)),
+                None => "in the whole history".to_string(),
+            }
         }
         Previous::None { version } => {
             let _ = writeln!(
@@ -99,6 +103,10 @@ pub(super) fn render(plan: &Plan, color: bool) -> String {
         }
     };
 
+    let since = match &package.since_stable {
+        Some(stable) => format!("since `{stable}`, the last stable release"),
+        None => since,
+    };
     let _ = writeln!(
         out,
         "{} {} counted, {} ignored",
@@ -152,6 +160,9 @@ pub(super) fn render(plan: &Plan, color: bool) -> String {
                     format!("decided by {}{subject}", short(sha))
                 }
                 Reason::Override => "forced with --bump".to_string(),
+                Reason::Promote => "promoting the last pre-release (--promote)".to_string(),
+                Reason::ReleaseAs { sha } => format!("named by the `Release-As` footer of {}", short(sha)),
+                Reason::Pre => "the next pre-release (--pre)".to_string(),
             };
             let level = match bump.rule {
                 Some(_) => format!("{} (breaking → minor, the 0.x rule)", bump.level),
@@ -162,6 +173,9 @@ pub(super) fn render(plan: &Plan, color: bool) -> String {
         }
         None => {
             let _ = writeln!(out, "{} nothing to release", style.bold("next version:"));
+            if let Some(hint) = &package.hint {
+                let _ = writeln!(out, "{} {hint}", style.bold("hint:"));
+            }
         }
     }
 

@@ -12,6 +12,7 @@ pub(super) fn request(ctx: &Context, args: &ReleaseArgs) -> ReleaseRequest {
         target: ctx.target.clone(),
         bump: args.plan.bump.and_then(|b| b.level()),
         pre: args.plan.pre.clone(),
+        promote: args.plan.promote,
         push: args.push,
         remote: args.remote.clone(),
         token_env: args.token_env.clone(),
@@ -80,10 +81,15 @@ fn print_human(outcome: &Outcome) {
             let verb = if pr.opened { "opened" } else { "updated" };
             println!("{verb} release pull request #{} for {}: {}", pr.number, pr.tag, pr.url);
         }
-        Outcome::Nothing(nothing) => match (&nothing.last_tag, nothing.head_is_released) {
-            (Some(tag), true) => println!("nothing to release: HEAD is already released as {tag}"),
-            (Some(tag), false) => println!("nothing to release since {tag}"),
-            (None, _) => println!("nothing to release since the first commit"),
-        },
+        Outcome::Nothing(nothing) => {
+            match (&nothing.last_tag, nothing.head_is_released) {
+                (Some(tag), true) => println!("nothing to release: HEAD is already released as {tag}"),
+                (Some(tag), false) => println!("nothing to release since {tag}"),
+                (None, _) => println!("nothing to release since the first commit"),
+            }
+            if let Some(hint) = &nothing.hint {
+                println!("hint: {hint}");
+            }
+        }
     }
 }

@@ -1,8 +1,7 @@
 //! `vbump set VERSION`: write one version into every location, all files or none.
 //!
 //! How a user reconciles a drifted repository before the first automated release. Nothing is
-//! committed. The current values need not be valid versions (that is often why one runs `set`);
-//! the files must still parse and every location must be found, or nothing is written.
+//! committed; a current value that is not a valid version is only overwritten with `--force`.
 
 use serde::Serialize;
 
@@ -30,7 +29,8 @@ pub(super) fn run(ctx: &Context, args: &SetArgs) -> Result<i32> {
         };
         Error::input(format!("`{}` is not a semantic version ({reason})", args.version)).hint(hint)
     })?;
-    let written = crate::set::set(&ctx.target, &version)?;
+    let invalid = if args.force { crate::set::Invalid::Overwrite } else { crate::set::Invalid::Refuse };
+    let written = crate::set::set(&ctx.target, &version, invalid)?;
     let edits = &written.edits;
     match ctx.format {
         Format::Json => {

@@ -240,6 +240,18 @@ impl VersionFiles {
         &self.fields
     }
 
+    /// The version files read (each once), relative to the repository root.
+    pub fn paths(&self) -> Vec<PathBuf> {
+        self.files.iter().map(|file| file.path.clone()).collect()
+    }
+
+    /// The values the same locations hold in other contents of the files (the blobs of an older
+    /// commit), in location order; `None` when they cannot be read there.
+    pub fn values_in(&self, contents: &[(PathBuf, Vec<u8>)]) -> Option<Vec<String>> {
+        let other = VersionFiles::from_contents(&self.specs, contents).ok()?;
+        Some(other.fields.into_iter().map(|field| field.value).collect())
+    }
+
     /// The place of a field's value, `file:line:column`.
     pub fn place(&self, field_index: usize) -> Place {
         let (file_index, _) = self.origins[field_index];

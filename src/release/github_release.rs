@@ -53,8 +53,10 @@ impl<'a> AfterCommitPoint<'a> {
             let Some(next) = &package.next else { continue };
             let notes =
                 notes::release_notes(&package.commits, notes::Links { repo_url: self.github.repo_url() });
-            let release =
-                client.publish_release(&next.tag, &next.tag, &notes).map_err(after_push(&next.tag))?;
+            let kind = forge::ReleaseKind::of(&next.version, package.highest_stable.as_ref());
+            let release = client
+                .publish_release(&next.tag, &next.tag, &notes, kind)
+                .map_err(after_push(&next.tag))?;
             self.actions.output("release-url", &release.url).map_err(|e| {
                 Error::incomplete(
                     format!(
@@ -90,7 +92,8 @@ pub(crate) fn finish_head_release(
     plan: &Plan,
     reporter: &mut dyn Reporter,
 ) -> Result<Option<String>> {
-    let (Some(client), Previous::Tag { tag, commit, .. }) = (github.client(), &plan.package().previous)
+    let package = plan.package();
+    let (Some(client), Previous::Tag { tag, commit, version }) = (github.client(), &package.previous)
     else {
         return Ok(None);
     };
@@ -102,7 +105,8 @@ pub(crate) fn finish_head_release(
     let message = git.run(&["for-each-ref", &format!("refs/tags/{tag}"), "--format=%(contents)"])?;
     // The tag message is the tag name, a blank line, then the notes.
     let body = message.split_once("\n\n").map_or("", |(_, rest)| rest).trim().to_string() + "\n";
-    let release = client.publish_release(tag, tag, &body).map_err(after_push(tag))?;
+    let kind = forge::ReleaseKind::of(version, package.highest_stable.as_ref());
+    let release = client.publish_release(tag, tag, &body, kind).map_err(after_push(tag))?;
     if release.action != forge::ReleaseAction::AlreadyPublished {
         reporter.note(&format!("created the missing GitHub Release of {tag}: {}", release.url));
     }

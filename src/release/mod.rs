@@ -58,6 +58,8 @@ pub(crate) struct ReleaseRequest {
     pub(crate) bump: Option<Level>,
     /// `--pre ID`: a pre-release with this identifier.
     pub(crate) pre: Option<String>,
+    /// `--promote`: the stable version of the last pre-release.
+    pub(crate) promote: bool,
     /// `--push`: push the release and run the GitHub steps; without it the release is local.
     pub(crate) push: bool,
     /// `--remote`: the remote to push to (default: the branch's upstream, else `origin`).

@@ -48,6 +48,8 @@ pub(crate) struct Nothing {
     pub(crate) last_tag: Option<String>,
     /// True when HEAD itself is that release.
     pub(crate) head_is_released: bool,
+    /// What would release (how to promote a pre-release), when the plan knows.
+    pub(crate) hint: Option<String>,
 }
 
 /// The outputs of a release at its commit point.
@@ -112,7 +114,7 @@ pub(crate) fn nothing(plan: &Plan, finished: Option<String>) -> Nothing {
         pr_url: None,
         release_url: finished,
     };
-    Nothing { outputs, last_tag, head_is_released }
+    Nothing { outputs, last_tag, head_is_released, hint: plan.package().hint.clone() }
 }
 
 /// Writes what the run has not written yet: the outputs (a release wrote them at its commit
@@ -203,6 +205,9 @@ mod tests {
                 commits: vec![commit("docs", "typo", false), commit("feat", "new api", true)],
                 ignored: Vec::new(),
                 next: None,
+                since_stable: None,
+                hint: None,
+                highest_stable: None,
             }],
             files: vec![crate::edit::FileEdit {
                 file: "Cargo.toml".into(),

@@ -69,10 +69,8 @@ impl Session {
         let workspace = &self.workspace;
         let specs = crate::locations::resolve(&workspace.root, &workspace.config)?;
         let files = VersionFiles::read(&workspace.root, &specs)?;
-        let current = files.versions()?;
-        let plan_request = plan::Request { bump: request.bump, pre: request.pre.clone(), detail };
-        plan::build(&workspace.repo, &workspace.config, &plan_request, &current, |version| {
-            files.set_version(version)
-        })
+        let plan_request =
+            plan::Request { bump: request.bump, pre: request.pre.clone(), promote: request.promote, detail };
+        plan::build(&workspace.repo, &workspace.config, &plan_request, &files)
     }
 }
