@@ -391,6 +391,7 @@ fn action_passes_every_input_to_the_binary() {
     assert_eq!(run.token, "ghs_app");
     assert_args(&run_step(&[("dry-run", "true")]), &["release", "-C", ".", "--dry-run"]);
     assert_args(&run_step(&[("push", "false")]), &["release", "-C", "."]);
+    assert_args(&run_step(&[("promote", "true")]), &["release", "-C", ".", "--promote", "--push"]);
     assert_args(
         &run_step(&[("command", "plan"), ("bump", "major")]),
         &["plan", "-C", ".", "--bump", "major"],
@@ -410,6 +411,7 @@ fn action_changes_the_invocation_for_each_input_of_the_run_step() {
         ("dry-run", "true"),
         ("bump", "patch"),
         ("pre", "beta"),
+        ("promote", "true"),
         ("strategy", "push"),
         ("config", "other.toml"),
         ("working-directory", "sub"),

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde_json::json;
 use vbump::forge::github::{GitHub, backoff};
-use vbump::forge::{PrAction, Protection, ReleaseAction, Repo};
+use vbump::forge::{PrAction, Protection, ReleaseAction, ReleaseKind, Repo};
 
 use crate::support::github_fake::{Classic, GitHubFake, TOKEN};
 
@@ -176,7 +176,8 @@ fn release_pr_without_permission_names_pull_requests_write() {
 #[test]
 fn release_is_created_as_draft_then_published() {
     let fake = GitHubFake::start();
-    let release = client(&fake).publish_release("v1.3.0", "v1.3.0", "### Features\n").unwrap();
+    let release =
+        client(&fake).publish_release("v1.3.0", "v1.3.0", "### Features\n", ReleaseKind::Latest).unwrap();
     assert_eq!(release.action, ReleaseAction::Created);
     assert_eq!(release.url, "https://github.com/octo/hello/releases/tag/v1.3.0");
     let writes = fake.writes();
@@ -197,7 +198,7 @@ fn release_is_created_as_draft_then_published() {
 fn release_creation_502_twice_then_201_is_released_once() {
     let fake = GitHubFake::start();
     fake.fail("POST", "/repos/octo/hello/releases", 502, 2);
-    let release = client(&fake).publish_release("v1.3.0", "v1.3.0", "notes").unwrap();
+    let release = client(&fake).publish_release("v1.3.0", "v1.3.0", "notes", ReleaseKind::Latest).unwrap();
     assert_eq!(release.action, ReleaseAction::Created);
     let posts = fake.writes().into_iter().filter(|w| w.starts_with("POST")).count();
     assert_eq!(posts, 3);
@@ -208,7 +209,7 @@ fn release_creation_502_twice_then_201_is_released_once() {
 fn a_502_after_github_created_the_draft_does_not_create_a_second_one() {
     let fake = GitHubFake::start();
     fake.fail_after_applying("POST", "/repos/octo/hello/releases", 502, 1);
-    let release = client(&fake).publish_release("v1.3.0", "v1.3.0", "notes").unwrap();
+    let release = client(&fake).publish_release("v1.3.0", "v1.3.0", "notes", ReleaseKind::Latest).unwrap();
     let s = fake.state();
     assert_eq!(s.releases.len(), 1, "{:?}", s.releases);
     assert!(!s.releases[0].draft);
@@ -219,8 +220,8 @@ fn a_502_after_github_created_the_draft_does_not_create_a_second_one() {
 fn existing_release_is_left_alone_and_a_leftover_draft_is_published() {
     let fake = GitHubFake::start();
     let gh = client(&fake);
-    let first = gh.publish_release("v1.3.0", "v1.3.0", "notes").unwrap();
-    let again = gh.publish_release("v1.3.0", "v1.3.0", "notes").unwrap();
+    let first = gh.publish_release("v1.3.0", "v1.3.0", "notes", ReleaseKind::Latest).unwrap();
+    let again = gh.publish_release("v1.3.0", "v1.3.0", "notes", ReleaseKind::Latest).unwrap();
     assert_eq!((again.action, again.id), (ReleaseAction::AlreadyPublished, first.id));
     assert_eq!(fake.state().releases.len(), 1);
 
@@ -232,7 +233,7 @@ fn existing_release_is_left_alone_and_a_leftover_draft_is_published() {
         draft: true,
         prerelease: false,
     });
-    let finished = gh.publish_release("v1.4.0", "v1.4.0", "notes 1.4").unwrap();
+    let finished = gh.publish_release("v1.4.0", "v1.4.0", "notes 1.4", ReleaseKind::Latest).unwrap();
     assert_eq!((finished.action, finished.id), (ReleaseAction::PublishedDraft, 5));
     let s = fake.state();
     assert_eq!(s.releases.len(), 2);
@@ -243,7 +244,7 @@ fn existing_release_is_left_alone_and_a_leftover_draft_is_published() {
 fn release_without_contents_write_is_exit_2_naming_the_permission() {
     let fake = GitHubFake::start();
     fake.refuse("POST", "/repos/octo/hello/releases");
-    let e = client(&fake).publish_release("v1.3.0", "v1.3.0", "notes").unwrap_err();
+    let e = client(&fake).publish_release("v1.3.0", "v1.3.0", "notes", ReleaseKind::Latest).unwrap_err();
     assert_eq!(e.exit_code(), 2);
     assert!(e.to_string().contains("GitHub refused creating the release of `v1.3.0`"), "{e}");
     assert!(e.hint.as_deref().unwrap().contains("`contents: write`"), "{e}");
@@ -259,4 +260,40 @@ fn server_errors_that_never_end_are_reported_with_a_hint_to_rerun() {
     assert!(e.to_string().contains("502"), "{e}");
     assert!(e.hint.as_deref().unwrap_or("").contains("run vbump again"), "{e}");
     assert_eq!(fake.requests().len(), 4);
+}
+
+#[test]
+fn a_pre_release_is_marked_prerelease_and_never_made_latest() {
+    let fake = GitHubFake::start();
+    let gh = client(&fake);
+    let stable = gh.publish_release("v1.2.0", "v1.2.0", "notes", ReleaseKind::Latest).unwrap();
+    let rc = gh.publish_release("v1.3.0-rc.1", "v1.3.0-rc.1", "notes", ReleaseKind::PreRelease).unwrap();
+    {
+        let s = fake.state();
+        let published = s.releases.iter().find(|r| r.id == rc.id).unwrap();
+        assert!(published.prerelease && !published.draft);
+        assert_eq!(s.latest, Some(stable.id), "the rc did not become Latest");
+    }
+    let promoted = gh.publish_release("v1.3.0", "v1.3.0", "notes", ReleaseKind::Latest).unwrap();
+    assert_eq!(fake.state().latest, Some(promoted.id));
+    // A fix on a maintenance branch is published, and Latest stays the newest release.
+    gh.publish_release("v1.2.1", "v1.2.1", "notes", ReleaseKind::Maintenance).unwrap();
+    assert_eq!(fake.state().latest, Some(promoted.id));
+}
+
+#[test]
+fn release_kinds_follow_the_version_and_the_newest_stable_tag() {
+    let v = |s: &str| semver::Version::parse(s).unwrap();
+    assert_eq!(ReleaseKind::of(&v("1.3.0-rc.1"), None), ReleaseKind::PreRelease);
+    assert_eq!(ReleaseKind::of(&v("1.3.0"), Some(&v("1.2.0"))), ReleaseKind::Latest);
+    assert_eq!(ReleaseKind::of(&v("1.3.0"), None), ReleaseKind::Latest);
+    assert_eq!(ReleaseKind::of(&v("1.2.1"), Some(&v("2.0.0"))), ReleaseKind::Maintenance);
+    assert_eq!(
+        (
+            ReleaseKind::PreRelease.make_latest(),
+            ReleaseKind::Latest.make_latest(),
+            ReleaseKind::Maintenance.make_latest()
+        ),
+        ("false", "true", "false")
+    );
 }

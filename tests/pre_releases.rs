@@ -62,7 +62,11 @@ fn promote_releases_the_stable_version_of_the_pre_release_on_head_with_a_new_rel
     repo.vbump(["release", "--pre", "rc"]).code(0);
     let rc_commit = repo.rev("HEAD");
     // Nothing new: a plain run does nothing and the plan says how to promote.
-    repo.vbump(["release"]).code(0).stdout_has("nothing to release");
+    repo.vbump(["release"]).expect(
+        0,
+        "nothing to release: HEAD is already released as v1.3.0-rc.1\nhint: the last release is the pre-release 1.3.0-rc.1: `vbump release --promote` releases 1.3.0 (the action's `promote: true`)\n",
+        "",
+    );
     repo.vbump(["plan"]).code(0).stdout_has("next version: nothing to release").stdout_has(
         "hint: the last release is the pre-release 1.3.0-rc.1: `vbump release --promote` releases 1.3.0",
     );
@@ -106,4 +110,29 @@ fn pre_on_an_already_released_head_makes_the_next_pre_release() {
     repo.vbump(["release", "--pre", "rc"]).code(0).stdout_has("released v1.3.1-rc.1");
     repo.vbump(["release", "--pre", "rc"]).code(0).stdout_has("released v1.3.1-rc.2");
     repo.assert_released("v1.3.1-rc.2", false);
+}
+
+#[test]
+fn github_releases_of_pre_releases_are_prereleases_and_never_latest() {
+    use crate::support::github_fake::{GitHubFake, TOKEN};
+    let fake = GitHubFake::start();
+    let repo = feature_since_v1_2_0();
+    repo.origin();
+    let release = |args: &[&str]| {
+        repo.vbump_with(args, |cmd| {
+            fake.env(cmd, TOKEN);
+        })
+    };
+    release(&["release", "--push", "--pre", "rc"]).code(0).stdout_has("published GitHub Release v1.3.0-rc.1");
+    {
+        let s = fake.state();
+        assert_eq!(s.releases.len(), 1);
+        assert!(s.releases[0].prerelease, "{:?}", s.releases[0]);
+        assert_eq!(s.latest, None, "a pre-release never becomes Latest");
+    }
+    release(&["release", "--push", "--promote"]).code(0).stdout_has("published GitHub Release v1.3.0");
+    let s = fake.state();
+    let stable = s.releases.iter().find(|r| r.tag == "v1.3.0").unwrap();
+    assert!(!stable.prerelease);
+    assert_eq!(s.latest, Some(stable.id));
 }

@@ -17,7 +17,7 @@ use http::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use super::http::{Api, Reply, status_error};
-use super::{PrAction, Protection, PullRequest, Release, ReleaseAction, Repo};
+use super::{PrAction, Protection, PullRequest, Release, ReleaseAction, ReleaseKind, Repo};
 use crate::error::{Error, Result};
 
 pub use super::http::Backoff;
@@ -281,8 +281,9 @@ impl GitHub {
 
     /// Makes sure `tag` has a published release with `notes`. Idempotent: an existing published
     /// release is left alone, a draft left by an interrupted run is completed, otherwise a draft is
-    /// created and then published (publishing is the last, irreversible step).
-    pub fn publish_release(&self, tag: &str, name: &str, notes: &str) -> Result<Release> {
+    /// created and then published (publishing is the last, irreversible step). `kind` sets
+    /// `prerelease` and `make_latest`, so a pre-release never becomes the repository's "Latest".
+    pub fn publish_release(&self, tag: &str, name: &str, notes: &str, kind: ReleaseKind) -> Result<Release> {
         let doing = format!("reading the release of tag `{tag}`");
         let reply =
             self.api.call(Method::GET, &self.path(&format!("/releases/tags/{}", segment(tag))), None)?;
@@ -294,10 +295,16 @@ impl GitHub {
         }
         let (draft, action) = match self.find_draft(tag)? {
             Some(draft) => (draft, ReleaseAction::PublishedDraft),
-            None => (self.create_draft(tag, name, notes)?, ReleaseAction::Created),
+            None => (self.create_draft(tag, name, notes, kind)?, ReleaseAction::Created),
         };
         let id = draft.get("id").and_then(Value::as_u64).ok_or_else(|| malformed("release", &draft))?;
-        let request = json!({ "draft": false, "name": name, "body": notes, "make_latest": "legacy" });
+        let request = json!({
+            "draft": false,
+            "name": name,
+            "body": notes,
+            "prerelease": kind.prerelease(),
+            "make_latest": kind.make_latest(),
+        });
         let published = self.expect(
             Method::PATCH,
             &format!("/releases/{id}"),
@@ -320,9 +327,9 @@ impl GitHub {
 
     /// `POST /releases` with its own retry: a POST that failed with a 5xx may have created the
     /// draft anyway, so before each new attempt look for it instead of creating a second one.
-    fn create_draft(&self, tag: &str, name: &str, notes: &str) -> Result<Value> {
+    fn create_draft(&self, tag: &str, name: &str, notes: &str, kind: ReleaseKind) -> Result<Value> {
         let doing = format!("creating the release of `{tag}`");
-        let request = json!({ "tag_name": tag, "name": name, "body": notes, "draft": true });
+        let request = json!({ "tag_name": tag, "name": name, "body": notes, "draft": true, "prerelease": kind.prerelease() });
         let path = self.path("/releases");
         let mut attempt = 1;
         loop {

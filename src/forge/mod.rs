@@ -119,6 +119,45 @@ pub enum ReleaseAction {
     Created,
 }
 
+/// Where a published release stands among the repository's releases: GitHub marks one release
+/// "Latest", and a pre-release must never be it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReleaseKind {
+    /// A pre-release (1.3.0-rc.1): `prerelease: true`, never "Latest".
+    PreRelease,
+    /// The newest stable release: it becomes "Latest".
+    Latest,
+    /// A stable release below a newer stable one (a fix on a maintenance branch): not "Latest".
+    Maintenance,
+}
+
+impl ReleaseKind {
+    /// The kind of the release of `version`, given the highest stable version the repository's
+    /// release tags hold (any branch).
+    pub fn of(version: &semver::Version, highest_stable: Option<&semver::Version>) -> ReleaseKind {
+        if !version.pre.is_empty() {
+            ReleaseKind::PreRelease
+        } else if highest_stable.is_some_and(|highest| highest > version) {
+            ReleaseKind::Maintenance
+        } else {
+            ReleaseKind::Latest
+        }
+    }
+
+    /// GitHub's `prerelease` field.
+    pub fn prerelease(self) -> bool {
+        self == ReleaseKind::PreRelease
+    }
+
+    /// GitHub's `make_latest` field (a string: `"true"`, `"false"` or `"legacy"`).
+    pub fn make_latest(self) -> &'static str {
+        match self {
+            ReleaseKind::Latest => "true",
+            ReleaseKind::PreRelease | ReleaseKind::Maintenance => "false",
+        }
+    }
+}
+
 /// The GitHub Release of a tag.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Release {
