@@ -51,7 +51,8 @@ pub(crate) fn set(target: &Target, version: &Version, invalid: Invalid) -> Resul
 /// regex that matched the wrong line): overwriting it is asked for with `--force`, never implied.
 fn refuse_invalid(files: &VersionFiles) -> Result<()> {
     let fields = files.fields();
-    let invalid: Vec<usize> = (0..fields.len()).filter(|&i| edit::parse_version(&fields[i].value).is_err()).collect();
+    let invalid: Vec<usize> =
+        (0..fields.len()).filter(|&i| edit::parse_version(&fields[i].value).is_err()).collect();
     let Some(&first) = invalid.first() else { return Ok(()) };
     let field = &fields[first];
     let others = match invalid.len() {

@@ -54,7 +54,10 @@ pub(super) fn render(specs: &[LocationSpec], tag_prefix: Option<&str>) -> String
          # Every [[location]] is one version value; see README, \"Version locations\".\n",
     );
     if let Some(prefix) = tag_prefix {
-        out.push_str(&format!("\n# The release tags HEAD contains are named like this.\ntag-prefix = {}\n", quote(prefix)));
+        out.push_str(&format!(
+            "\n# The release tags HEAD contains are named like this.\ntag-prefix = {}\n",
+            quote(prefix)
+        ));
     }
     if specs.is_empty() {
         out.push_str(

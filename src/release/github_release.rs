@@ -54,9 +54,8 @@ impl<'a> AfterCommitPoint<'a> {
             let notes =
                 notes::release_notes(&package.commits, notes::Links { repo_url: self.github.repo_url() });
             let kind = forge::ReleaseKind::of(&next.version, package.highest_stable.as_ref());
-            let release = client
-                .publish_release(&next.tag, &next.tag, &notes, kind)
-                .map_err(after_push(&next.tag))?;
+            let release =
+                client.publish_release(&next.tag, &next.tag, &notes, kind).map_err(after_push(&next.tag))?;
             self.actions.output("release-url", &release.url).map_err(|e| {
                 Error::incomplete(
                     format!(
@@ -93,8 +92,7 @@ pub(crate) fn finish_head_release(
     reporter: &mut dyn Reporter,
 ) -> Result<Option<String>> {
     let package = plan.package();
-    let (Some(client), Previous::Tag { tag, commit, version }) = (github.client(), &package.previous)
-    else {
+    let (Some(client), Previous::Tag { tag, commit, version }) = (github.client(), &package.previous) else {
         return Ok(None);
     };
     let git = &session.git;
