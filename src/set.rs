@@ -7,7 +7,7 @@
 
 use semver::Version;
 
-use crate::edit::{FileEdit, VersionFiles};
+use crate::edit::{self, FileEdit, VersionFiles};
 use crate::error::{Error, Result};
 use crate::transaction::files::write_atomically;
 use crate::workspace::{Target, Workspace};
