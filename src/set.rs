@@ -7,7 +7,7 @@
 
 use semver::Version;
 
-use crate::edit::{self, FileEdit, VersionFiles};
+use crate::edit::{FileEdit, VersionFiles};
 use crate::error::{Error, Result};
 use crate::transaction::files::write_atomically;
 use crate::workspace::{Target, Workspace};
@@ -52,7 +52,7 @@ pub(crate) fn set(target: &Target, version: &Version, invalid: Invalid) -> Resul
 fn refuse_invalid(files: &VersionFiles) -> Result<()> {
     let fields = files.fields();
     let invalid: Vec<usize> =
-        (0..fields.len()).filter(|&i| edit::parse_version(&fields[i].value).is_err()).collect();
+        (0..fields.len()).filter(|&i| fields[i].scheme.parse(&fields[i].value).is_err()).collect();
     let Some(&first) = invalid.first() else { return Ok(()) };
     let field = &fields[first];
     let others = match invalid.len() {
