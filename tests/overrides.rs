@@ -60,9 +60,15 @@ fn bump_on_an_already_released_head_makes_a_new_release_commit() {
 
 #[test]
 fn set_refuses_to_overwrite_a_value_check_calls_invalid_unless_forced() {
+    // Detection skips such a value by itself; a configured location still reaches it.
     let repo = TestRepo::new();
     repo.file("package.json", "{\"version\": \"1.2.0\"}\n")
         .file("pyproject.toml", "[project]\nname = \"x\"\nversion = \"draft\"\n")
+        .file(
+            "vbump.toml",
+            "[[location]]\nfile = \"package.json\"\njson = \"/version\"\n\n\
+             [[location]]\nfile = \"pyproject.toml\"\ntoml = \"project.version\"\n",
+        )
         .commit("chore: init");
     let state = repo.state();
     repo.vbump(["set", "1.3.0"])
