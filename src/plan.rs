@@ -366,7 +366,9 @@ pub fn build(repo: &Repository, config: &Config, request: &Request, files: &Vers
     plan.files = files.set_version(&next)?;
     let level = level.expect("a release has a level");
     let rule = match reason {
-        Reason::Commit { .. } => asked.filter(|asked| *asked != level).map(|_| Rule::MajorZeroBreakingIsMinor),
+        Reason::Commit { .. } => {
+            asked.filter(|asked| *asked != level).map(|_| Rule::MajorZeroBreakingIsMinor)
+        }
         _ => None,
     };
     plan.packages[0].next = Some(Next { bump: Bump { level, reason, rule }, version: next, tag });
@@ -528,9 +530,14 @@ fn read_commits<'t>(
     }
     let classifier = Classifier::new(&config.types, &config.commit_message, &config.tag_prefix);
     let keep = detail == Detail::Full;
-    let (last, walk) = history::since_last_release(repo, head, tags, untagged_start, |walk: &mut Walk, oid, message| {
-        if let Some(value) = commits::release_as(message) {
-            match release_as_version(value) {
+    let (last, walk) = history::since_last_release(
+        repo,
+        head,
+        tags,
+        untagged_start,
+        |walk: &mut Walk, oid, message| {
+            if let Some(value) = commits::release_as(message) {
+                match release_as_version(value) {
                 Some(version) if walk.release_as.as_ref().is_none_or(|(highest, _)| version > *highest) => {
                     walk.release_as = Some((version, oid.to_string()));
                 }
@@ -541,10 +548,11 @@ fn read_commits<'t>(
                     crate::text::short_sha(&oid.to_string())
                 )),
             }
-        }
-        walk.tally.push(&classifier, keep, &oid.to_string(), message);
-        Ok(())
-    })?;
+            }
+            walk.tally.push(&classifier, keep, &oid.to_string(), message);
+            Ok(())
+        },
+    )?;
     let counted = walk.tally.finish(&classifier, keep);
     let mut warnings = counted.warnings;
     warnings.extend(walk.warnings);
