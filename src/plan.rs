@@ -522,37 +522,15 @@ fn read_commits<'t>(
     untagged_start: impl FnOnce() -> Result<Option<git2::Oid>>,
     detail: Detail,
 ) -> Result<(Option<&'t history::ReleaseTag>, Read)> {
-    #[derive(Default)]
-    struct Walk {
-        tally: Tally,
-        release_as: Option<(Version, String)>,
-        warnings: Vec<String>,
-    }
     let classifier = Classifier::new(&config.types, &config.commit_message, &config.tag_prefix);
     let keep = detail == Detail::Full;
-    let (last, walk) = history::since_last_release(
-        repo,
-        head,
-        tags,
-        untagged_start,
-        |walk: &mut Walk, oid, message| {
-            if let Some(value) = commits::release_as(message) {
-                match release_as_version(value) {
-                Some(version) if walk.release_as.as_ref().is_none_or(|(highest, _)| version > *highest) => {
-                    walk.release_as = Some((version, oid.to_string()));
-                }
-                Some(_) => {}
-                // History cannot be fixed without rewriting it: say so, and count the commit as usual.
-                None => walk.warnings.push(format!(
-                    "commit {} says `Release-As: {value}`, which is not a semantic version; the footer is ignored",
-                    crate::text::short_sha(&oid.to_string())
-                )),
-            }
-            }
-            walk.tally.push(&classifier, keep, &oid.to_string(), message);
+    let (last, walk) =
+        history::since_last_release(repo, head, tags, untagged_start, |walk: &mut Walk, oid, message| {
+            let sha = oid.to_string();
+            walk.read_release_as(&sha, message);
+            walk.tally.push(&classifier, keep, &sha, message);
             Ok(())
-        },
-    )?;
+        })?;
     let counted = walk.tally.finish(&classifier, keep);
     let mut warnings = counted.warnings;
     warnings.extend(walk.warnings);
@@ -564,6 +542,33 @@ fn read_commits<'t>(
         warnings,
     };
     Ok((last, read))
+}
+
+/// What [`read_commits`] folds the walk into.
+#[derive(Default)]
+struct Walk {
+    tally: Tally,
+    /// The highest `Release-As` version and its commit.
+    release_as: Option<(Version, String)>,
+    warnings: Vec<String>,
+}
+
+impl Walk {
+    /// Keeps the highest `Release-As` footer. A footer that is not a version is a warning: history
+    /// cannot be fixed without rewriting it, so the commit still counts as usual.
+    fn read_release_as(&mut self, sha: &str, message: &str) {
+        let Some(value) = commits::release_as(message) else { return };
+        match release_as_version(value) {
+            Some(version) if self.release_as.as_ref().is_none_or(|(highest, _)| version > *highest) => {
+                self.release_as = Some((version, sha.to_string()));
+            }
+            Some(_) => {}
+            None => self.warnings.push(format!(
+                "commit {} says `Release-As: {value}`, which is not a semantic version; the footer is ignored",
+                crate::text::short_sha(sha)
+            )),
+        }
+    }
 }
 
 /// The version of a `Release-As` footer: semver, optionally written with a `v`.
