@@ -263,27 +263,7 @@ pub fn build(repo: &Repository, config: &Config, request: &Request, files: &Vers
 
     let mut warnings = read.warnings.clone();
     let previous = previous_version(last, untagged_start.get(), &current, &mut warnings);
-    // After a pre-release, a stable release is counted from the last stable release.
-    let stable = match last {
-        Some(tag) if !tag.version.pre.is_empty() => {
-            let stable_tags: Vec<_> = tags.iter().filter(|t| t.version.pre.is_empty()).cloned().collect();
-            match history::last_release(repo, head.commit, &stable_tags)? {
-                Some(stable) => {
-                    let (_, read) = read_commits(
-                        repo,
-                        config,
-                        head.commit,
-                        std::slice::from_ref(stable),
-                        || Ok(None),
-                        request.detail,
-                    )?;
-                    Some((stable.clone(), read))
-                }
-                None => None,
-            }
-        }
-        _ => None,
-    };
+    let stable = since_last_stable(repo, config, head.commit, &tags, last, request.detail)?;
 
     let head_released = last.is_some_and(|t| t.commit == head.commit);
     let tagged: Vec<Version> = tags.iter().map(|t| t.version.clone()).collect();
@@ -299,16 +279,8 @@ pub fn build(repo: &Repository, config: &Config, request: &Request, files: &Vers
     };
     let ask = decide::Ask { bump: request.bump, pre: request.pre.clone(), promote: request.promote };
     let decision = decide::decide(&facts, &ask)?;
-    // How a named version (`--promote`, `Release-As`, `--pre` alone) reports its level.
-    let named_level = |next: &Version| bump::level_between(facts.stable.unwrap_or(facts.previous), next);
-    let level = match &decision {
-        decide::Decision::Release {
-            why: decide::Why::Commits { level } | decide::Why::Override { level },
-            ..
-        } => Some(*level),
-        decide::Decision::Release { next, .. } => Some(named_level(next)),
-        decide::Decision::Nothing { .. } => None,
-    };
+    // A named version (`--promote`, `Release-As`, `--pre` alone) reports the level from here.
+    let named_from = facts.stable.unwrap_or(facts.previous).clone();
 
     let mut plan = Plan {
         branch: head.branch.clone(),
@@ -344,6 +316,10 @@ pub fn build(repo: &Repository, config: &Config, request: &Request, files: &Vers
         decided = stable_read.decided;
         asked = decided.as_ref().map(|(level, _)| *level);
     }
+    let level = match why {
+        decide::Why::Commits { level } | decide::Why::Override { level } => level,
+        _ => bump::level_between(&named_from, &next),
+    };
     let reason = match why {
         decide::Why::Commits { .. } => {
             Reason::Commit { sha: decided.map(|(_, sha)| sha).unwrap_or_default() }
@@ -364,7 +340,6 @@ pub fn build(repo: &Repository, config: &Config, request: &Request, files: &Vers
         return Err(name_other_prefixes(repo, head.commit, &config.tag_prefix, e)?);
     }
     plan.files = files.set_version(&next)?;
-    let level = level.expect("a release has a level");
     let rule = match reason {
         Reason::Commit { .. } => {
             asked.filter(|asked| *asked != level).map(|_| Rule::MajorZeroBreakingIsMinor)
@@ -373,6 +348,26 @@ pub fn build(repo: &Repository, config: &Config, request: &Request, files: &Vers
     };
     plan.packages[0].next = Some(Next { bump: Bump { level, reason, rule }, version: next, tag });
     Ok(plan)
+}
+
+/// After a pre-release, a stable release is counted from the last stable release HEAD contains:
+/// that tag and the commits since it (pre-releases included). `None` when the last release is
+/// stable, or no stable release is reachable.
+fn since_last_stable(
+    repo: &Repository,
+    config: &Config,
+    head: git2::Oid,
+    tags: &[history::ReleaseTag],
+    last: Option<&history::ReleaseTag>,
+    detail: Detail,
+) -> Result<Option<(history::ReleaseTag, Read)>> {
+    if last.is_none_or(|tag| tag.version.pre.is_empty()) {
+        return Ok(None);
+    }
+    let stable_tags: Vec<_> = tags.iter().filter(|t| t.version.pre.is_empty()).cloned().collect();
+    let Some(stable) = history::last_release(repo, head, &stable_tags)? else { return Ok(None) };
+    let (_, read) = read_commits(repo, config, head, std::slice::from_ref(stable), || Ok(None), detail)?;
+    Ok(Some((stable.clone(), read)))
 }
 
 /// The current version of each version field, as the version files say.
