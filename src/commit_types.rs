@@ -82,6 +82,13 @@ impl CommitTypes {
             .map(|(_, t)| t.to_string())
     }
 
+    /// The `[bump]` line that would make the unknown type `kind` release: at the level of the known
+    /// type it is nearest to (`feature = "minor"`), else a patch.
+    pub fn bump_entry(&self, kind: &str) -> String {
+        let level = self.nearest(kind).and_then(|near| self.level(&near)).unwrap_or(Level::Patch);
+        format!("{} = \"{level}\"", kind.to_ascii_lowercase())
+    }
+
     /// The known types with the level each releases, for messages: `feat (minor), fix (patch), …`.
     pub fn describe(&self) -> String {
         let described: Vec<String> = self
@@ -248,6 +255,15 @@ mod tests {
         assert_eq!(edit_distance("feat", "feat"), 0);
         assert_eq!(edit_distance("", "ci"), 2);
     }
+    #[test]
+    fn bump_entries_take_the_level_of_the_nearest_type() {
+        let types = CommitTypes::default();
+        assert_eq!(types.bump_entry("Feature"), "feature = \"minor\"");
+        assert_eq!(types.bump_entry("bugfix"), "bugfix = \"patch\"");
+        assert_eq!(types.bump_entry("security"), "security = \"patch\"");
+        assert_eq!(types.bump_entry("doc"), "doc = \"patch\"");
+    }
+
     #[test]
     fn describe_names_levels() {
         let text = CommitTypes::default().describe();

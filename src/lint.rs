@@ -194,6 +194,7 @@ fn with_reading(reason: &str, message: &str, rules: &Rules) -> String {
     let reading = grammar::read(message);
     match counted_body_line(&reading, rules) {
         Some((_, line)) => format!("{reason}; the release reads its body line `{line}`"),
+        None if reading.header.is_some() => format!("{reason}; the release reads the title after its prefix"),
         None if reading.breaking.is_some() => {
             format!("{reason}; the release reads its `BREAKING CHANGE` line")
         }
@@ -266,7 +267,10 @@ fn generated_by_git(header: &str) -> Option<&'static str> {
         Some("a merge commit's message")
     } else if header.starts_with("Revert \"") {
         Some("a message written by `git revert`")
-    } else if header.starts_with("Merged in ") || header.starts_with("Squashed commit of the following") {
+    } else if header.starts_with("Merged in ")
+        || header.starts_with("Merged PR ")
+        || header.starts_with("Squashed commit of the following")
+    {
         // Bitbucket's merge and `git merge --squash`: the commits are in the body.
         Some("a merge or squash message written by a tool")
     } else {
@@ -422,8 +426,8 @@ fn missing_colon(header: &str, rules: &Rules) -> Finding {
 /// The finding for an unknown type, and the known type it was surely meant to be, if any.
 fn unknown_type(type_: &str, rules: &Rules) -> (String, Option<String>) {
     let add = format!(
-        "add `{} = \"patch\"` (or \"minor\", \"none\") to [bump] in vbump.toml",
-        type_.to_ascii_lowercase()
+        "add `{}` to [bump] in vbump.toml (`\"none\"` makes it known without a release)",
+        rules.types.bump_entry(type_)
     );
     match rules.types.nearest(type_) {
         Some(nearest) => (
@@ -502,7 +506,7 @@ mod tests {
         let (column, problem, example) = first("feature(ui): dark mode");
         assert_eq!(column, 1);
         assert!(problem.starts_with("unknown type `feature`: did you mean `feat`?"), "{problem}");
-        assert!(problem.contains("add `feature = \"patch\"`"), "{problem}");
+        assert!(problem.contains("add `feature = \"minor\"` to [bump]"), "{problem}");
         assert_eq!(example, "feat(ui): dark mode");
         assert_eq!(first("bugfix: y").2, "fix: y");
         assert_eq!(first("fxi: typo").2, "fix: typo");

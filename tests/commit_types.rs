@@ -90,7 +90,7 @@ fn lint_suggestions_never_invent_a_releasing_type() {
     let repo = TestRepo::new();
     let lint = |message: &str| repo.vbump(["lint", "--message", message]);
     let security = lint("security: patch it");
-    security.code(1).stdout_has("add `security = \"patch\"` (or \"minor\", \"none\") to [bump]");
+    security.code(1).stdout_has("add `security = \"patch\"` to [bump] in vbump.toml");
     assert!(!security.stdout.contains("feat:"), "{}", security.stdout);
     let wip = lint("wip");
     wip.code(1).stdout_has("no `type: ` prefix");

@@ -27,6 +27,8 @@ pub enum DeviationKind {
     BareCarriageReturns,
     /// `fixup!`, `squash!` or `amend!` before the header (read as the header behind it).
     FixupPrefix(String),
+    /// A merge tool's prefix before the header (Azure DevOps' `Merged PR 12: `).
+    MergePrefix(String),
     /// Spaces inside `type(scope)!` or before the colon.
     SpaceInPrefix,
     /// `(` or `)` inside the scope, or two scopes (`feat(a(b))`).
@@ -58,6 +60,7 @@ impl fmt::Display for DeviationKind {
         match self {
             DeviationKind::BareCarriageReturns => f.write_str("lines end with bare carriage returns (CR)"),
             DeviationKind::FixupPrefix(marker) => write!(f, "`{marker}` commit left in history"),
+            DeviationKind::MergePrefix(prefix) => write!(f, "`{prefix}` before the header"),
             DeviationKind::SpaceInPrefix => f.write_str("a space inside `type(scope)!:`"),
             DeviationKind::ParenthesisInScope(scope) => {
                 write!(f, "the scope `{scope}` contains a parenthesis")
@@ -313,6 +316,17 @@ pub fn read(message: &str) -> Reading {
         });
         header_line = &header_line[marker.len()..];
     }
+    // Azure DevOps titles its merge commits `Merged PR 12: <pull request title>`.
+    if let Some(rest) = header_line.strip_prefix("Merged PR ")
+        && let Some((number, title)) = rest.split_once(": ")
+        && !number.is_empty()
+        && number.bytes().all(|b| b.is_ascii_digit())
+        && Header::parse(title, 1).is_some()
+    {
+        let prefix = format!("Merged PR {number}:");
+        deviations.push(Deviation { line: 1, column: 1, kind: DeviationKind::MergePrefix(prefix) });
+        header_line = title;
+    }
     // `BREAKING-CHANGE: x` would read as a header of type `BREAKING-CHANGE`: it is a footer.
     let mut breaking = None;
     let header = match breaking_line(header_line) {
@@ -464,6 +478,14 @@ mod tests {
         assert_eq!(r.breaking.as_deref(), Some("b"));
         assert_eq!(r.deviations[0].kind, DeviationKind::BareCarriageReturns);
         assert!(read("feat: a\r\n\r\nbody\r\n").deviations.is_empty());
+    }
+
+    #[test]
+    fn an_azure_devops_merge_title_is_read_through() {
+        let r = read("Merged PR 1: feat(scope): broadcast $destroy event");
+        assert_eq!(r.header.unwrap().kind, "feat");
+        assert_eq!(r.deviations[0].kind, DeviationKind::MergePrefix("Merged PR 1:".into()));
+        assert!(read("Merged PR 123: Description here").header.is_none());
     }
 
     #[test]

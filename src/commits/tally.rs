@@ -136,22 +136,14 @@ impl Tally {
         let warnings = unknown
             .into_iter()
             .map(|(kind, (_, subject, sha))| {
-                let add = |level: &str| format!("add `{kind} = \"{level}\"` to [bump] in vbump.toml");
+                let add = format!("add `{}` to [bump] in vbump.toml", types.bump_entry(&kind));
+                let unknown = format!("{} `{subject}` has the unknown type `{kind}` and releases nothing", short(&sha));
                 match types.nearest(&kind) {
                     Some(near) => {
-                        let level = types.level(&near).map_or("none".to_string(), |l| l.to_string());
-                        format!(
-                            "{} `{subject}` has the unknown type `{kind}` and releases nothing: did you mean `{near}` ({})? To release `{kind}` commits, {}",
-                            short(&sha),
-                            if level == "none" { "releases nothing".to_string() } else { format!("releases a {level}") },
-                            add(if level == "none" { "patch" } else { &level })
-                        )
+                        let releases = types.level(&near).map_or("releases nothing".into(), |l| format!("releases a {l}"));
+                        format!("{unknown}: did you mean `{near}` ({releases})? To release `{kind}` commits, {add}")
                     }
-                    None => format!(
-                        "{} `{subject}` has the unknown type `{kind}` and releases nothing; to release `{kind}` commits, {}",
-                        short(&sha),
-                        add("patch")
-                    ),
+                    None => format!("{unknown}; to release `{kind}` commits, {add}"),
                 }
             })
             .collect();
