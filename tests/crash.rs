@@ -43,7 +43,7 @@ fn spawn_release(repo: &TestRepo, push: bool, failpoints: &str, ready: &Path) ->
     cmd.spawn().unwrap()
 }
 
-fn wait_for(path: &Path) {
+pub(crate) fn wait_for(path: &Path) {
     for _ in 0..3000 {
         if path.exists() {
             return;

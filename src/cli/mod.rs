@@ -14,7 +14,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::bump::Level;
 use crate::config::Strategy;
 use crate::error::Result;
-use crate::workspace::Target;
+use crate::workspace::{self, Access, Target};
 
 mod audit;
 mod check;
@@ -242,6 +242,15 @@ pub(crate) fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -
             Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
         },
     };
+    // A writing command takes the repository's lock before anything is read, and holds it until
+    // it returns; an unfinished journal stops it (and makes the reading commands warn).
+    let _lock = match workspace::guard(&ctx.target, access(&cli), &mut output::Stderr) {
+        Ok(lock) => lock,
+        Err(error) => {
+            output::error(&error);
+            return error.exit_code();
+        }
+    };
     let result = match cli.command {
         None => release::run(&ctx, &cli.release),
         Some(Command::Release(args)) => release::run(&ctx, &args),
@@ -260,6 +269,20 @@ pub(crate) fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -
             output::error(&error);
             error.exit_code()
         }
+    }
+}
+
+/// What the command may do to the repository (see [`workspace::guard`]).
+fn access(cli: &Cli) -> Access {
+    let release = |args: &ReleaseArgs| if args.dry_run { Access::Read } else { Access::Write("release") };
+    match &cli.command {
+        None => release(&cli.release),
+        Some(Command::Release(args)) => release(args),
+        Some(Command::Set(_)) => Access::Write("set"),
+        Some(Command::Recover(_)) => Access::Recover,
+        Some(Command::Plan(_) | Command::Next(_) | Command::Check(_)) => Access::Read,
+        // `init --write` creates vbump.toml without replacing it; `lint` reads messages.
+        Some(Command::Init(_) | Command::Lint(_)) => Access::Other,
     }
 }
 

@@ -15,6 +15,7 @@ pub mod failpoint;
 pub mod files;
 pub mod git;
 pub mod journal;
+pub mod lock;
 pub mod recover;
 pub mod rollback;
 pub mod secret;

@@ -21,6 +21,7 @@ impl TestRepo {
             state.insert(format!("file:{file}"), String::from_utf8_lossy(&bytes).into_owned());
         }
         state.insert("journal".into(), self.path().join(".git/vbump").exists().to_string());
+        state.insert("lock".into(), self.path().join(".git/vbump.lock").exists().to_string());
         if self.sandbox().join("origin.git").exists() {
             state.insert(
                 "remote".into(),
@@ -40,6 +41,7 @@ impl TestRepo {
         assert_eq!(self.git(["cat-file", "-t", tag]), "tag", "the tag is annotated");
         assert_eq!(self.git(["status", "--porcelain"]), "");
         assert!(!self.path().join(".git/vbump").exists(), "journal left behind");
+        assert!(!self.path().join(".git/vbump.lock").exists(), "lock left behind");
         if pushed {
             assert_eq!(self.origin_git(["rev-parse", "main"]), head);
             assert_eq!(self.origin_git(["rev-parse", &format!("{tag}^{{commit}}")]), head);
