@@ -149,3 +149,49 @@ fn the_journal_of_a_release_in_flight_holds_no_token() {
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert_token_nowhere(&repo, &String::from_utf8_lossy(&out.stdout), &String::from_utf8_lossy(&out.stderr));
 }
+
+/// The remote moved: its server redirects to another one. With a token, git would follow and hand
+/// the token to the new host; vbump refuses, names where the remote points, and changes nothing.
+#[test]
+fn a_redirect_to_another_server_is_refused_and_the_token_never_goes_there() {
+    let (repo, target) = over_http();
+    let redirector = crate::support::git_http::Redirector::start(&target.url(""));
+    repo.git(["remote", "set-url", "origin", &redirector.url("origin.git")]);
+    let state = repo.state();
+    let out = repo.vbump_with(["release", "--push"], |cmd| {
+        cmd.env("GITHUB_TOKEN", TOKEN);
+    });
+    out.code(2)
+        .stderr_has(&format!("redirects to `{}origin.git`", target.url("")))
+        .stderr_has("vbump does not follow redirects while it carries a token")
+        .stderr_has("git remote set-url origin");
+    assert!(target.seen().is_empty(), "the other server was asked: {:?}", target.seen());
+    assert!(!redirector.seen().is_empty());
+    assert_eq!(repo.state(), state);
+    assert_token_nowhere(&repo, &out.stdout, &out.stderr);
+}
+
+/// Filters (and anything else git starts for local work: commit, tag, checkout) never see the
+/// token: only the git commands that talk to the remote get it. A clean filter on the version file
+/// runs during the release commit and records its environment.
+#[test]
+fn the_token_is_only_in_the_environment_of_git_commands_that_talk_to_the_remote() {
+    let (repo, _server) = over_http();
+    repo.file("VERSION", "1.2.0\n")
+        .file("vbump.toml", "[[location]]\nfile = \"VERSION\"\nregex = '(?P<version>.+)'\n");
+    repo.file(".gitattributes", "VERSION filter=spy\n").commit("chore: version file");
+    let bare = repo.sandbox().join("served/origin.git");
+    repo.git(["push", "--quiet", bare.to_str().unwrap(), "main"]);
+    let dump = repo.sandbox().join("filter-env");
+    repo.git(["config", "filter.spy.clean", &format!("env >> '{}'; cat", dump.display())]);
+    let out = repo.vbump_with(["release", "--push"], |cmd| {
+        cmd.env("GITHUB_TOKEN", TOKEN);
+    });
+    out.code(0);
+    let seen = std::fs::read_to_string(&dump).expect("the filter ran");
+    let header = crate::support::git_http::base64(format!("x-access-token:{TOKEN}").as_bytes());
+    assert!(!seen.contains(TOKEN) && !seen.contains(&header), "a filter saw the token:\n{seen}");
+    assert!(!seen.contains("extraheader"), "{seen}");
+    std::fs::remove_file(&dump).unwrap();
+    assert_token_nowhere(&repo, &out.stdout, &out.stderr);
+}

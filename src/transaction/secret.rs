@@ -14,9 +14,16 @@ impl Secret {
         Secret(token.into().trim().to_string())
     }
 
-    /// Reads the token from the environment variable `var`; unset or blank means no token.
+    /// Takes the token out of the environment variable `var`; unset or blank means no token.
+    ///
+    /// The variable is removed from vbump's environment, so no process vbump starts (git, and
+    /// the hooks, filters and helpers git starts) inherits it; git gets the token only as the
+    /// header of the commands that talk to the remote ([`super::Git::authenticate`]).
     pub fn from_env(var: &str) -> Option<Secret> {
         let value = std::env::var(var).ok()?;
+        // SAFETY: called by the command-line entry points before vbump starts any thread (the
+        // HTTP runtime is created later), so nothing reads the environment concurrently.
+        unsafe { std::env::remove_var(var) };
         let secret = Secret::new(value);
         (!secret.0.is_empty()).then_some(secret)
     }

@@ -245,3 +245,57 @@ pub fn files_containing(dir: &Path, needle: &[u8]) -> Vec<PathBuf> {
     }
     found
 }
+
+/// A server on 127.0.0.1 that answers every request with `301 Moved Permanently` to the same path
+/// under `target` (another server: "the remote moved"), recording what it was sent.
+pub struct Redirector {
+    port: u16,
+    seen: Arc<Mutex<Vec<Seen>>>,
+}
+
+impl Redirector {
+    pub fn start(target: &str) -> Redirector {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let (log, target) = (Arc::clone(&seen), target.trim_end_matches('/').to_string());
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                if reader.read_line(&mut line).is_err() {
+                    continue;
+                }
+                let mut authorization = None;
+                let mut header = String::new();
+                while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
+                    if let Some((name, value)) = header.split_once(':')
+                        && name.eq_ignore_ascii_case("authorization")
+                    {
+                        authorization = Some(value.trim().to_string());
+                    }
+                    header.clear();
+                }
+                let mut parts = line.split_whitespace();
+                let (method, path) =
+                    (parts.next().unwrap_or("").to_string(), parts.next().unwrap_or("/").to_string());
+                let mut stream = stream;
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 301 Moved Permanently\r\nLocation: {target}{path}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                );
+                log.lock().unwrap().push(Seen { method, path, authorization, status: 301 });
+            }
+        });
+        Redirector { port, seen }
+    }
+
+    /// The URL of repository `name` on this server.
+    pub fn url(&self, name: &str) -> String {
+        format!("http://127.0.0.1:{}/{name}", self.port)
+    }
+
+    pub fn seen(&self) -> Vec<Seen> {
+        self.seen.lock().unwrap().clone()
+    }
+}
