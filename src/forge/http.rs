@@ -46,6 +46,8 @@ pub(crate) struct Reply {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: Value,
+    /// For a redirect vbump did not follow: where it pointed, resolved to an absolute URL.
+    pub moved_to: Option<String>,
 }
 
 impl Reply {
@@ -107,6 +109,14 @@ impl Api {
             return Err(Error::input(format!("GITHUB_API_URL `{base}` is not an http(s) URL"))
                 .hint("unset GITHUB_API_URL to use https://api.github.com, or give your server's API URL"));
         }
+        // The same rule as for git: the token travels over https, or plain http that never leaves
+        // the machine (a loopback address).
+        if crate::transaction::git::token_base_url(&base).is_none() {
+            return Err(Error::input(format!(
+                "GITHUB_API_URL `{base}` would send the token in clear text or inside the URL"
+            ))
+            .hint("use an https:// URL (plain http is allowed only to a loopback address, for local test servers), without user:password@"));
+        }
         if let Some(token) = token {
             // octocrab turns the token into a header and panics on bytes a header cannot carry;
             // check here, and never repeat the token in the message.
@@ -142,15 +152,34 @@ impl Api {
         Ok(Api { client, base, runtime, backoff: Backoff::default() })
     }
 
-    /// One request, no retry. `Err` only for transport failures (no HTTP response).
+    /// One request, no retry. `Err` only for transport failures (no HTTP response). A redirect
+    /// is followed only by a `GET` and only to the same scheme, host and port, so the token never
+    /// goes to another host; a redirect not followed is returned as it is (see [`status_error`]).
     pub fn send_once(&self, method: &Method, path: &str, body: Option<&Value>) -> Result<Reply, String> {
-        let uri = format!("{}{}", self.base, path);
+        let mut uri = format!("{}{}", self.base, path);
+        let mut hops = 0;
+        loop {
+            let mut reply = self.send_to(method, &uri, body)?;
+            if !reply.status.is_redirection() {
+                return Ok(reply);
+            }
+            let target = absolute(&uri, reply.header("location").unwrap_or_default());
+            if *method != Method::GET || origin(&target) != origin(&uri) || hops == 4 {
+                reply.moved_to = Some(target);
+                return Ok(reply);
+            }
+            uri = target;
+            hops += 1;
+        }
+    }
+
+    fn send_to(&self, method: &Method, uri: &str, body: Option<&Value>) -> Result<Reply, String> {
         self.runtime.block_on(async {
             let response = match *method {
-                Method::GET => self.client._get(uri.as_str()).await,
-                Method::POST => self.client._post(uri.as_str(), body).await,
-                Method::PATCH => self.client._patch(uri.as_str(), body).await,
-                Method::PUT => self.client._put(uri.as_str(), body).await,
+                Method::GET => self.client._get(uri).await,
+                Method::POST => self.client._post(uri, body).await,
+                Method::PATCH => self.client._patch(uri, body).await,
+                Method::PUT => self.client._put(uri, body).await,
                 _ => return Err(format!("unsupported method {method}")),
             }
             .map_err(|e| e.to_string())?;
@@ -158,7 +187,7 @@ impl Api {
             let headers = response.headers().clone();
             let text = self.client.body_to_string(response).await.map_err(|e| e.to_string())?;
             let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-            Ok(Reply { status, headers, body })
+            Ok(Reply { status, headers, body, moved_to: None })
         })
     }
 
@@ -208,11 +237,37 @@ impl Api {
     }
 }
 
+/// `scheme://authority` of an absolute URL, lower-cased.
+fn origin(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return String::new() };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    format!("{scheme}://{authority}").to_ascii_lowercase()
+}
+
+/// `location` resolved against `uri` (absolute URLs as they are, `/path` on the same origin).
+fn absolute(uri: &str, location: &str) -> String {
+    if location.contains("://") {
+        location.to_string()
+    } else if location.starts_with('/') {
+        format!("{}{location}", origin(uri))
+    } else {
+        let dir = uri.rsplit_once('/').map_or(uri, |(dir, _)| dir);
+        format!("{dir}/{location}")
+    }
+}
+
 /// The error for a reply that is not a success: says what vbump was doing, GitHub's status and
 /// message, and (for 401/403) which permission the token lacks.
 pub(crate) fn status_error(reply: &Reply, doing: &str, permission: &str) -> Error {
     let status = reply.status.as_u16();
     let message = reply.message();
+    if let Some(target) = &reply.moved_to {
+        return Error::input(format!(
+            "GitHub answered {status} while {doing}: moved to `{target}`, which vbump does not follow \
+             (a redirect to another host, or of a request that is not a GET, would take the token with it)"
+        ))
+        .hint("if the repository or the server moved, point GITHUB_REPOSITORY or GITHUB_API_URL at the new address");
+    }
     match reply.status {
         StatusCode::UNAUTHORIZED => Error::input(format!("GitHub rejected the token while {doing}: 401 {message}"))
             .hint("the token is invalid or expired; set a valid one in GITHUB_TOKEN (or the variable named by --token-env)"),
@@ -239,7 +294,7 @@ mod tests {
         for (k, v) in headers {
             map.insert(*k, v.parse().unwrap());
         }
-        Reply { status: StatusCode::from_u16(status).unwrap(), headers: map, body }
+        Reply { status: StatusCode::from_u16(status).unwrap(), headers: map, body, moved_to: None }
     }
 
     fn api() -> Api {
@@ -303,5 +358,77 @@ mod tests {
             assert!(!e.to_string().contains("ghp"), "{e}");
         }
         assert!(Api::new("ftp://x", None).is_err());
+    }
+
+    #[test]
+    fn plain_http_is_allowed_only_to_loopback() {
+        for url in ["http://example.com/api/v3", "http://127.0.0.1.evil.com", "https://u:p@example.com"] {
+            let e = Api::new(url, Some("ghp_x")).err().unwrap();
+            assert!(e.message.contains("clear text"), "{url}: {e}");
+            assert_eq!(e.exit_code(), 2);
+        }
+        for url in
+            ["https://ghe.example.com/api/v3", "http://127.0.0.1:8080", "http://[::1]:9", "http://localhost"]
+        {
+            assert!(Api::new(url, Some("ghp_x")).is_ok(), "{url}");
+        }
+    }
+
+    /// A server on 127.0.0.1 answering every request with `status` and `Location: location`
+    /// (`{port}` replaced by its own port); returns its base URL and the requests it saw.
+    fn redirecting(status: u16, location: &'static str) -> (String, std::sync::mpsc::Receiver<String>) {
+        use std::io::{BufRead, BufReader, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().take(4) {
+                let Ok(mut stream) = stream else { continue };
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut head = String::new();
+                while reader.read_line(&mut head).is_ok_and(|n| n > 2) {}
+                let _ = tx.send(head.clone());
+                let location = location.replace("{port}", &port.to_string());
+                let ok = head.starts_with("GET /final");
+                let reply = if ok {
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 11\r\nconnection: close\r\n\r\n{\"ok\":true}".to_string()
+                } else {
+                    format!(
+                        "HTTP/1.1 {status} Moved\r\nlocation: {location}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+                    )
+                };
+                let _ = stream.write_all(reply.as_bytes());
+            }
+        });
+        (format!("http://127.0.0.1:{port}"), rx)
+    }
+
+    #[test]
+    fn a_redirect_to_another_host_is_refused_naming_where_it_points() {
+        // The target would get the token; it is never asked (nothing listens there anyway).
+        let (base, seen) = redirecting(301, "https://elsewhere.example/api/repos/o/r");
+        let api = Api::new(&base, Some("ghp_x")).unwrap();
+        let reply = api.call(Method::GET, "/repos/o/r", None).unwrap();
+        assert_eq!(seen.try_iter().count(), 1, "asked once, not retried, not followed");
+        let e = status_error(&reply, "reading the repository", "contents: read");
+        assert!(
+            e.message.contains(
+                "301 while reading the repository: moved to `https://elsewhere.example/api/repos/o/r`"
+            ),
+            "{e}"
+        );
+        assert_eq!(e.exit_code(), 2);
+    }
+
+    #[test]
+    fn a_get_redirect_on_the_same_host_is_followed_and_a_post_one_is_not() {
+        let (base, seen) = redirecting(301, "/final");
+        let api = Api::new(&base, Some("ghp_x")).unwrap();
+        let reply = api.send_once(&Method::GET, "/repos/o/old", None).unwrap();
+        assert_eq!(reply.body, serde_json::json!({"ok": true}));
+        let requests: Vec<String> = seen.try_iter().collect();
+        assert!(requests[1].starts_with("GET /final"), "{requests:?}");
+        let reply = api.send_once(&Method::POST, "/repos/o/old/releases", Some(&Value::Null)).unwrap();
+        assert_eq!(reply.moved_to.as_deref(), Some(format!("{base}/final").as_str()));
     }
 }
