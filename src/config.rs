@@ -56,8 +56,8 @@ pub enum Strategy {
 )]
 struct RawConfig {
     /// Prefix of release tags: `v` makes `v1.2.3`; "" allowed.
-    #[schemars(extend("default" = "v"))]
-    tag_prefix: Option<String>,
+    #[schemars(with = "Option<String>", extend("default" = "v"))]
+    tag_prefix: Option<toml::Spanned<String>>,
     /// While the major version is 0, a breaking change bumps the minor version.
     #[schemars(extend("default" = true))]
     major_zero_breaking_is_minor: Option<bool>,
@@ -72,8 +72,8 @@ struct RawConfig {
     /// changelog by default.
     changelog: Option<PathBuf>,
     /// Branch that carries the release commit under the `pr` strategy.
-    #[schemars(extend("default" = "vbump/release"))]
-    release_branch: Option<String>,
+    #[schemars(with = "Option<String>", extend("default" = "vbump/release"))]
+    release_branch: Option<toml::Spanned<String>>,
     /// Commit type → level (`major`, `minor`, `patch` or `none`), merged into the default table
     /// (`feat` minor; `fix`, `perf` and `revert` patch; the other standard types none).
     /// Read as plain values so that mistakes get vbump's own messages, not the parser's.
@@ -191,9 +191,34 @@ impl Config {
                 Some(specs)
             }
         };
-        let release_branch = raw.release_branch.unwrap_or_else(|| "vbump/release".to_string());
+        // Both become ref names: checked now (exit 2), not by a failing `git tag` after the files
+        // were committed.
+        let checked_ref =
+            |value: Option<toml::Spanned<String>>,
+             key: &str,
+             default: &str,
+             namespace: &str,
+             sample: &dyn Fn(&str) -> String| {
+                let Some(value) = value else { return Ok(default.to_string()) };
+                let place = place_of(value.span().start);
+                let value = value.into_inner();
+                match crate::refname::check_short(namespace, &sample(&value)) {
+                    Ok(()) => Ok(value),
+                    Err(why) => Err(Error::input(format!(
+                        "`{key}` = {value:?} does not make a valid git ref: {why}"
+                    ))
+                    .at(place)
+                    .hint("use letters, digits, `.`, `-`, `_` and `/` (not first), as in `v` or `release/`")),
+                }
+            };
+        let tag_prefix =
+            checked_ref(raw.tag_prefix, "tag-prefix", "v", "refs/tags/", &|p| format!("{p}0.0.0"))?;
+        let release_branch =
+            checked_ref(raw.release_branch, "release-branch", "vbump/release", "refs/heads/", &|b| {
+                b.to_string()
+            })?;
         Ok(Config {
-            tag_prefix: raw.tag_prefix.unwrap_or_else(|| "v".to_string()),
+            tag_prefix,
             major_zero_breaking_is_minor: raw.major_zero_breaking_is_minor.unwrap_or(true),
             commit_message: raw.commit_message.unwrap_or_else(|| "chore(release): {tag}".to_string()),
             strategy: raw.strategy.unwrap_or_default(),
@@ -341,6 +366,23 @@ mod tests {
 
     fn parse(text: &str) -> Result<Config> {
         Config::parse(text, Path::new("vbump.toml"))
+    }
+
+    #[test]
+    fn tag_prefix_and_release_branch_must_make_valid_refs() {
+        for (text, needle) in [
+            ("tag-prefix = \"-v\"\n", "starts with `-`"),
+            ("\ntag-prefix = \"v 1\"\n", "contains ' '"),
+            ("tag-prefix = \"x.lock/\"\n", "ends with `.lock`"),
+            ("release-branch = \"a..b\"\n", "`..`"),
+        ] {
+            let e = parse(text).unwrap_err();
+            assert_eq!(e.exit_code(), 2, "{text}");
+            assert!(e.message.contains(needle), "{text}: {e}");
+        }
+        let e = parse("\ntag-prefix = \"v 1\"\n").unwrap_err();
+        assert!(e.to_string().starts_with("vbump.toml:2:14: `tag-prefix` = \"v 1\""), "{e}");
+        assert_eq!(parse("tag-prefix = \"release/\"\n").unwrap().tag_prefix, "release/");
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //!
 //! The crate has three layers, and each imports only the ones below it:
 //! - **read-only** (reads the repository and files, never writes): `config`, `history`, `commits`,
-//!   `commit_types`, `bump`, `decide`, `edit`, `locations`, `plan`, `notes`, `lint`, `workspace`.
+//!   `commit_types`, `bump`, `decide`, `edit`, `locations`, `plan`, `notes`, `lint`, `refname`,
+//!   `workspace`.
 //!   Given a repository and settings they produce a `plan::Plan`.
 //! - **effects**: `transaction` applies a release with one commit point, `vcs` talks to git
 //!   remotes, `forge` talks to GitHub, `actions` writes the Actions runner's files, `fsutil` and
@@ -27,6 +28,7 @@ pub mod lint;
 pub mod locations;
 pub(crate) mod notes;
 pub(crate) mod plan;
+pub(crate) mod refname;
 pub(crate) mod text;
 pub(crate) mod workspace;
 

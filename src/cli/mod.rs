@@ -14,7 +14,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::bump::Level;
 use crate::config::Strategy;
 use crate::error::Result;
-use crate::workspace::{self, Access, Target};
+use crate::release::guard::{self, Access};
+use crate::workspace::Target;
 
 mod audit;
 mod check;
@@ -244,7 +245,7 @@ pub(crate) fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -
     };
     // A writing command takes the repository's lock before anything is read, and holds it until
     // it returns; an unfinished journal stops it (and makes the reading commands warn).
-    let _lock = match workspace::guard(&ctx.target, access(&cli), &mut output::Stderr) {
+    let _lock = match guard::guard(&ctx.target, access(&cli), &mut output::Stderr) {
         Ok(lock) => lock,
         Err(error) => {
             output::error(&error);
@@ -272,7 +273,7 @@ pub(crate) fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -
     }
 }
 
-/// What the command may do to the repository (see [`workspace::guard`]).
+/// What the command may do to the repository (see [`guard::guard`]).
 fn access(cli: &Cli) -> Access {
     let release = |args: &ReleaseArgs| if args.dry_run { Access::Read } else { Access::Write("release") };
     match &cli.command {

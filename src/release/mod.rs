@@ -25,6 +25,7 @@
 pub(crate) mod changelog;
 pub(crate) mod github;
 pub(crate) mod github_release;
+pub(crate) mod guard;
 pub(crate) mod merged_pr;
 pub(crate) mod outcome;
 pub(crate) mod prepare;

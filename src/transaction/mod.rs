@@ -287,7 +287,7 @@ fn preflight(git: &Git, store: &Store, tx: &Tx<'_>) -> Result<()> {
 /// `git ls-remote`; every error is exit 2 (nothing has changed).
 pub(crate) fn check_remote(git: &Git, remote: &str, branch: &str, head: &str, tags: &[&str]) -> Result<()> {
     let branch_ref = format!("refs/heads/{branch}");
-    let mut args = vec!["ls-remote".to_string(), remote.to_string(), branch_ref.clone()];
+    let mut args = vec!["ls-remote".to_string(), "--".into(), remote.to_string(), branch_ref.clone()];
     args.extend(tags.iter().map(|tag| format!("refs/tags/{tag}")));
     let listed = git.run(&args).map_err(|e| {
         Error::input(format!("cannot read remote `{remote}`: {}", e.message))
@@ -322,7 +322,7 @@ fn steps(git: &Git, store: &Store, journal: &mut Journal, tx: &Tx<'_>) -> Result
 
     for tag in &tx.tags {
         git.run_with_input(
-            &["tag", "--annotate", "--cleanup=verbatim", "--file=-", &tag.name, &sha],
+            &["tag", "--annotate", "--cleanup=verbatim", "--file=-", "--", &tag.name, &sha],
             Some(tag.message.as_bytes()),
         )?;
     }
@@ -333,7 +333,8 @@ fn steps(git: &Git, store: &Store, journal: &mut Journal, tx: &Tx<'_>) -> Result
     advance(store, journal, Step::Pushing)?;
     failpoint::hit("before-push")?;
     let branch_ref = format!("refs/heads/{}", journal.branch);
-    let mut push_args = vec!["push".to_string(), "--atomic".into(), "--porcelain".into(), remote.to_string()];
+    let mut push_args =
+        vec!["push".to_string(), "--atomic".into(), "--porcelain".into(), "--".into(), remote.to_string()];
     if !tx.tag_only() {
         push_args.push(format!("{sha}:{branch_ref}"));
     }
@@ -346,7 +347,7 @@ fn steps(git: &Git, store: &Store, journal: &mut Journal, tx: &Tx<'_>) -> Result
     failpoint::hit("push-reply-lost")?;
     // Keep the remote-tracking branch in step, as a plain `git push` would.
     let tracking = format!("refs/remotes/{remote}/{}", journal.branch);
-    let _ = git.run(&["update-ref", &tracking, &sha]);
+    let _ = git.run(&["update-ref", "--", &tracking, &sha]);
     Ok(sha)
 }
 

@@ -56,7 +56,7 @@ pub fn undo_steps(git: &Git, root: &Path, store: &Store, journal: &Journal) -> V
     for tag in &journal.tags {
         let tag_ref = format!("refs/tags/{tag}");
         if resolve(git, &tag_ref).is_some()
-            && let Err(e) = git.run(&["update-ref", "-d", &tag_ref])
+            && let Err(e) = git.run(&["update-ref", "-d", "--", &tag_ref])
         {
             remains.push(format!("tag `{tag}` ({}); delete it: `git tag -d {tag}`", e.message));
         }
@@ -65,7 +65,7 @@ pub fn undo_steps(git: &Git, root: &Path, store: &Store, journal: &Journal) -> V
     // (A tag-only release made no commit: its release commit is the original HEAD.)
     if let Some(release) = release.as_ref().filter(|r| **r != journal.original_head) {
         // Compare-and-swap: the branch moves back only if it still points at the release commit.
-        let moved_back = git.run(&["update-ref", &branch_ref, &journal.original_head, release]);
+        let moved_back = git.run(&["update-ref", "--", &branch_ref, &journal.original_head, release]);
         if let Err(e) = moved_back {
             remains.push(format!(
                 "branch `{}` points at the release commit {} ({}); reset it: `git update-ref {branch_ref} {} {release}`",
@@ -128,7 +128,7 @@ pub fn complete(git: &Git, root: &Path, store: &Store, journal: &Journal) -> Res
         .collect();
     if !missing.is_empty() {
         let remote = journal.remote.as_deref().unwrap_or("origin");
-        let mut fetch = vec!["fetch", "--quiet", "--no-tags", remote];
+        let mut fetch = vec!["fetch", "--quiet", "--no-tags", "--", remote];
         fetch.extend(missing.iter().map(String::as_str));
         git.run(&fetch)?;
     }
@@ -136,7 +136,7 @@ pub fn complete(git: &Git, root: &Path, store: &Store, journal: &Journal) -> Res
     match resolve(git, &branch_ref) {
         Some(tip) if tip == release => {}
         Some(tip) if tip == journal.original_head => {
-            git.run(&["update-ref", &branch_ref, release, &journal.original_head])?;
+            git.run(&["update-ref", "--", &branch_ref, release, &journal.original_head])?;
             if !journal.files.is_empty() {
                 let mut args = vec!["checkout".to_string(), release.to_string(), "--".into()];
                 args.extend(journal.files.iter().map(|f| f.to_string_lossy().into_owned()));
@@ -174,7 +174,7 @@ pub fn commit_point_passed(git: &Git, journal: &Journal) -> Result<bool> {
     match &journal.remote {
         None => Ok(tag_refs.iter().all(|tag_ref| peeled(git, tag_ref).as_deref() == Some(release))),
         Some(remote) => {
-            let mut args = vec!["ls-remote".to_string(), remote.clone()];
+            let mut args = vec!["ls-remote".to_string(), "--".into(), remote.clone()];
             for tag_ref in &tag_refs {
                 args.push(tag_ref.clone());
                 args.push(format!("{tag_ref}^{{}}"));
@@ -210,7 +210,7 @@ fn release_commit(git: &Git, journal: &Journal) -> Option<String> {
     }
     let tip = resolve(git, &format!("refs/heads/{}", journal.branch))?;
     let parent = resolve(git, &format!("{tip}^"))?;
-    let message = git.run(&["log", "-1", "--format=%B", &tip]).ok()?;
+    let message = git.run(&["log", "-1", "--format=%B", "--end-of-options", &tip]).ok()?;
     let ours = tip != journal.original_head
         && parent == journal.original_head
         && message.trim_end() == journal.message.trim_end();
@@ -219,7 +219,7 @@ fn release_commit(git: &Git, journal: &Journal) -> Option<String> {
 
 /// The object a revision names, `None` when it names nothing.
 pub fn resolve(git: &Git, rev: &str) -> Option<String> {
-    git.run(&["rev-parse", "--verify", "--quiet", rev]).ok().filter(|s| !s.is_empty())
+    git.run(&["rev-parse", "--verify", "--quiet", "--end-of-options", rev]).ok().filter(|s| !s.is_empty())
 }
 
 /// The commit a tag ref peels to.

@@ -33,7 +33,7 @@ pub(crate) fn ensure_history(
     loop {
         let deepen =
             if depth > UNSHALLOW_AFTER { "--unshallow".to_string() } else { format!("--deepen={depth}") };
-        git.run(&["fetch", "--quiet", "--tags", &deepen, remote]).map_err(|e| {
+        git.run(&["fetch", "--quiet", "--tags", &deepen, "--", remote]).map_err(|e| {
             Error::input(format!("cannot deepen the shallow clone from `{remote}`: {}", e.message))
                 .hint("clone the whole history: `fetch-depth: 0` for actions/checkout")
         })?;
