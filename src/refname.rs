@@ -4,7 +4,7 @@
 //! `-` and be read as an option.
 
 /// Why `name` (a full ref such as `refs/tags/v1.2.3`) is not a valid ref, or `Ok`.
-pub fn check(name: &str) -> Result<(), String> {
+pub(crate) fn check(name: &str) -> Result<(), String> {
     if name.is_empty() {
         return Err("it is empty".into());
     }
@@ -42,7 +42,7 @@ pub fn check(name: &str) -> Result<(), String> {
 
 /// Why `short`, a name under `namespace` (`refs/tags/`, `refs/heads/`), is not a ref vbump may pass
 /// to git, or `Ok`: the full ref must be valid and the short name must not look like an option.
-pub fn check_short(namespace: &str, short: &str) -> Result<(), String> {
+pub(crate) fn check_short(namespace: &str, short: &str) -> Result<(), String> {
     if short.starts_with('-') {
         return Err("it starts with `-`, so git would read it as an option".into());
     }
@@ -50,7 +50,7 @@ pub fn check_short(namespace: &str, short: &str) -> Result<(), String> {
 }
 
 /// Why `sha` is not a full object name (40 or 64 lower-case hex digits), or `Ok`.
-pub fn check_sha(sha: &str) -> Result<(), String> {
+pub(crate) fn check_sha(sha: &str) -> Result<(), String> {
     let hex = sha.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
     if hex && (sha.len() == 40 || sha.len() == 64) {
         Ok(())

@@ -96,11 +96,11 @@ pub(crate) fn finish_head_release(
         return Ok(None);
     };
     let git = &session.git;
-    let on_remote = git.run(&["ls-remote", &session.remote, &format!("refs/tags/{tag}")])?;
+    let on_remote = git.run(&["ls-remote", "--", &session.remote, &format!("refs/tags/{tag}")])?;
     if *commit != plan.head || on_remote.is_empty() {
         return Ok(None);
     }
-    let message = git.run(&["for-each-ref", &format!("refs/tags/{tag}"), "--format=%(contents)"])?;
+    let message = git.run(&["for-each-ref", "--format=%(contents)", "--", &format!("refs/tags/{tag}")])?;
     // The tag message is the tag name, a blank line, then the notes.
     let body = message.split_once("\n\n").map_or("", |(_, rest)| rest).trim().to_string() + "\n";
     let kind = forge::ReleaseKind::of(version, package.highest_stable.as_ref());

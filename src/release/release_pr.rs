@@ -32,7 +32,7 @@ pub(crate) fn open(session: &Session, github: &GitHubSteps, plan: &Plan) -> Resu
         git.run_with_input(&["commit-tree", &tree, "-p", &plan.head, "-F", "-"], Some(title.as_bytes()))?;
     let release_branch = &github.release_branch;
     let target = format!("{commit}:refs/heads/{release_branch}");
-    let out = git.output(&["push", "--force", "--porcelain", remote, &target], None)?;
+    let out = git.output(&["push", "--force", "--porcelain", "--", remote, &target], None)?;
     if !out.success {
         return Err(Error::rolled_back(format!(
             "`{remote}` rejected the release branch `{release_branch}`:\n{}",

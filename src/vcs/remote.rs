@@ -18,9 +18,9 @@ pub(crate) fn name(repo: &git2::Repository, explicit: Option<&str>, branch: Opti
 /// Hands `git` the token for `remote`'s fetch URL and, when it differs, its push URL
 /// (`remote.<name>.pushurl`). Returns the fetch URL, `None` when there is no such remote.
 pub(crate) fn authenticate(git: &mut Git, remote: &str, token: Option<&Secret>) -> Option<String> {
-    let url = git.run(&["remote", "get-url", remote]).ok()?;
+    let url = git.run(&["remote", "get-url", "--", remote]).ok()?;
     git.authenticate(&url, token);
-    if let Ok(push_url) = git.run(&["remote", "get-url", "--push", remote])
+    if let Ok(push_url) = git.run(&["remote", "get-url", "--push", "--", remote])
         && push_url != url
     {
         git.authenticate(&push_url, token);
