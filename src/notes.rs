@@ -114,9 +114,9 @@ fn render(
         for e in entries {
             out.push_str("- ");
             if let Some(scope) = &e.scope {
-                out.push_str(&format!("**{scope}:** "));
+                out.push_str(&format!("**{}:** ", inert(scope)));
             }
-            out.push_str(&e.text);
+            out.push_str(&inert(&e.text));
             let short = &e.sha[..e.sha.len().min(7)];
             match links.repo_url {
                 Some(url) => out.push_str(&format!(" ([{short}]({url}/commit/{}))", e.sha)),
@@ -134,12 +134,64 @@ fn render(
                     if line.trim().is_empty() {
                         out.push('\n');
                     } else {
-                        out.push_str(&format!("  {line}\n"));
+                        out.push_str(&format!("  {}\n", inert(line)));
                     }
                 }
             }
         }
         out.push('\n');
+    }
+    out
+}
+
+/// Commit text made inert as Markdown on GitHub: an `@mention` gets a zero-width space after the
+/// `@` (it reads the same but notifies nobody: notes are posted on every release), and `<` becomes
+/// `&lt;` so no HTML (comments hiding text, links, images) is rendered. Code spans are left as
+/// written: GitHub renders neither mentions nor HTML inside them, and escapes would show there.
+fn inert(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        // Outside a code span up to the next backtick run; then the span, if it closes.
+        let plain_end = rest.find('`').unwrap_or(rest.len());
+        out.push_str(&inert_plain(&rest[..plain_end], out.chars().last()));
+        rest = &rest[plain_end..];
+        if rest.is_empty() {
+            break;
+        }
+        let fence = rest.len() - rest.trim_start_matches('`').len();
+        let (open, after) = rest.split_at(fence);
+        match after.find(open).filter(|&i| !after[i + fence..].starts_with('`')) {
+            Some(close) => {
+                let span = fence + close + fence;
+                out.push_str(&rest[..span]);
+                rest = &rest[span..];
+            }
+            // An unclosed backtick is plain text (GitHub renders it so).
+            None => {
+                out.push_str(open);
+                rest = after;
+            }
+        }
+    }
+    out
+}
+
+fn inert_plain(text: &str, before: Option<char>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut previous = before;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '@' if !previous.is_some_and(|p| p.is_alphanumeric() || p == '_')
+                && chars.peek().is_some_and(|n| n.is_ascii_alphanumeric()) =>
+            {
+                out.push_str("@\u{200B}");
+            }
+            c => out.push(c),
+        }
+        previous = Some(c);
     }
     out
 }
@@ -288,6 +340,27 @@ mod tests {
             ),
             commit("e", "feat", None, "add `vbump set`"),
         ]
+    }
+
+    #[test]
+    fn commit_text_mentions_nobody_and_renders_no_html() {
+        let mut c = commit("a", "feat", Some("@core"), "thanks @alice and @org/team <!-- hidden --> (#4)");
+        c.breaking = true;
+        c.breaking_description = Some("ping @bob; see `@keep <T>` and ``a ` @x`` mail me@example.com".into());
+        let notes = release_notes(&[c], Links::default());
+        assert!(!notes.contains("@alice") && !notes.contains("@org") && !notes.contains("@bob"), "{notes}");
+        assert!(
+            notes.contains("thanks @\u{200B}alice and @\u{200B}org/team &lt;!-- hidden --> (aaaaaaa) (#4)"),
+            "{notes}"
+        );
+        assert!(notes.contains("**@\u{200B}core:**"), "{notes}");
+        // Code spans are as written; an e-mail address is not a mention.
+        assert!(
+            notes.contains("ping @\u{200B}bob; see `@keep <T>` and ``a ` @x`` mail me@example.com"),
+            "{notes}"
+        );
+        assert!(!notes.contains('<') || notes.matches('<').count() == 1, "only the code span's: {notes}");
+        assert_eq!(inert("an `unclosed @tick <b>"), "an `unclosed @\u{200B}tick &lt;b>");
     }
 
     #[test]
