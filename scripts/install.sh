@@ -10,18 +10,23 @@
 # Where from:
 #   VBUMP_DOWNLOAD_URL  base of the release downloads (default: this repository's GitHub Releases);
 #                       https only, except plain http on a loopback address (tests).
-#   VBUMP_INSTALL_DIR   where to put the binary (default: $RUNNER_TEMP/vbump).
+#   VBUMP_INSTALL_DIR   where to put the binary (default: $RUNNER_TEMP/vbump in Actions, else a
+#                       new private directory, never a fixed shared path another user could create).
 #   GITHUB_ACTION_PATH  the action's own source, for the `cargo install` fallback.
+#   VBUMP_SHA256SUMS    SHA256SUMS lines carried by action.yml itself: set only in the commit the
+#                       release workflow makes for pinning (tag `pinned/vX.Y.Z`), so a pinned SHA pins
+#                       the bytes too. When set, that release is downloaded and must match them.
 #
-# A download is verified against the release's SHA256SUMS and refused on any mismatch: nothing is
-# installed then. The binary's path is written as `path=` to $GITHUB_OUTPUT and printed last.
+# A download is verified against the release's SHA256SUMS (and VBUMP_SHA256SUMS when set) and
+# refused on any mismatch: nothing is installed then. The binary's path is written as `path=` to
+# $GITHUB_OUTPUT and printed last.
 set -euo pipefail
 
 readonly default_url="https://github.com/vbump/vbump/releases/download"
 base_url="${VBUMP_DOWNLOAD_URL:-$default_url}"
 base_url="${base_url%/}"
 action_path="${GITHUB_ACTION_PATH:-$(cd "$(dirname "$0")/.." && pwd)}"
-install_dir="${VBUMP_INSTALL_DIR:-${RUNNER_TEMP:-${TMPDIR:-/tmp}}/vbump}"
+install_dir="${VBUMP_INSTALL_DIR:-}"
 
 fail() {
   # One line for humans, one annotation for the workflow run's summary.
@@ -39,13 +44,35 @@ note() { echo "vbump install: $*" >&2; }
 # Downloads land here first; nothing reaches the install dir before it is verified.
 work=$(mktemp -d "${TMPDIR:-/tmp}/vbump-install.XXXXXX")
 trap 'rm -rf "$work"' EXIT
+if [ -z "$install_dir" ]; then
+  if [ -n "${RUNNER_TEMP:-}" ]; then
+    install_dir="$RUNNER_TEMP/vbump"
+  else
+    # mktemp makes it 0700 and fails if the name exists: nobody else can have prepared it.
+    install_dir=$(mktemp -d "${TMPDIR:-/tmp}/vbump.XXXXXX") || fail "cannot create a private install directory"
+  fi
+fi
 
 # Never fetch a binary over plain http from the network: only loopback (the tests' server) may.
-proto=()
-case "$base_url" in
-  # Redirects (GitHub sends release assets to its CDN) must stay on https too.
-  https://*) proto=(--proto '=https' --proto-redir '=https') ;;
-  http://127.0.0.1[:/]* | http://localhost[:/]* | http://\[::1\][:/]*) ;;
+# The host is the whole authority: `http://127.0.0.1:x@other-host/` is other-host (userinfo is
+# refused outright), and every redirect must stay on https (GitHub sends assets to its CDN).
+proto=(--proto-redir '=https' --max-redirs 5)
+scheme="${base_url%%://*}"
+authority="${base_url#*://}"
+authority="${authority%%/*}"
+case "$authority" in
+  *@*) fail "refusing to download from '$base_url': a user name or password in the URL is not allowed" ;;
+esac
+host="${authority%:*}"
+case "$authority" in \[*\]*) host="${authority%%]*}]" ;; esac
+case "$scheme" in
+  https) proto+=(--proto '=https') ;;
+  http)
+    case "$host" in
+      127.0.0.1 | localhost | "[::1]") proto+=(--proto '=http') ;;
+      *) fail "refusing to download from '$base_url': only https (or http on 127.0.0.1) is allowed" ;;
+    esac
+    ;;
   *) fail "refusing to download from '$base_url': only https (or http on 127.0.0.1) is allowed" ;;
 esac
 
@@ -84,7 +111,7 @@ sha256_of() {
 
 fetch() { # URL FILE: 0 when fetched, 1 when the server says it does not exist, fail otherwise.
   local status
-  status=$(curl ${proto[@]+"${proto[@]}"} --silent --show-error --location --retry 3 --retry-connrefused --retry-delay 1 --connect-timeout 10 \
+  status=$(curl "${proto[@]}" --silent --show-error --location --retry 3 --retry-connrefused --retry-delay 1 --connect-timeout 10 \
     --max-time 120 --output "$2" --write-out '%{http_code}' "$1") || fail "cannot download $1"
   case "$status" in
     200) return 0 ;;
@@ -115,6 +142,14 @@ download() {
   if [ "$actual" != "$expected" ]; then
     fail "SHA-256 mismatch for $asset of $tag: expected $expected, got $actual; refusing to install it"
   fi
+  if [ -n "${VBUMP_SHA256SUMS:-}" ]; then
+    # The checksums the pinned action carries outrank whatever the release holds now.
+    pinned=$(printf '%s\n' "$VBUMP_SHA256SUMS" | awk -v name="$asset" '$2 == name || $2 == "*" name { print tolower($1); exit }')
+    [ -n "$pinned" ] || fail "the action's own checksums list none for $asset: refusing to install it"
+    if [ "$actual" != "$pinned" ]; then
+      fail "SHA-256 mismatch for $asset of $tag: the pinned action expects $pinned, got $actual; refusing to install it"
+    fi
+  fi
   # Called as `download || …`, where `set -e` is off: every step checks itself.
   mkdir -p "$install_dir" || fail "cannot create $install_dir"
   chmod 755 "$tmp/$asset" || fail "cannot make $asset executable"
@@ -140,7 +175,12 @@ semver='^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$'
 binary=""
 requested="${VBUMP_VERSION:-}"
 ref="${VBUMP_ACTION_REF:-}"
-if [ -n "$requested" ]; then
+if [ -n "${VBUMP_SHA256SUMS:-}" ] && [ -z "$requested" ]; then
+  # A pinned action commit: exactly the release whose checksums it carries, never a build.
+  version=$(version_of_source)
+  [ -n "$version" ] || fail "the action carries checksums but its Cargo.toml names no version"
+  download "v$version" || fail "release v$version has no vbump binary for ${target:-this platform} at $base_url/v$version"
+elif [ -n "$requested" ]; then
   # Asked for by name: it must exist; building something else instead would be a surprise.
   [[ "$requested" =~ $semver ]] || fail "vbump-version '$requested' is not a release version like 1.4.0"
   tag="v${requested#v}"

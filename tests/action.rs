@@ -250,6 +250,81 @@ fn install_refuses_plain_http_to_anything_but_loopback() {
     assert!(installed.stderr.contains("only https"), "{}", installed.stderr);
 }
 
+#[test]
+fn install_refuses_a_loopback_address_that_is_only_userinfo() {
+    let releases = Releases::new();
+    releases.publish_real("v9.9.9");
+    // curl would connect to example.com, with `127.0.0.1:x` as the user name.
+    let url = "http://127.0.0.1:x@example.com/dl";
+    let installed = releases.install(&[("VBUMP_VERSION", "9.9.9"), ("VBUMP_DOWNLOAD_URL", url)]);
+    assert_ne!(installed.code, 0);
+    assert!(
+        installed.stderr.contains("a user name or password in the URL is not allowed"),
+        "{}",
+        installed.stderr
+    );
+    assert!(!releases.install_dir().exists());
+}
+
+#[test]
+fn install_follows_no_redirect_off_https() {
+    let releases = Releases::new();
+    releases.publish_real("v9.9.9");
+    // The checksums "moved" to plain http elsewhere: curl must not go there.
+    releases.file("v9.9.9/SHA256SUMS.redirect", "http://127.0.0.1:9/SHA256SUMS");
+    let installed = releases.install(&[("VBUMP_VERSION", "9.9.9")]);
+    assert_ne!(installed.code, 0, "{installed:#?}");
+    assert!(installed.stderr.contains("cannot download"), "{}", installed.stderr);
+    assert!(installed.stderr.to_lowercase().contains("protocol"), "{}", installed.stderr);
+    assert!(!releases.install_dir().exists());
+}
+
+#[test]
+fn install_outside_actions_uses_a_private_directory_not_a_shared_path() {
+    let releases = Releases::new();
+    releases.publish_real("v9.9.9");
+    // Another local user prepared the old fixed path, hoping for a swap.
+    let trap = releases.sandbox.sandbox().join("vbump");
+    std::fs::create_dir_all(&trap).unwrap();
+    let installed = releases.install(&[("VBUMP_VERSION", "9.9.9"), ("VBUMP_INSTALL_DIR", "")]);
+    let binary = installed.binary();
+    let dir = binary.parent().unwrap();
+    assert_ne!(dir, trap, "{installed:#?}");
+    assert!(dir.starts_with(releases.sandbox.sandbox()), "{}", dir.display());
+    assert_eq!(std::fs::read_dir(&trap).unwrap().count(), 0);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(dir).unwrap().permissions().mode() & 0o777, 0o700);
+    }
+    run_version(&binary);
+}
+
+#[test]
+fn install_with_the_actions_own_checksums_installs_only_those_bytes() {
+    let releases = Releases::new();
+    let version = env!("CARGO_PKG_VERSION");
+    let genuine = std::fs::read(env!("CARGO_BIN_EXE_vbump")).unwrap();
+    let pinned = format!("{}  {}\n", hex(&Sha256::digest(&genuine)), asset_name());
+    // The release matches its own SHA256SUMS, and the pinned commit's checksums too: installed,
+    // from that release, though the pinned SHA is not the release commit.
+    releases.publish_real(&format!("v{version}"));
+    let sha = "f".repeat(40);
+    let installed = releases.install(&[("VBUMP_ACTION_REF", &sha), ("VBUMP_SHA256SUMS", &pinned)]);
+    installed.binary();
+    assert_eq!(installed.cargo_args, None);
+    // Someone replaced the binary and the release's SHA256SUMS together: the pin refuses it.
+    let mut swapped = genuine.clone();
+    swapped.extend_from_slice(b"\0swapped");
+    releases.publish(&format!("v{version}"), &swapped, &swapped);
+    let _ = std::fs::remove_dir_all(releases.install_dir());
+    let installed = releases.install(&[("VBUMP_ACTION_REF", &sha), ("VBUMP_SHA256SUMS", &pinned)]);
+    assert_ne!(installed.code, 0, "{installed:#?}");
+    assert!(installed.stderr.contains("the pinned action expects"), "{}", installed.stderr);
+    assert_eq!(installed.cargo_args, None, "never a build instead");
+    assert!(!releases.install_dir().exists());
+}
+
 // ---------------------------------------------------------------------------------------------
 // action.yml.
 

@@ -1,5 +1,6 @@
 //! A static file server on 127.0.0.1 for tests that download: it serves a directory over plain
-//! HTTP/1.1 (GET only, one request per connection) and records every path asked for.
+//! HTTP/1.1 (GET only, one request per connection) and records every path asked for. A file
+//! `NAME.redirect` makes `NAME` a redirect to the URL it holds.
 //!
 //! ```ignore
 //! let server = FileServer::start(dir.path());
@@ -61,6 +62,20 @@ fn serve(stream: TcpStream, root: &Path, log: &Mutex<Vec<String>>) -> std::io::R
     log.lock().unwrap().push(target.to_string());
     let file = (method == "GET").then(|| resolve(root, target)).flatten();
     let mut stream = stream;
+    // `NAME.redirect` beside a path makes it a 302 to the URL the file holds.
+    let redirect = file.as_ref().and_then(|path| {
+        let mut name = path.clone().into_os_string();
+        name.push(".redirect");
+        std::fs::read_to_string(name).ok()
+    });
+    if let Some(location) = redirect {
+        write!(
+            stream,
+            "HTTP/1.1 302 Found\r\nLocation: {}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            location.trim()
+        )?;
+        return stream.flush();
+    }
     match file.and_then(|path| std::fs::read(path).ok()) {
         Some(body) => {
             write!(
