@@ -95,4 +95,3 @@ pub(crate) fn config_near(target: &Target) -> Result<Config> {
         None => Ok(Config::default()),
     }
 }
-

@@ -13,6 +13,9 @@ pub(super) fn run(ctx: &Context, args: &RecoverArgs) -> Result<i32> {
     };
     match recover(&request)? {
         Recovered::Nothing => println!("nothing to recover: no release was interrupted"),
+        Recovered::Tidied => {
+            println!("nothing to recover: removed the backups and temp files an interrupted run left")
+        }
         Recovered::Completed { tags } => println!(
             "recovered: release {} had reached the remote; the local repository now matches it",
             tags.join(", ")

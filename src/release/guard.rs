@@ -57,8 +57,9 @@ pub(crate) fn guard(target: &Target, access: Access, reporter: &mut dyn Reporter
         ));
     }
     if matches!(access, Access::Write(_)) && journal.exists() {
-        return Err(journal::unfinished(&journal.dir().join("journal.json"))
-            .hint("run `vbump recover`: it finishes or undoes the interrupted release; then run vbump again"));
+        return Err(journal::unfinished(&journal.dir().join("journal.json")).hint(
+            "run `vbump recover`: it finishes or undoes the interrupted release; then run vbump again",
+        ));
     }
     Ok(Some(lock))
 }

@@ -89,20 +89,23 @@ impl Store {
         self.path().exists()
     }
 
-    /// Starts a journal: saves each file's original bytes, then the journal itself.
-    pub fn begin(&self, journal: &Journal, originals: &[&[u8]]) -> Result<()> {
+    /// The file holding the bytes the release writes (same layout as the backup): undoing
+    /// restores a file only while it still holds exactly these.
+    pub fn written_path(&self) -> PathBuf {
+        self.dir.join("written")
+    }
+
+    /// Starts a journal: saves each file's original bytes and the bytes the release will write,
+    /// then the journal itself.
+    pub fn begin(&self, journal: &Journal, originals: &[&[u8]], written: &[&[u8]]) -> Result<()> {
         if self.exists() {
             return Err(unfinished(&self.path()));
         }
         fs::create_dir_all(&self.dir).map_err(|e| io_error("cannot create", &self.dir, &e))?;
-        let mut backup = Vec::with_capacity(originals.iter().map(|o| o.len() + 8).sum());
-        for bytes in originals {
-            backup.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
-            backup.extend_from_slice(bytes);
-        }
-        // The backup's bytes are durable before the journal that points at it exists; the
-        // journal's directory sync below makes both names durable.
-        write_durably(&self.backup(), &backup, false)?;
+        // Both are durable before the journal that points at them exists; the journal's
+        // directory sync below makes all three names durable.
+        write_durably(&self.backup(), &entries(originals), false)?;
+        write_durably(&self.written_path(), &entries(written), false)?;
         self.write(journal, true)
     }
 
@@ -135,34 +138,51 @@ impl Store {
                 .hint(format!("inspect it; if no release is under way, delete `{}`", self.dir.display()))
         };
         let Versioned { format } = serde_json::from_slice(&text).map_err(unreadable)?;
-        match format {
-            FORMAT => Ok(Some(serde_json::from_slice(&text).map_err(unreadable)?)),
-            1 => Ok(Some(serde_json::from_slice::<JournalV1>(&text).map_err(unreadable)?.upgrade())),
-            other => Err(Error::input(format!(
-                "the release journal has format {other}, this vbump reads formats 1 and {FORMAT}"
-            ))
-            .in_file(&path)
-            .hint("run `vbump recover` with the vbump version that started the release")),
-        }
+        let journal: Journal = match format {
+            FORMAT => serde_json::from_slice(&text).map_err(unreadable)?,
+            1 => serde_json::from_slice::<JournalV1>(&text).map_err(unreadable)?.upgrade(),
+            other => {
+                return Err(Error::input(format!(
+                    "the release journal has format {other}, this vbump reads formats 1 and {FORMAT}"
+                ))
+                .in_file(&path)
+                .hint("run `vbump recover` with the vbump version that started the release"));
+            }
+        };
+        journal.validate().map_err(|why| {
+            Error::input(format!("the release journal cannot be trusted: {why}; nothing was changed"))
+                .in_file(&path)
+                .hint(format!(
+                    "vbump did not write this journal; if no release is under way, remove it: `rm -r {}`",
+                    self.dir.display()
+                ))
+        })?;
+        Ok(Some(journal))
     }
 
     /// The original bytes of the `index`-th file.
     pub fn original(&self, index: usize) -> Result<Vec<u8>> {
-        let path = self.backup();
-        let backup = fs::read(&path).map_err(|e| io_error("cannot read the backup", &path, &e))?;
-        let mut rest = backup.as_slice();
-        let mut current = 0;
-        loop {
-            let (length, after) = rest.split_at_checked(8).ok_or_else(|| truncated(&path))?;
-            let length = usize::try_from(u64::from_le_bytes(length.try_into().expect("8 bytes")))
-                .map_err(|_| truncated(&path))?;
-            let (bytes, after) = after.split_at_checked(length).ok_or_else(|| truncated(&path))?;
-            if current == index {
-                return Ok(bytes.to_vec());
-            }
-            rest = after;
-            current += 1;
+        entry(&self.backup(), index)
+    }
+
+    /// The bytes the release wrote to the `index`-th file; `None` for a journal written before
+    /// vbump recorded them.
+    pub fn written(&self, index: usize) -> Result<Option<Vec<u8>>> {
+        let path = self.written_path();
+        if !path.exists() {
+            return Ok(None);
         }
+        entry(&path, index).map(Some)
+    }
+
+    /// Removes what an interrupted run left in the journal directory besides a journal (backups,
+    /// temp files of a write cut short); returns whether there was anything. Only called when
+    /// there is no journal: then nothing refers to them.
+    pub fn remove_leftovers(&self) -> bool {
+        if self.exists() || !self.dir.exists() {
+            return false;
+        }
+        fs::remove_dir_all(&self.dir).is_ok()
     }
 
     /// Removes the journal and its backups: the release is in a clean state.
@@ -233,9 +253,72 @@ impl Journal {
         }
     }
 
+    /// Checks every field that reaches a git command or a path: refs as git's ref-name rules
+    /// allow and never like an option, commits as full hex ids, files as plain relative paths.
+    /// A crafted journal must not make `recover` run anything (`--upload-pack=…`) or write outside
+    /// the work tree.
+    pub(crate) fn validate(&self) -> Result<(), String> {
+        use crate::refname::{check_sha, check_short};
+        let field = |name: &str, why: String| format!("its `{name}` is not valid: {why}");
+        check_short("refs/heads/", &self.branch).map_err(|why| field("branch", why))?;
+        if self.tags.is_empty() {
+            return Err("it lists no tag".into());
+        }
+        for tag in &self.tags {
+            check_short("refs/tags/", tag).map_err(|why| field("tags", why))?;
+        }
+        check_sha(&self.original_head).map_err(|why| field("original-head", why))?;
+        if let Some(commit) = &self.release_commit {
+            check_sha(commit).map_err(|why| field("release-commit", why))?;
+        }
+        if let Some(remote) = &self.remote {
+            // A remote's name must make `refs/remotes/<name>/x` a valid ref (git's own rule).
+            check_short("refs/remotes/", &format!("{remote}/x")).map_err(|why| field("remote", why))?;
+        }
+        for file in &self.files {
+            let plain = !file.as_os_str().is_empty()
+                && file.components().all(|c| matches!(c, std::path::Component::Normal(_)));
+            if !plain {
+                return Err(field(
+                    "files",
+                    format!("`{}` is not a plain path inside the work tree", file.display()),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// The release's tags for messages: `v1.3.0`, or `a-v1.0.0, b-v2.0.0`.
     pub(crate) fn tag_list(&self) -> String {
         self.tags.join(", ")
+    }
+}
+
+/// Backup-layout bytes: each entry is its length as 8 little-endian bytes, then the bytes.
+fn entries(items: &[&[u8]]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(items.iter().map(|o| o.len() + 8).sum());
+    for bytes in items {
+        out.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+        out.extend_from_slice(bytes);
+    }
+    out
+}
+
+/// Entry `index` of the backup-layout file `path`.
+fn entry(path: &Path, index: usize) -> Result<Vec<u8>> {
+    let backup = fs::read(path).map_err(|e| io_error("cannot read the backup", path, &e))?;
+    let mut rest = backup.as_slice();
+    let mut current = 0;
+    loop {
+        let (length, after) = rest.split_at_checked(8).ok_or_else(|| truncated(path))?;
+        let length = usize::try_from(u64::from_le_bytes(length.try_into().expect("8 bytes")))
+            .map_err(|_| truncated(path))?;
+        let (bytes, after) = after.split_at_checked(length).ok_or_else(|| truncated(path))?;
+        if current == index {
+            return Ok(bytes.to_vec());
+        }
+        rest = after;
+        current += 1;
     }
 }
 
@@ -289,19 +372,20 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::new(dir.path());
         assert_eq!(store.load().unwrap(), None);
-        let mut journal = Journal::new("main", "abc", vec!["v1.3.0".into()]);
+        let mut journal = Journal::new("main", &"a".repeat(40), vec!["v1.3.0".into()]);
         journal.files = vec!["Cargo.toml".into(), "pkg/package.json".into()];
-        store.begin(&journal, &[b"one", b"two\r\n"]).unwrap();
+        store.begin(&journal, &[b"one", b"two\r\n"], &[b"ONE", b"TWO\r\n"]).unwrap();
         assert!(store.exists());
         assert_eq!(store.original(0).unwrap(), b"one");
         assert_eq!(store.original(1).unwrap(), b"two\r\n");
+        assert_eq!(store.written(1).unwrap().unwrap(), b"TWO\r\n");
         assert!(store.original(2).unwrap_err().message.contains("truncated"));
         journal.step = Step::Tagging;
-        journal.release_commit = Some("def".into());
+        journal.release_commit = Some("d".repeat(40));
         store.record(&journal).unwrap();
         assert_eq!(store.load().unwrap(), Some(journal.clone()));
         // A second release refuses to start over an unfinished one.
-        let e = store.begin(&journal, &[]).unwrap_err();
+        let e = store.begin(&journal, &[], &[]).unwrap_err();
         assert!(e.message.contains("interrupted release"), "{e}");
         store.finish().unwrap();
         assert_eq!(store.load().unwrap(), None);
@@ -310,15 +394,43 @@ mod tests {
     }
 
     #[test]
+    fn a_crafted_journal_is_refused_naming_the_field_and_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path());
+        let good = Journal::new("main", &"a".repeat(40), vec!["v1.3.0".into()]);
+        let cases: Vec<(Box<dyn Fn(&mut Journal)>, &str)> = vec![
+            (Box::new(|j| j.remote = Some("--upload-pack=touch pwned".into())), "`remote`"),
+            (Box::new(|j| j.branch = "-f".into()), "`branch`"),
+            (Box::new(|j| j.tags = vec!["v1 .0".into()]), "`tags`"),
+            (Box::new(|j| j.tags = Vec::new()), "no tag"),
+            (Box::new(|j| j.original_head = "HEAD~1".into()), "`original-head`"),
+            (Box::new(|j| j.release_commit = Some("--all".into())), "`release-commit`"),
+            (Box::new(|j| j.files = vec!["../outside".into()]), "`files`"),
+            (Box::new(|j| j.files = vec!["/etc/passwd".into()]), "`files`"),
+        ];
+        for (break_it, needle) in cases {
+            let mut journal = good.clone();
+            break_it(&mut journal);
+            let _ = store.finish();
+            fs::create_dir_all(store.dir()).unwrap();
+            fs::write(store.path(), serde_json::to_vec(&journal).unwrap()).unwrap();
+            let e = store.load().unwrap_err();
+            assert!(e.message.contains("cannot be trusted") && e.message.contains(needle), "{needle}: {e}");
+            assert_eq!(e.exit_code(), 2);
+        }
+    }
+
+    #[test]
     fn a_format_1_journal_is_read_as_one_tag() {
         let dir = tempfile::tempdir().unwrap();
         fs::create_dir_all(dir.path().join("vbump")).unwrap();
-        let v1 = r#"{"format": 1, "branch": "main", "original-head": "abc", "version": "1.3.0",
+        let v1 = r#"{"format": 1, "branch": "main", "original-head": "abcabcabcabcabcabcabcabcabcabcabcabcabca", "version": "1.3.0",
             "tag": "v1.3.0", "files": ["Cargo.toml"], "remote": "origin", "message": "chore(release): v1.3.0",
             "release-commit": null, "step": "committing"}"#;
         fs::write(dir.path().join("vbump/journal.json"), v1).unwrap();
         let journal = Store::new(dir.path()).load().unwrap().unwrap();
-        let mut expected = Journal::new("main", "abc", vec!["v1.3.0".into()]);
+        let mut expected =
+            Journal::new("main", "abcabcabcabcabcabcabcabcabcabcabcabcabca", vec!["v1.3.0".into()]);
         expected.files = vec!["Cargo.toml".into()];
         expected.remote = Some("origin".into());
         expected.message = "chore(release): v1.3.0".into();

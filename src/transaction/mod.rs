@@ -145,7 +145,8 @@ pub(crate) fn apply(git: &Git, tx: &Tx<'_>, hooks: &mut dyn Hooks) -> Result<App
         journal.step = Step::Tagging;
     }
     let originals: Vec<&[u8]> = tx.files().iter().map(|edit| edit.before.as_slice()).collect();
-    store.begin(&journal, &originals)?;
+    let written: Vec<&[u8]> = tx.files().iter().map(|edit| edit.after.as_slice()).collect();
+    store.begin(&journal, &originals, &written)?;
 
     let mut warnings = Vec::new();
     let commit = match steps(git, &store, &mut journal, tx) {

@@ -46,70 +46,164 @@ pub fn undo(git: &Git, root: &Path, store: &Store, journal: &Journal, cause: Err
     }
 }
 
-/// The undo steps; returns what could not be undone (empty when everything was).
+/// The undo steps; returns what could not be undone or was left alone (empty when everything
+/// this run did is undone).
+///
+/// Only what this journal's run did is undone, so a stale journal (the release finished elsewhere
+/// and was pulled, or the journal came from another clone) destroys nothing: a tag only if it
+/// points at the run's release commit; the branch only by compare-and-swap from that commit; the
+/// index and the files only when the branch is back at the original commit, and a file only while
+/// its bytes are still the ones the run wrote. Everything else is left alone and listed with its
+/// exact state. Running it again after a partial undo does only what is still missing.
 pub fn undo_steps(git: &Git, root: &Path, store: &Store, journal: &Journal) -> Vec<String> {
     let mut remains = Vec::new();
     let branch_ref = format!("refs/heads/{}", journal.branch);
     let release = release_commit(git, journal);
 
-    // No tag existed when the release started (preflight), so one that exists now is ours.
     for tag in &journal.tags {
         let tag_ref = format!("refs/tags/{tag}");
-        if resolve(git, &tag_ref).is_some()
-            && let Err(e) = git.run(&["update-ref", "-d", "--", &tag_ref])
-        {
-            remains.push(format!("tag `{tag}` ({}); delete it: `git tag -d {tag}`", e.message));
-        }
-    }
-
-    // (A tag-only release made no commit: its release commit is the original HEAD.)
-    if let Some(release) = release.as_ref().filter(|r| **r != journal.original_head) {
-        // Compare-and-swap: the branch moves back only if it still points at the release commit.
-        let moved_back = git.run(&["update-ref", "--", &branch_ref, &journal.original_head, release]);
-        if let Err(e) = moved_back {
+        let Some(points_at) = peeled(git, &tag_ref) else { continue };
+        if release.as_deref() != Some(points_at.as_str()) {
             remains.push(format!(
-                "branch `{}` points at the release commit {} ({}); reset it: `git update-ref {branch_ref} {} {release}`",
-                journal.branch,
-                short(release),
-                e.message,
-                journal.original_head
+                "tag `{tag}` points at {}, {}: left alone",
+                short(&points_at),
+                match &release {
+                    Some(release) => format!("not at this run's release commit {}", short(release)),
+                    None => "and this run made no release commit".to_string(),
+                }
             ));
+            continue;
+        }
+        if let Err(e) = git.run(&["update-ref", "-d", "--", &tag_ref]) {
+            remains
+                .push(format!("tag `{tag}` ({}); delete it: `git tag -d {tag}`", explain_lock(&e.message)));
         }
     }
 
-    // The index may hold the release's versions of the files; put back the original entries
-    // (a no-op when the commit never happened).
-    if !journal.files.is_empty() {
+    // Where the branch ends: back at the original commit (we may touch the index and files), or
+    // somewhere this run did not put it (we must not).
+    let tip = resolve(git, &branch_ref);
+    let mut at_original = tip.as_deref() == Some(journal.original_head.as_str());
+    match (&tip, release.as_ref().filter(|r| **r != journal.original_head)) {
+        (Some(tip), Some(release)) if tip == release => {
+            // Compare-and-swap: moves back only if it still points at the release commit.
+            match git.run(&["update-ref", "--", &branch_ref, &journal.original_head, release]) {
+                Ok(_) => at_original = true,
+                Err(e) => remains.push(format!(
+                    "branch `{}` points at the release commit {} ({}); reset it: `git update-ref {branch_ref} {} {release}`",
+                    journal.branch,
+                    short(release),
+                    explain_lock(&e.message),
+                    journal.original_head
+                )),
+            }
+        }
+        _ if at_original => {}
+        // The run made no commit and the branch moved on (the user's own work): nothing of the
+        // run is on it.
+        (_, None) => {}
+        (tip, Some(_)) => remains.push(format!(
+            "branch `{}` is at {}, neither the commit the release started from ({}) nor this run's release commit: \
+             left alone",
+            journal.branch,
+            tip.as_deref().map_or("nothing (it does not exist)", short),
+            short(&journal.original_head)
+        )),
+    }
+    if !at_original {
+        // The work tree and the index now belong to another commit: no file is touched, and
+        // those that differ from their originals are listed.
+        for (index, file) in journal.files.iter().enumerate() {
+            let current = std::fs::read(root.join(file)).ok();
+            if store.original(index).ok() != current {
+                remains.push(format!(
+                    "`{}` differs from its original, but branch `{}` has moved: left alone; its original is entry {index} of `{}`",
+                    file.display(),
+                    journal.branch,
+                    store.backup().display()
+                ));
+            }
+        }
+        return remains;
+    }
+
+    // The index may hold the release's versions of the files (the commit updated it): put back
+    // the original entries of those that do, and only those.
+    let staged: Vec<String> = match &release {
+        Some(release) if *release != journal.original_head => journal
+            .files
+            .iter()
+            .map(|f| f.to_string_lossy().into_owned())
+            .filter(|f| resolve(git, &format!(":{f}")) == resolve(git, &format!("{release}:{f}")))
+            .collect(),
+        _ => Vec::new(),
+    };
+    if !staged.is_empty() {
         let mut args =
             vec!["reset".to_string(), "--quiet".into(), journal.original_head.clone(), "--".into()];
-        args.extend(journal.files.iter().map(|f| f.to_string_lossy().into_owned()));
+        args.extend(staged);
         if let Err(e) = git.run(&args) {
-            remains.push(format!("the index ({}); reset it: `git reset {}`", e.message, args[3..].join(" ")));
+            remains.push(format!(
+                "the index ({}); reset it: `git reset {}`",
+                explain_lock(&e.message),
+                args[3..].join(" ")
+            ));
         }
     }
 
     for (index, file) in journal.files.iter().enumerate() {
         files::remove_leftover_temps(root, file);
-        let restored = store.original(index).and_then(|original| {
-            let current = std::fs::read(root.join(file)).ok();
-            if current.as_deref() == Some(original.as_slice()) {
-                Ok(())
-            } else {
-                files::replace_file(root, file, &original)
-            }
-        });
-        if let Err(e) = restored {
-            remains.push(format!(
+        match restore(root, store, index, file) {
+            Ok(None) => {}
+            Ok(Some(left)) => remains.push(left),
+            Err(e) => remains.push(format!(
                 "`{}` holds the new version ({}); its original is entry {index} of `{}`, or `git checkout {} -- {}`",
                 file.display(),
                 e.message,
                 store.backup().display(),
                 journal.original_head,
                 file.display()
-            ));
+            )),
         }
     }
     remains
+}
+
+/// Puts back file `index`'s original bytes if it holds exactly what the run wrote. `Ok(Some)`
+/// describes a file left alone because someone changed it since.
+fn restore(root: &Path, store: &Store, index: usize, file: &Path) -> Result<Option<String>> {
+    let original = store.original(index)?;
+    let current = std::fs::read(root.join(file)).ok();
+    if current.as_deref() == Some(original.as_slice()) {
+        return Ok(None);
+    }
+    match store.written(index)? {
+        // A journal from before vbump recorded what it wrote: the old rule (restore).
+        None => {}
+        Some(written) if current.as_deref() == Some(written.as_slice()) => {}
+        Some(_) => {
+            return Ok(Some(format!(
+                "`{}` was changed after the release wrote it: left alone; its original is entry {index} of `{}`",
+                file.display(),
+                store.backup().display()
+            )));
+        }
+    }
+    files::replace_file(root, file, &original).map(|()| None)
+}
+
+/// git's message, with what to do when it failed on a lock file vbump did not take (an
+/// `index.lock` or ref lock left by a killed git process).
+fn explain_lock(message: &str) -> String {
+    let Some(lock) =
+        message.split('\'').find(|part| part.ends_with(".lock") && !part.ends_with("vbump.lock"))
+    else {
+        return message.to_string();
+    };
+    format!(
+        "{message}; vbump did not take `{lock}`: another git process holds it, or one was killed \
+         while holding it; if no git process is running, remove it (`rm {lock}`) and run `vbump recover` again"
+    )
 }
 
 /// Makes local match a release whose commit point passed: the branch at the release commit, every

@@ -361,7 +361,7 @@ fn preflight_refuses_dirty_files_moved_remote_and_existing_tags() {
 fn a_journal_left_behind_blocks_the_next_release() {
     let s = Sandbox::new();
     let store = journal::Store::new(&s.work().join(".git"));
-    store.begin(&journal::Journal::new("main", "abc", vec!["v1.3.0".into()]), &[]).unwrap();
+    store.begin(&journal::Journal::new("main", &"a".repeat(40), vec!["v1.3.0".into()]), &[], &[]).unwrap();
     let e = s.apply(&s.plan(), false, &mut NoHooks).unwrap_err();
     assert!(e.hint.as_deref().unwrap().contains("vbump recover"), "{e}");
 }
@@ -464,7 +464,8 @@ fn recover_finds_an_unrecorded_release_commit_by_parent_and_message() {
     journal.message = "chore(release): v1.3.0".into();
     journal.step = journal::Step::Committing;
     let originals: Vec<&[u8]> = plan.files.iter().map(|e| e.before.as_slice()).collect();
-    store.begin(&journal, &originals).unwrap();
+    let written: Vec<&[u8]> = plan.files.iter().map(|e| e.after.as_slice()).collect();
+    store.begin(&journal, &originals, &written).unwrap();
     files::write_atomically(&s.work(), &plan.files).unwrap();
     s.sh(&s.work(), &["commit", "--quiet", "-am", "chore(release): v1.3.0"]);
 
@@ -482,7 +483,7 @@ fn recover_leaves_a_users_own_commit_alone() {
     let mut journal = journal::Journal::new("main", &plan.head, vec!["v1.3.0".into()]);
     journal.message = "chore(release): v1.3.0".into();
     journal.step = journal::Step::Committing;
-    store.begin(&journal, &[]).unwrap();
+    store.begin(&journal, &[], &[]).unwrap();
     s.sh(&s.work(), &["commit", "--quiet", "--allow-empty", "-m", "fix: the user's own work"]);
     let tip = s.sh(&s.work(), &["rev-parse", "HEAD"]);
     recover::recover(&s.git(), &s.work(), &s.work().join(".git")).unwrap();
