@@ -168,14 +168,22 @@ mod after_a_crash {
         };
         in_ci(&["commit", "--quiet", "--allow-empty", "-m", "fix: from another merge"]);
         in_ci(&["push", "--quiet", "origin", "main"]);
-        let out = repo.command(env!("CARGO_BIN_EXE_vbump")).current_dir(&ci).args(["release", "--push"]).output().unwrap();
+        let out = repo
+            .command(env!("CARGO_BIN_EXE_vbump"))
+            .current_dir(&ci)
+            .args(["release", "--push"])
+            .output()
+            .unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let released = repo.origin_git(["rev-parse", "v1.3.0^{commit}"]);
         assert_ne!(released, ours);
         // The user pulls (their local tag and branch from the killed run give way) and edits.
         repo.git(["fetch", "--quiet", "--force", "--tags", "origin"]);
         repo.git(["reset", "--quiet", "--hard", "origin/main"]);
-        repo.file("package.json", "{\n  \"name\": \"demo\",\n  \"version\": \"1.3.0\",\n  \"private\": true\n}\n");
+        repo.file(
+            "package.json",
+            "{\n  \"name\": \"demo\",\n  \"version\": \"1.3.0\",\n  \"private\": true\n}\n",
+        );
         let mut pulled = repo.state();
         // The killed run's stale lock is recover's to clear; nothing else is.
         pulled.insert("lock".into(), "false".into());
@@ -183,9 +191,15 @@ mod after_a_crash {
         for _ in 0..2 {
             repo.vbump(["recover"])
                 .code(4)
-                .stderr_has(&format!("tag `v1.3.0` points at {}, not at this run's release commit {}: left alone", &released[..12], &ours[..12]))
+                .stderr_has(&format!(
+                    "tag `v1.3.0` points at {}, not at this run's release commit {}: left alone",
+                    &released[..12],
+                    &ours[..12]
+                ))
                 .stderr_has(&format!("branch `main` is at {}", &released[..12]))
-                .stderr_has("`package.json` differs from its original, but branch `main` has moved: left alone");
+                .stderr_has(
+                    "`package.json` differs from its original, but branch `main` has moved: left alone",
+                );
             assert_eq!(repo.state(), pulled, "recover changed what it did not make");
         }
         repo.vbump(["recover"]).stderr_has("rm -r ");
@@ -211,7 +225,11 @@ mod after_a_crash {
             .stderr_has("vbump did not take")
             .stderr_has("index.lock")
             .stderr_has("if no git process is running, remove it");
-        assert!(first.stderr.contains("branch `main`") || !first.stderr.contains("release commit"), "{}", first.stderr);
+        assert!(
+            first.stderr.contains("branch `main`") || !first.stderr.contains("release commit"),
+            "{}",
+            first.stderr
+        );
         let second = repo.vbump(["recover"]);
         second.code(4).stderr_has("index.lock");
         assert!(!second.stderr.contains("branch `main`"), "the branch is back already: {}", second.stderr);
@@ -233,7 +251,10 @@ mod after_a_crash {
         repo.vbump(["recover"])
             .code(4)
             .stderr_has("`package.json` was changed after the release wrote it: left alone");
-        assert_eq!(repo.read_text("Cargo.toml"), "[package]\r\nname = \"demo\"\r\nversion = \"1.2.0\" # keep\r\n");
+        assert_eq!(
+            repo.read_text("Cargo.toml"),
+            "[package]\r\nname = \"demo\"\r\nversion = \"1.2.0\" # keep\r\n"
+        );
         assert_eq!(repo.read_text("package.json"), edited);
     }
 }

@@ -398,7 +398,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::new(dir.path());
         let good = Journal::new("main", &"a".repeat(40), vec!["v1.3.0".into()]);
-        let cases: Vec<(Box<dyn Fn(&mut Journal)>, &str)> = vec![
+        type Breaks = Box<dyn Fn(&mut Journal)>;
+        let cases: Vec<(Breaks, &str)> = vec![
             (Box::new(|j| j.remote = Some("--upload-pack=touch pwned".into())), "`remote`"),
             (Box::new(|j| j.branch = "-f".into()), "`branch`"),
             (Box::new(|j| j.tags = vec!["v1 .0".into()]), "`tags`"),
