@@ -281,7 +281,7 @@ fn access(cli: &Cli) -> Access {
         Some(Command::Release(args)) => release(args),
         Some(Command::Set(_)) => Access::Write("set"),
         Some(Command::Recover(_)) => Access::Recover,
-        Some(Command::Plan(_) | Command::Next(_) | Command::Check(_)) => Access::Read,
+        Some(Command::Plan(_) | Command::Next(_) | Command::Check(_) | Command::Audit) => Access::Read,
         // `init --write` creates vbump.toml without replacing it; `lint` reads messages.
         Some(Command::Init(_) | Command::Lint(_)) => Access::Other,
     }
