@@ -249,9 +249,32 @@ fn syntax_error(e: &toml::de::Error, text: &str, path: &Path) -> Error {
         Some(span) => Place::of_offset(path, text.as_bytes(), span.start),
         None => Place::file(path),
     };
-    Error::input(e.message().trim_end().to_string())
+    Error::input(plain(e.message().trim_end()))
         .at(place)
         .hint(format!("every key vbump reads is described at {REFERENCE_URL}"))
+}
+
+/// The parser's message in vbump's words: serde's "invalid type: …, expected …" and "unknown
+/// variant …" phrasing and TOML's "expected literal string" are how the parser sees the file,
+/// not how its author does.
+fn plain(message: &str) -> String {
+    if let Some(rest) = message.strip_prefix("invalid type: ")
+        && let Some((found, expected)) = rest.split_once(", expected ")
+    {
+        return format!("this value is {} {found}; {expected} goes here", article(found));
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant ")
+        && let Some((value, allowed)) = rest.split_once(", expected ")
+    {
+        let allowed = allowed.strip_prefix("one of ").unwrap_or(allowed);
+        return format!("{value} is not one of the values allowed here: {allowed}");
+    }
+    message.strip_suffix(", expected literal string").unwrap_or(message).to_string()
+}
+
+/// "a" or "an" before `word`.
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
 }
 
 /// The default commit types with the `[bump]` entries merged in, checked one by one.
@@ -288,7 +311,7 @@ fn commit_types(
             _ => {
                 let shown = match value.get_ref() {
                     toml::Value::String(s) => format!("\"{s}\""),
-                    other => format!("a {}", other.type_str()),
+                    other => format!("{} {}", article(other.type_str()), other.type_str()),
                 };
                 return Err(Error::input(format!("[bump] `{name}` is {shown}; a level is {LEVELS}"))
                     .at(place_of(value.span().start))
@@ -490,8 +513,24 @@ optional = true
             "{text}"
         );
         let e = parse("[bump]\nfeat = 1\n").unwrap_err();
-        assert!(e.to_string().contains("[bump] `feat` is a integer"), "{e}");
+        assert!(e.to_string().contains("[bump] `feat` is an integer"), "{e}");
         assert_eq!(e.exit_code(), 2);
+    }
+
+    #[test]
+    fn parser_messages_are_in_plain_words() {
+        let e = parse("tag-prefix = 1\n").unwrap_err().to_string();
+        assert!(e.contains("this value is an integer `1`; a string goes here"), "{e}");
+        let e = parse("strategy = \"nope\"\n").unwrap_err().to_string();
+        assert!(e.contains("`nope` is not one of the values allowed here: `auto`, `push`, `pr`"), "{e}");
+        let e = parse("[bump]\nfeat = minor\n").unwrap_err().to_string();
+        assert!(
+            e.ends_with("string values must be quoted") || e.contains("string values must be quoted\n"),
+            "{e}"
+        );
+        for internal in ["invalid type", "unknown variant", "expected literal string"] {
+            assert!(!e.contains(internal), "{e}");
+        }
     }
 
     #[test]
