@@ -232,6 +232,9 @@ fn subfolder_packages_follow_only_when_they_share_a_version_that_is_not_a_usual_
         .commit("chore: init");
     assert_eq!(init_locations(&young), pairs(&[("package.json", "json:/version")]));
     young.vbump(["init"]).code(0).stderr_has("1.0.0 is a usual first version");
+    // Another package's broken manifest does not stop detection of this one.
+    young.file("tools/x/package.json", "{\"version\": \"1.0.0\",}\n").commit("chore: broken");
+    young.vbump(["init"]).code(0).stderr_has("skipped tools/x/package.json: manifest: it cannot be read");
 }
 
 #[test]

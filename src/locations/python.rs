@@ -312,7 +312,12 @@ fn uv_lock(scan: &mut Scan<'_>, name: &str) -> Result<()> {
             return Ok(());
         }
         let Some(last) = folder.file_name().map(|n| n.to_os_string()) else { return Ok(()) };
-        relative = Path::new(&last).join(&relative);
+        // (`Path::join` with an empty path would leave a trailing `/`.)
+        relative = if relative.as_os_str().is_empty() {
+            PathBuf::from(&last)
+        } else {
+            Path::new(&last).join(&relative)
+        };
         folder.pop();
     }
 }

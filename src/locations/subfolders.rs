@@ -99,12 +99,18 @@ fn children(scan: &Scan<'_>, folder: &Path) -> Vec<PathBuf> {
 
 /// The version values of the manifests in `folder`: `package.json` `/version`, `pyproject.toml`
 /// `project.version` / `tool.poetry.version`, `Cargo.toml` `package.version`.
-fn versions_in(scan: &Scan<'_>, folder: &Path) -> Result<Vec<(PathBuf, crate::config::Selector, String)>> {
+fn versions_in(
+    scan: &mut Scan<'_>,
+    folder: &Path,
+) -> Result<Vec<(PathBuf, crate::config::Selector, String)>> {
     let mut out = Vec::new();
     let package = folder.join("package.json");
-    if let Some(text) = scan.read(&package)? {
-        if let Some(version) = json_string(&parse_json(&text, &package)?, "/version") {
-            out.push((package, json_selector("/version"), version));
+    if let Some(text) = readable(scan, &package) {
+        match parse_json(&text, &package) {
+            Ok(doc) => {
+                out.extend(json_string(&doc, "/version").map(|v| (package, json_selector("/version"), v)))
+            }
+            Err(error) => unparsable(scan, &package, &error),
         }
     }
     for (manifest, keys) in [
@@ -113,11 +119,27 @@ fn versions_in(scan: &Scan<'_>, folder: &Path) -> Result<Vec<(PathBuf, crate::co
         ("Cargo.toml", &["package", "version"]),
     ] {
         let file = folder.join(manifest);
-        if let Some(text) = scan.read(&file)? {
-            if let Some(version) = toml_string(&parse_toml(&text, &file)?, keys) {
-                out.push((file, toml_selector(keys), version));
-            }
+        let Some(text) = readable(scan, &file) else { continue };
+        match parse_toml(&text, &file) {
+            Ok(doc) => out.extend(toml_string(&doc, keys).map(|v| (file, toml_selector(keys), v))),
+            Err(error) => unparsable(scan, &file, &error),
         }
     }
     Ok(out)
+}
+
+/// A subfolder's manifest belongs to another package until it is shown to share the version, so
+/// one that cannot be read or parsed is reported, not an error for this package.
+fn readable(scan: &mut Scan<'_>, file: &Path) -> Option<String> {
+    match scan.read(file) {
+        Ok(text) => text,
+        Err(error) => {
+            unparsable(scan, file, &error);
+            None
+        }
+    }
+}
+
+fn unparsable(scan: &mut Scan<'_>, file: &Path, error: &crate::error::Error) {
+    scan.skip(file, "manifest", format!("it cannot be read ({}), so it is not compared", error.message));
 }
