@@ -37,6 +37,22 @@ pub(crate) struct Outputs {
     /// The GitHub Release of the tag, when this run published or found it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) release_url: Option<String>,
+    /// With several packages: one entry per package released (a JSON array in `$GITHUB_OUTPUT`).
+    /// The flat keys above then describe the released package when there is exactly one, and are
+    /// empty otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) releases: Option<Vec<PackageRelease>>,
+}
+
+/// One package's release, an entry of the `releases` output.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) struct PackageRelease {
+    pub(crate) name: String,
+    pub(crate) version: String,
+    pub(crate) previous_version: String,
+    pub(crate) tag: String,
+    pub(crate) bump: String,
 }
 
 impl Actions {

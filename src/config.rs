@@ -18,6 +18,8 @@ use serde::Deserialize;
 use crate::bump::Level;
 use crate::commit_types::CommitTypes;
 use crate::error::{Error, Place, Result};
+use crate::path_filter::PathFilter;
+use crate::tags::{self, TagScheme};
 
 pub use schema::json_schema;
 
@@ -82,6 +84,42 @@ struct RawConfig {
     /// Version locations, one per version field. Replaces auto-detection when present.
     #[schemars(with = "Option<Vec<RawLocation>>")]
     location: Option<Vec<toml::Spanned<RawLocation>>>,
+    /// The packages of a catalog or monorepo, each with its own version, tags and release. Without
+    /// any, the repository is one package (or, for a plugin marketplace listing several local
+    /// plugins, one package per plugin).
+    #[schemars(with = "Option<Vec<RawPackage>>")]
+    package: Option<Vec<toml::Spanned<RawPackage>>>,
+    /// What a release does to a plugin marketplace's own version (`metadata.version` or
+    /// `version`): `follow` moves it by the highest bump of the packages released, `independent`
+    /// never touches it. Without it: `follow` when it equals every plugin's version, else
+    /// `independent`.
+    marketplace_version: Option<MarketplaceVersion>,
+}
+
+/// One `[[package]]`: a folder of the repository released on its own.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "Package")]
+struct RawPackage {
+    /// The package name, `{name}` in its tags; the folder's last segment by default.
+    name: Option<String>,
+    /// The package folder, relative to the repository root: a commit that changes a file under it
+    /// belongs to the package.
+    path: String,
+    /// The tag template: `{version}` once, `{name}` optionally.
+    #[schemars(extend("default" = "{name}--v{version}"))]
+    tag: Option<String>,
+    /// Globs of other files that belong to the package (`shared/fmt/**`).
+    #[serde(default)]
+    include: Vec<String>,
+    /// Globs of files under `path` that do not belong to it (`**/*.md`).
+    #[serde(default)]
+    exclude: Vec<String>,
+    /// A Keep-a-Changelog file for this package's release notes.
+    changelog: Option<PathBuf>,
+    /// The package's version locations; detected inside `path` when absent.
+    #[schemars(with = "Option<Vec<RawLocation>>")]
+    location: Option<Vec<toml::Spanned<RawLocation>>>,
 }
 
 /// One version field: a `file` and exactly one of `json`, `toml` or `regex`.
@@ -132,6 +170,34 @@ pub struct LocationSpec {
     pub declared_at: Option<Place>,
 }
 
+/// What a release does to a plugin marketplace's own version (`metadata.version` or `version`),
+/// which is not any plugin's version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum MarketplaceVersion {
+    /// It moves with the plugins: bumped by the highest bump of the packages released in the same
+    /// run (with one plugin: kept equal to it).
+    Follow,
+    /// It is never touched.
+    Independent,
+}
+
+/// One `[[package]]`: a folder of the repository released on its own.
+#[derive(Debug, Clone)]
+pub struct PackageConfig {
+    /// The package name (`{name}` in its tag); defaults to the folder's last segment.
+    pub name: String,
+    pub filter: PathFilter,
+    pub tag: TagScheme,
+    /// The tag template as written (for `init` and messages).
+    pub tag_template: String,
+    pub changelog: Option<PathBuf>,
+    /// `None`: detect the locations inside the folder.
+    pub locations: Option<Vec<LocationSpec>>,
+    /// Where it was declared.
+    pub declared_at: Place,
+}
+
 /// Validated settings, with every default applied.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -145,6 +211,10 @@ pub struct Config {
     pub types: CommitTypes,
     /// `None` means: auto-detect the locations.
     pub locations: Option<Vec<LocationSpec>>,
+    /// `[[package]]` tables; empty in single-package mode.
+    pub packages: Vec<PackageConfig>,
+    /// `None`: decided from the files (see `catalog`).
+    pub marketplace_version: Option<MarketplaceVersion>,
     /// The file these settings came from, if any.
     pub source: Option<PathBuf>,
 }
@@ -217,6 +287,17 @@ impl Config {
             checked_ref(raw.release_branch, "release-branch", "vbump/release", "refs/heads/", &|b| {
                 b.to_string()
             })?;
+        let mut packages = Vec::new();
+        for spanned in raw.package.unwrap_or_default() {
+            let place = place_of(spanned.span().start);
+            packages.push(package_config(spanned.into_inner(), place, &place_of)?);
+        }
+        if !packages.is_empty() && locations.is_some() {
+            return Err(Error::input("`[[location]]` and `[[package]]` cannot be mixed")
+                .at(place_of(0))
+                .hint("move each location into its package as `[[package.location]]`"));
+        }
+        check_unique_names(&packages)?;
         Ok(Config {
             tag_prefix,
             major_zero_breaking_is_minor: raw.major_zero_breaking_is_minor.unwrap_or(true),
@@ -226,13 +307,20 @@ impl Config {
             release_branch,
             types: commit_types(raw.bump.unwrap_or_default(), &place_of)?,
             locations,
+            packages,
+            marketplace_version: raw.marketplace_version,
             source,
         })
     }
 
+    /// The tag scheme of a single-package repository.
+    pub fn tag_scheme(&self) -> TagScheme {
+        TagScheme::prefixed(&self.tag_prefix)
+    }
+
     /// The tag name of `version`: the prefix followed by the version.
     pub fn tag_name(&self, version: &semver::Version) -> String {
-        format!("{}{}", self.tag_prefix, version)
+        self.tag_scheme().format(version)
     }
 
     /// The release commit message for `version`.
@@ -345,6 +433,66 @@ fn not_a_type(name: &str) -> Option<String> {
         && name.starts_with(|c: char| c.is_ascii_alphanumeric())
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     (!word).then(|| "a type is one word of letters, digits, `-` and `_`".into())
+}
+
+/// Validates one `[[package]]`.
+fn package_config(raw: RawPackage, place: Place, place_of: &dyn Fn(usize) -> Place) -> Result<PackageConfig> {
+    let filter = PathFilter::folder(&raw.path);
+    let name = match raw.name {
+        Some(name) => name,
+        None => match filter.path().rsplit('/').next() {
+            Some(last) if !last.is_empty() => last.to_string(),
+            _ => {
+                return Err(Error::input("a `[[package]]` at the repository root needs a `name`")
+                    .at(place)
+                    .hint("add `name = \"...\"` to the package"));
+            }
+        },
+    };
+    if name.is_empty() || name.contains(|c: char| c.is_whitespace() || c == ',') {
+        return Err(Error::input(format!("the package name `{name}` is empty or holds a space or a comma"))
+            .at(place)
+            .hint("use a name like `formatter` or `my-plugin`"));
+    }
+    let filter = filter.with_globs(&raw.include, &raw.exclude).map_err(|e| e.at(place.clone()))?;
+    let tag_template = raw.tag.unwrap_or_else(|| tags::PACKAGE_DEFAULT.to_string());
+    let tag = TagScheme::from_template(&tag_template, Some(&name)).map_err(|e| e.at(place.clone()))?;
+    let locations = match raw.location {
+        None => None,
+        Some(raw_locations) => Some(
+            raw_locations
+                .into_iter()
+                .map(|spanned| {
+                    let place = place_of(spanned.span().start);
+                    location_spec(spanned.into_inner(), place)
+                })
+                .collect::<Result<Vec<_>>>()?,
+        ),
+    };
+    Ok(PackageConfig {
+        name,
+        filter,
+        tag,
+        tag_template,
+        changelog: raw.changelog,
+        locations,
+        declared_at: place,
+    })
+}
+
+/// Two packages of one name would make the same tags.
+fn check_unique_names(packages: &[PackageConfig]) -> Result<()> {
+    for (i, package) in packages.iter().enumerate() {
+        if let Some(first) = packages[..i].iter().find(|p| p.name == package.name) {
+            return Err(Error::input(format!(
+                "two packages are named `{}` (the first at {})",
+                package.name, first.declared_at
+            ))
+            .at(package.declared_at.clone())
+            .hint("give each `[[package]]` its own `name`"));
+        }
+    }
+    Ok(())
 }
 
 fn location_spec(raw: RawLocation, place: Place) -> Result<LocationSpec> {
@@ -561,5 +709,67 @@ optional = true
         assert!(e.to_string().contains("one word"), "{e}");
         let e = parse("[bump]\nFeat = \"major\"\nfeat = \"minor\"\n").unwrap_err();
         assert!(e.to_string().contains("name the same type"), "{e}");
+    }
+
+    #[test]
+    fn packages_read_with_their_defaults() {
+        let c = parse(
+            r#"
+marketplace-version = "independent"
+
+[[package]]
+path = "plugins/formatter"
+include = ["shared/fmt/**"]
+changelog = "plugins/formatter/CHANGELOG.md"
+
+[[package.location]]
+file = "plugins/formatter/.claude-plugin/plugin.json"
+json = "/version"
+
+[[package]]
+name = "lint"
+path = "tools/linter"
+tag = "plugins/{name}/v{version}"
+"#,
+        )
+        .unwrap();
+        assert_eq!(c.marketplace_version, Some(MarketplaceVersion::Independent));
+        let [fmt, lint] = c.packages.as_slice() else { panic!("two packages") };
+        assert_eq!(fmt.name, "formatter");
+        assert_eq!(fmt.tag.format(&"1.3.0".parse().unwrap()), "formatter--v1.3.0");
+        assert_eq!(fmt.tag_template, "{name}--v{version}");
+        assert!(fmt.filter.matches("shared/fmt/x.rs"));
+        assert_eq!(fmt.locations.as_ref().unwrap()[0].declared_at.as_ref().unwrap().line, Some(9));
+        assert_eq!(fmt.declared_at.line, Some(4));
+        assert!(fmt.changelog.is_some());
+        assert_eq!(lint.tag.format(&"0.4.1".parse().unwrap()), "plugins/lint/v0.4.1");
+        assert!(lint.locations.is_none());
+        assert!(lint.filter.matches("tools/linter/a"));
+    }
+
+    #[test]
+    fn a_file_without_packages_is_single_package_mode() {
+        let c = parse("tag-prefix = \"v\"\n").unwrap();
+        assert!(c.packages.is_empty());
+        assert_eq!(c.marketplace_version, None);
+        assert_eq!(c.tag_scheme(), TagScheme::prefixed("v"));
+    }
+
+    #[test]
+    fn bad_packages_name_their_line() {
+        let e = parse("[[package]]\npath = \"a\"\n\n[[package]]\npath = \"b/a\"\n").unwrap_err();
+        assert!(e.to_string().starts_with("vbump.toml:4:1: two packages are named `a`"), "{e}");
+        let e = parse("[[package]]\npath = \".\"\n").unwrap_err();
+        assert!(e.to_string().contains("needs a `name`"), "{e}");
+        let e = parse("[[package]]\npath = \"a\"\ntag = \"v\"\n").unwrap_err();
+        assert!(e.to_string().starts_with("vbump.toml:1:1: "), "{e}");
+        let e = parse("[[package]]\nname = \"a b\"\npath = \"a\"\n").unwrap_err();
+        assert!(e.to_string().contains("holds a space"), "{e}");
+        let e = parse("[[package]]\npath = \"a\"\npth = 1\n").unwrap_err();
+        assert!(e.to_string().contains("pth"), "{e}");
+        let e = parse("[[location]]\nfile = \"a\"\njson = \"/v\"\n[[package]]\npath = \"a\"\n").unwrap_err();
+        assert!(e.to_string().contains("cannot be mixed"), "{e}");
+        let e = parse("marketplace-version = \"sometimes\"\n").unwrap_err();
+        assert!(e.to_string().starts_with("vbump.toml:1:"), "{e}");
     }
 }

@@ -17,7 +17,9 @@
 pub mod error;
 
 // Read-only.
+pub(crate) mod attribution;
 pub(crate) mod bump;
+pub(crate) mod catalog;
 pub mod commit_types;
 pub mod commits;
 pub mod config;
@@ -27,8 +29,11 @@ pub mod history;
 pub mod lint;
 pub mod locations;
 pub(crate) mod notes;
+pub(crate) mod package;
+pub(crate) mod path_filter;
 pub(crate) mod plan;
 pub(crate) mod refname;
+pub(crate) mod tags;
 pub(crate) mod text;
 pub(crate) mod workspace;
 

@@ -17,6 +17,8 @@ use crate::edit::{Field, FileEdit, VersionFiles};
 use crate::error::{Error, Result};
 use crate::history;
 
+pub(crate) mod packages;
+
 /// Where the current version came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "source", rename_all = "lowercase")]
@@ -128,6 +130,12 @@ pub struct Next {
 /// the JSON keeps the flat single-package shape while there is one.
 #[derive(Debug, Clone, Serialize)]
 pub struct PackagePlan {
+    /// The package's name; `None` in a single-package repository (the JSON then has no `name`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The package folder (`.` for the root); `None` in a single-package repository.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
     pub previous: Previous,
     /// Conventional commits since the last release, newest first; for a stable release after
     /// pre-releases, since the last stable release (what the notes cover).
@@ -146,6 +154,10 @@ pub struct PackagePlan {
     /// is a maintenance release and does not become the GitHub "Latest" release.
     #[serde(skip)]
     pub highest_stable: Option<Version>,
+    /// The changelog the release prepends its notes to (`changelog` in vbump.toml, or the
+    /// package's own).
+    #[serde(skip)]
+    pub changelog: Option<std::path::PathBuf>,
 }
 
 /// `bump`, `next` and `tag` as three fields, each `null` when there is nothing to release.
@@ -171,11 +183,39 @@ pub struct Plan {
     /// The edits the release makes to version files (and the changelog), in location order, for
     /// every package together (one commit holds them all).
     pub files: Vec<FileEdit>,
+    /// With several packages: the commits since some package's last release that change no
+    /// package's files (they release nothing).
+    pub outside: Vec<IgnoredCommit>,
     /// Things the user should know that do not stop the release.
     pub warnings: Vec<String>,
 }
 
 impl Plan {
+    /// True when the repository has several packages (each plan entry has a name).
+    pub fn is_multi(&self) -> bool {
+        self.packages.iter().any(|package| package.name.is_some())
+    }
+
+    /// The release commit's message. One package: the template with `{version}` and `{tag}`.
+    /// Several: `{tags}` (and `{tag}`, in a template written for one package) is the list of the
+    /// tags this release creates, `{version}` the version when exactly one package is released.
+    pub fn release_message(&self, config: &Config) -> Option<String> {
+        let releases: Vec<&Next> = self.releases().collect();
+        if !self.is_multi() {
+            return releases.first().map(|next| config.release_message(&next.version));
+        }
+        if releases.is_empty() {
+            return None;
+        }
+        let tags: Vec<&str> = releases.iter().map(|next| next.tag.as_str()).collect();
+        let list = tags.join(", ");
+        let mut message = config.commit_message.replace("{tags}", &list).replace("{tag}", &list);
+        if let [next] = releases.as_slice() {
+            message = message.replace("{version}", &next.version.to_string());
+        }
+        Some(message)
+    }
+
     /// The package of a single-package plan. (Callers that handle several iterate
     /// [`Plan::packages`]; this is the one place that assumes one.)
     pub fn package(&self) -> &PackagePlan {
@@ -204,13 +244,17 @@ impl Serialize for Plan {
             branch: &'a Option<String>,
             head: &'a str,
             packages: &'a [PackagePlan],
+            outside: &'a [IgnoredCommit],
             files: &'a [FileEdit],
             warnings: &'a [String],
         }
         let (branch, head, files, warnings) = (&self.branch, self.head.as_str(), &self.files, &self.warnings);
         match self.packages.as_slice() {
-            [package] => Flat { branch, head, package, files, warnings }.serialize(serializer),
-            packages => Packages { branch, head, packages, files, warnings }.serialize(serializer),
+            [package] if package.name.is_none() => {
+                Flat { branch, head, package, files, warnings }.serialize(serializer)
+            }
+            packages => Packages { branch, head, packages, outside: &self.outside, files, warnings }
+                .serialize(serializer),
         }
     }
 }
@@ -286,6 +330,8 @@ pub fn build(repo: &Repository, config: &Config, request: &Request, files: &Vers
         branch: head.branch.clone(),
         head: head.commit.to_string(),
         packages: vec![PackagePlan {
+            name: None,
+            path: None,
             previous,
             commits: read.commits,
             ignored: read.ignored,
@@ -293,8 +339,10 @@ pub fn build(repo: &Repository, config: &Config, request: &Request, files: &Vers
             since_stable: None,
             hint: None,
             highest_stable: tags.iter().map(|t| &t.version).filter(|v| v.pre.is_empty()).max().cloned(),
+            changelog: config.changelog.clone(),
         }],
         files: Vec::new(),
+        outside: Vec::new(),
         warnings,
     };
     let (next, why) = match decision {
@@ -455,7 +503,7 @@ fn name_other_prefixes(repo: &Repository, head: git2::Oid, prefix: &str, e: Erro
 
 /// The version to bump from: the last tag's, else the highest the files hold, else 0.0.0.
 /// Files that disagree with it become warnings.
-fn previous_version(
+pub(crate) fn previous_version(
     last: Option<&history::ReleaseTag>,
     since: Option<git2::Oid>,
     current: &CurrentVersions<'_>,

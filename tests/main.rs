@@ -25,6 +25,7 @@ mod lock;
 mod never_lower;
 mod next;
 mod overrides;
+mod packages;
 mod parsing;
 mod plan;
 mod pre_releases;

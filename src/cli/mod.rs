@@ -109,6 +109,9 @@ pub struct PlanArgs {
     /// commit.
     #[arg(long, conflicts_with_all = ["pre", "bump"])]
     pub promote: bool,
+    /// Only this package (repeatable), in a repository of several packages.
+    #[arg(long = "package", value_name = "NAME")]
+    pub packages: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -17,6 +17,7 @@ pub(super) fn request(ctx: &Context, args: &PlanArgs) -> ReleaseRequest {
         bump: args.bump.and_then(|b| b.level()),
         pre: args.pre.clone(),
         promote: args.promote,
+        packages: args.packages.clone(),
         token_env: "GITHUB_TOKEN".into(),
         ..ReleaseRequest::default()
     }
@@ -32,11 +33,31 @@ pub(super) fn run_plan(ctx: &Context, request: &ReleaseRequest) -> Result<i32> {
     Ok(0)
 }
 
-/// `vbump next`: the next version alone, or nothing when there is nothing to release.
+/// `vbump next`: the next version alone, or nothing when there is nothing to release. With
+/// several packages, one `NAME VERSION` line per package to release.
 pub(super) fn run_next(ctx: &Context, request: &ReleaseRequest) -> Result<i32> {
     let plan = release::plan(request, Detail::Summary, &mut Stderr)?;
     for warning in &plan.warnings {
         output::warn(warning);
+    }
+    if plan.is_multi() {
+        let released = plan.packages.iter().filter_map(|p| Some((p.name.as_deref()?, p.next.as_ref()?)));
+        match ctx.format {
+            Format::Json => output::json(&serde_json::json!({
+                "releases": released.map(|(name, next)| serde_json::json!({
+                    "name": name,
+                    "version": next.version.to_string(),
+                    "tag": next.tag,
+                    "bump": next.bump.level,
+                })).collect::<Vec<_>>(),
+            })),
+            Format::Human | Format::Github => {
+                for (name, next) in released {
+                    println!("{name} {}", next.version);
+                }
+            }
+        }
+        return Ok(0);
     }
     let next = plan.package().next.as_ref();
     match ctx.format {

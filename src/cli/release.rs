@@ -13,6 +13,7 @@ pub(super) fn request(ctx: &Context, args: &ReleaseArgs) -> ReleaseRequest {
         bump: args.plan.bump.and_then(|b| b.level()),
         pre: args.plan.pre.clone(),
         promote: args.plan.promote,
+        packages: args.plan.packages.clone(),
         push: args.push,
         remote: args.remote.clone(),
         token_env: args.token_env.clone(),

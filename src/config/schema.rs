@@ -104,10 +104,11 @@ mod tests {
                 file.insert(key.clone(), value);
             }
         }
-        // Every key but the optional `changelog` and the `location` list has a stated default.
+        // Every key but the optional `changelog`, the `location` and `package` lists and the
+        // `marketplace-version` decided from the files has a stated default.
         let without: Vec<&String> =
             schema["properties"].as_object().unwrap().keys().filter(|k| !file.contains_key(*k)).collect();
-        assert_eq!(without, ["changelog", "location"], "{file:?}");
+        assert_eq!(without, ["changelog", "location", "package", "marketplace-version"], "{file:?}");
         let text = toml::to_string(&file).unwrap();
         let spelled_out = Config::parse(&text, std::path::Path::new("vbump.toml")).unwrap();
         let comparable = |c: &Config| format!("{:?}", Config { source: None, ..c.clone() });

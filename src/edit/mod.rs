@@ -283,25 +283,42 @@ impl VersionFiles {
     /// must read back as `version`. A version a file cannot spell, or a change to a read-only file,
     /// is an error before anything is written.
     pub fn set_version(&self, version: &semver::Version) -> Result<Vec<FileEdit>> {
+        self.set_versions(|_| Some(version.clone()))
+    }
+
+    /// Like [`VersionFiles::set_version`], with a version per location: `version_of(i)` is the
+    /// version the fields of the `i`-th location take, `None` to leave them alone. Several packages
+    /// may share a file (a marketplace lists every plugin); each gets its own value in one edit.
+    pub fn set_versions(
+        &self,
+        version_of: impl Fn(usize) -> Option<semver::Version>,
+    ) -> Result<Vec<FileEdit>> {
+        let versions: Vec<Option<semver::Version>> = (0..self.specs.len()).map(version_of).collect();
         let mut edits = Vec::new();
         for (file_index, file) in self.files.iter().enumerate() {
-            let new = Scheme::of(&file.path).write(version).map_err(|reason| {
-                Error::input(format!("cannot write {version} into a Python file: {reason}"))
-                    .in_file(&file.path)
-                    .hint("pick a pre-release Python can spell: `--pre rc`, `--pre beta` or `--pre alpha`")
-            })?;
-            let mine: Vec<usize> =
-                (0..self.fields.len()).filter(|&i| self.origins[i].0 == file_index).collect();
-            let mut spans: Vec<&std::ops::Range<usize>> =
-                mine.iter().map(|&i| &self.fields[i].span).collect();
-            spans.sort_by_key(|span| (span.start, span.end));
+            let scheme = Scheme::of(&file.path);
+            let mut mine: Vec<(usize, String)> = Vec::new();
+            for i in (0..self.fields.len()).filter(|&i| self.origins[i].0 == file_index) {
+                let Some(version) = &versions[self.origins[i].1] else { continue };
+                let new = scheme.write(version).map_err(|reason| {
+                    Error::input(format!("cannot write {version} into a Python file: {reason}"))
+                        .in_file(&file.path)
+                        .hint(
+                            "pick a pre-release Python can spell: `--pre rc`, `--pre beta` or `--pre alpha`",
+                        )
+                })?;
+                mine.push((i, new));
+            }
+            let mut spans: Vec<(&std::ops::Range<usize>, &str)> =
+                mine.iter().map(|(i, new)| (&self.fields[*i].span, new.as_str())).collect();
+            spans.sort_by_key(|(span, _)| (span.start, span.end));
             spans.dedup();
-            if let Some(pair) = spans.windows(2).find(|pair| pair[0].end > pair[1].start) {
+            if let Some(pair) = spans.windows(2).find(|pair| pair[0].0.end > pair[1].0.start) {
                 return Err(Error::input("two locations overlap in one file; vbump cannot write both")
-                    .at(Place::of_offset(&file.path, &file.bytes, pair[1].start))
+                    .at(Place::of_offset(&file.path, &file.bytes, pair[1].0.start))
                     .hint("remove one of the two locations from vbump.toml"));
             }
-            let after = splice(&file.bytes, &spans, new.as_bytes());
+            let after = splice(&file.bytes, &spans);
             if after == file.bytes {
                 continue;
             }
@@ -313,12 +330,12 @@ impl VersionFiles {
                         file.path.display()
                     )));
             }
-            self.confirm(file, &after, &mine, &new)?;
+            self.confirm(file, &after, &mine)?;
             let changes = mine
                 .iter()
-                .map(|&i| &self.fields[i])
-                .filter(|field| field.value != new)
-                .map(|field| FieldChange {
+                .map(|(i, new)| (&self.fields[*i], new))
+                .filter(|(field, new)| field.value != **new)
+                .map(|(field, new)| FieldChange {
                     location: field.location.clone(),
                     line: field.line,
                     old: field.value.clone(),
@@ -331,17 +348,18 @@ impl VersionFiles {
     }
 
     /// Defence in depth: parses `after` again with each location of the file and checks that every
-    /// field now reads `new`.
-    fn confirm(&self, file: &SourceFile, after: &[u8], fields: &[usize], new: &str) -> Result<()> {
+    /// field now reads its new value.
+    fn confirm(&self, file: &SourceFile, after: &[u8], fields: &[(usize, String)]) -> Result<()> {
         let edited = SourceFile {
             path: file.path.clone(),
             bytes: after.to_vec(),
             bom: file.bom,
             read_only: file.read_only,
         };
-        let mut spec_indexes: Vec<usize> = fields.iter().map(|&i| self.origins[i].1).collect();
+        let mut spec_indexes: Vec<(usize, &str)> =
+            fields.iter().map(|(i, new)| (self.origins[*i].1, new.as_str())).collect();
         spec_indexes.dedup();
-        for spec_index in spec_indexes {
+        for (spec_index, new) in spec_indexes {
             let spec = &self.specs[spec_index];
             let found = find_all(&edited, spec).map_err(|e| {
                 Error::input(format!(
@@ -378,13 +396,13 @@ pub fn most_common(versions: impl IntoIterator<Item = semver::Version>) -> Optio
     counts.into_iter().max_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0))).map(|(v, _)| v)
 }
 
-/// `original` with every span replaced by `value`. Spans are sorted and do not overlap.
-pub fn splice(original: &[u8], spans: &[&std::ops::Range<usize>], value: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(original.len() + spans.len() * value.len());
+/// `original` with each span replaced by its value. Spans are sorted and do not overlap.
+pub fn splice(original: &[u8], spans: &[(&std::ops::Range<usize>, &str)]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(original.len() + spans.iter().map(|(_, v)| v.len()).sum::<usize>());
     let mut at = 0;
-    for span in spans {
+    for (span, value) in spans {
         out.extend_from_slice(&original[at..span.start]);
-        out.extend_from_slice(value);
+        out.extend_from_slice(value.as_bytes());
         at = span.end;
     }
     out.extend_from_slice(&original[at..]);

@@ -25,6 +25,8 @@ mod cargo;
 mod npm;
 mod plain;
 mod plugins;
+
+pub(crate) use plugins::resolve_source;
 mod python;
 mod release_please;
 mod subfolders;

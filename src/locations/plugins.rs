@@ -165,7 +165,7 @@ fn marketplace(scan: &mut Scan<'_>, catalog_root: &Path, file: &Path, text: &str
 /// The folder a local `source` names, relative to the catalog's root; `None` when it leaves it.
 /// `./x` and `.` are relative to the catalog root; a bare name is relative to
 /// `metadata.pluginRoot` (itself relative to the catalog root).
-fn resolve_source(source: &str, plugin_root: Option<&str>) -> Option<PathBuf> {
+pub(crate) fn resolve_source(source: &str, plugin_root: Option<&str>) -> Option<PathBuf> {
     let explicit = source == "." || source.starts_with("./") || source.starts_with("../");
     let joined = match (explicit, plugin_root) {
         (false, Some(base)) => format!("{base}/{source}"),

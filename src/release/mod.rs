@@ -61,6 +61,8 @@ pub(crate) struct ReleaseRequest {
     pub(crate) pre: Option<String>,
     /// `--promote`: the stable version of the last pre-release.
     pub(crate) promote: bool,
+    /// `--package NAME`: only these packages (all when empty), in a repository of several.
+    pub(crate) packages: Vec<String>,
     /// `--push`: push the release and run the GitHub steps; without it the release is local.
     pub(crate) push: bool,
     /// `--remote`: the remote to push to (default: the branch's upstream, else `origin`).
@@ -196,8 +198,6 @@ fn apply(
             "check out the branch to release (with actions/checkout, run on `push`, not on `pull_request`)",
         )
     })?;
-    let package = plan.package();
-    let next = package.next.as_ref().expect("a release plan has a next release");
     let remote = session.remote.clone();
     let mode = match route {
         Route::TagOnly => Mode::TagOnly { remote: session.pushing().then_some(remote) },
@@ -218,7 +218,7 @@ fn apply(
         branch,
         head: plan.head.clone(),
         edits: &plan.files,
-        message: session.workspace.config.release_message(&next.version),
+        message: plan.release_message(&session.workspace.config).expect("a release plan has a next release"),
         tags,
         mode,
     };

@@ -1,6 +1,6 @@
 //! What a release run did ([`Outcome`]), the step outputs it writes, and its Actions summary.
 
-use crate::actions::{Actions, Outputs};
+use crate::actions::{Actions, Outputs, PackageRelease};
 use crate::error::{Error, Result};
 use crate::notes;
 use crate::plan::{Plan, Previous};
@@ -54,6 +54,20 @@ pub(crate) struct Nothing {
 
 /// The outputs of a release at its commit point.
 pub(crate) fn released_outputs(plan: &Plan, applied: &Applied) -> Outputs {
+    if plan.is_multi() {
+        let releases = package_releases(plan);
+        let flat = match releases.as_slice() {
+            [only] => Outputs {
+                version: only.version.clone(),
+                previous_version: only.previous_version.clone(),
+                tag: only.tag.clone(),
+                bump: only.bump.clone(),
+                ..Outputs::default()
+            },
+            _ => Outputs::default(),
+        };
+        return Outputs { released: true, commit: applied.commit.clone(), releases: Some(releases), ..flat };
+    }
     let package = plan.package();
     let next = package.next.as_ref().expect("a release plan has a next release");
     Outputs {
@@ -65,7 +79,25 @@ pub(crate) fn released_outputs(plan: &Plan, applied: &Applied) -> Outputs {
         commit: applied.commit.clone(),
         pr_url: None,
         release_url: None,
+        releases: None,
     }
+}
+
+/// The packages a release of several packages releases, in package order.
+fn package_releases(plan: &Plan) -> Vec<PackageRelease> {
+    plan.packages
+        .iter()
+        .filter_map(|package| {
+            let next = package.next.as_ref()?;
+            Some(PackageRelease {
+                name: package.name.clone().unwrap_or_default(),
+                version: next.version.to_string(),
+                previous_version: package.previous.version().to_string(),
+                tag: next.tag.clone(),
+                bump: next.bump.level.to_string(),
+            })
+        })
+        .collect()
 }
 
 /// The outcome of a release that passed its commit point.
@@ -81,6 +113,16 @@ pub(crate) fn released(
 
 /// The outcome of a run that opened or updated the release pull request: nothing is released yet.
 pub(crate) fn pull_request(plan: &Plan, number: u64, url: String, opened: bool) -> PullRequest {
+    if plan.is_multi() {
+        let tag = plan.releases().map(|next| next.tag.as_str()).collect::<Vec<_>>().join(", ");
+        let outputs = Outputs {
+            commit: plan.head.clone(),
+            pr_url: Some(url.clone()),
+            releases: Some(Vec::new()),
+            ..Outputs::default()
+        };
+        return PullRequest { outputs, number, url, opened, tag };
+    }
     let package = plan.package();
     let previous = package.previous.version().to_string();
     let tag = package.next.as_ref().map(|next| next.tag.clone()).unwrap_or_default();
@@ -93,12 +135,22 @@ pub(crate) fn pull_request(plan: &Plan, number: u64, url: String, opened: bool) 
         commit: plan.head.clone(),
         pr_url: Some(url.clone()),
         release_url: None,
+        releases: None,
     };
     PullRequest { outputs, number, url, opened, tag }
 }
 
 /// The outcome of a run with nothing to release; `finished` is the GitHub Release it completed.
 pub(crate) fn nothing(plan: &Plan, finished: Option<String>) -> Nothing {
+    if plan.is_multi() {
+        let outputs = Outputs {
+            commit: plan.head.clone(),
+            release_url: finished,
+            releases: Some(Vec::new()),
+            ..Outputs::default()
+        };
+        return Nothing { outputs, last_tag: None, head_is_released: false, hint: None };
+    }
     let previous = &plan.package().previous;
     let (last_tag, head_is_released) = match previous {
         Previous::Tag { tag, commit, .. } => (Some(tag.clone()), *commit == plan.head),
@@ -113,6 +165,7 @@ pub(crate) fn nothing(plan: &Plan, finished: Option<String>) -> Nothing {
         commit: plan.head.clone(),
         pr_url: None,
         release_url: finished,
+        releases: None,
     };
     Nothing { outputs, last_tag, head_is_released, hint: plan.package().hint.clone() }
 }
@@ -146,6 +199,9 @@ pub(crate) fn after_commit_point(tags: &[String], what: &str, e: Error) -> Error
 
 /// The Markdown summary of a release (or of a run with nothing to release).
 pub(crate) fn summary_markdown(plan: &Plan, outputs: &Outputs) -> String {
+    if let Some(releases) = &outputs.releases {
+        return packages_summary(plan, outputs, releases);
+    }
     if !outputs.released {
         return format!("### vbump: nothing to release\n\nThe version stays {}.\n\n", outputs.version);
     }
@@ -166,6 +222,30 @@ pub(crate) fn summary_markdown(plan: &Plan, outputs: &Outputs) -> String {
                 edit.changes.iter().map(|c| format!("`{}`: {} → {}", c.location, c.old, c.new)).collect();
             md.push_str(&format!("- `{}` {}\n", edit.file.display(), changes.join(", ")));
         }
+        md.push('\n');
+    }
+    md
+}
+
+/// The summary of a run over several packages: one section per package released.
+fn packages_summary(plan: &Plan, outputs: &Outputs, releases: &[PackageRelease]) -> String {
+    if releases.is_empty() {
+        return "### vbump: nothing to release\n\nNo package has a releasable change.\n\n".to_string();
+    }
+    let mut md = format!(
+        "### vbump released {} packages\n\n| package | version | previous | bump | tag |\n|---|---|---|---|---|\n",
+        releases.len()
+    );
+    for release in releases {
+        md.push_str(&format!(
+            "| {} | `{}` | `{}` | {} | `{}` |\n",
+            release.name, release.version, release.previous_version, release.bump, release.tag
+        ));
+    }
+    md.push_str(&format!("\nCommit `{}`.\n\n", text::named_sha(&outputs.commit)));
+    for package in plan.packages.iter().filter(|p| p.next.is_some()) {
+        md.push_str(&format!("#### {}\n\n", package.name.as_deref().unwrap_or_default()));
+        md.push_str(&notes::release_notes(&package.commits, notes::Links { repo_url: None }));
         md.push('\n');
     }
     md
@@ -201,6 +281,8 @@ mod tests {
             branch: Some("main".into()),
             head: "h".into(),
             packages: vec![PackagePlan {
+                name: None,
+                path: None,
                 previous: Previous::None { version: semver::Version::new(0, 0, 0) },
                 commits: vec![commit("docs", "typo", false), commit("feat", "new api", true)],
                 ignored: Vec::new(),
@@ -208,6 +290,7 @@ mod tests {
                 since_stable: None,
                 hint: None,
                 highest_stable: None,
+                changelog: None,
             }],
             files: vec![crate::edit::FileEdit {
                 file: "Cargo.toml".into(),
@@ -220,6 +303,7 @@ mod tests {
                     new: "1.0.0".into(),
                 }],
             }],
+            outside: Vec::new(),
             warnings: Vec::new(),
         };
         let outputs = Outputs {
@@ -231,6 +315,7 @@ mod tests {
             commit: "0123456789abcdef".into(),
             pr_url: None,
             release_url: None,
+            releases: None,
         };
         let md = summary_markdown(&plan, &outputs);
         assert!(md.starts_with("### vbump released v1.0.0\n"), "{md}");

@@ -4,6 +4,7 @@
 use crate::edit::VersionFiles;
 use crate::error::{Error, Result};
 use crate::history;
+use crate::package::{self, Packages};
 use crate::plan::{self, Detail, Plan};
 use crate::report::Reporter;
 use crate::transaction::{Git, Secret};
@@ -67,10 +68,16 @@ impl Session {
     /// Reads the version files and the history and builds the plan.
     pub(crate) fn plan(&self, request: &ReleaseRequest, detail: Detail) -> Result<Plan> {
         let workspace = &self.workspace;
-        let specs = crate::locations::resolve(&workspace.root, &workspace.config)?;
-        let files = VersionFiles::read(&workspace.root, &specs)?;
         let plan_request =
             plan::Request { bump: request.bump, pre: request.pre.clone(), promote: request.promote, detail };
+        if let Some(packages) = Packages::resolve(&workspace.root, &workspace.config)? {
+            let selected = packages.select(&request.packages)?;
+            let (repo, root, config) = (&workspace.repo, &workspace.root, &workspace.config);
+            return plan::packages::build(repo, root, config, &packages, &selected, &plan_request);
+        }
+        package::refuse_selection(&request.packages)?;
+        let specs = crate::locations::resolve(&workspace.root, &workspace.config)?;
+        let files = VersionFiles::read(&workspace.root, &specs)?;
         plan::build(&workspace.repo, &workspace.config, &plan_request, &files)
     }
 }

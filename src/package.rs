@@ -1,0 +1,184 @@
+//! The packages of a repository: from `[[package]]` tables, else from a plugin marketplace listing
+//! several local plugins, else none (single-package mode, exactly as before packages existed).
+//!
+//! A package is a name, a [`PathFilter`] (the commits that change its files are its commits), a
+//! [`TagScheme`] and its version locations: the configured ones, else those found inside its
+//! folder (its marketplace entry, its plugin manifests, and the other manifests detection finds).
+
+use std::path::{Path, PathBuf};
+
+use crate::catalog::{self, Catalog};
+use crate::config::{Config, LocationSpec, MarketplaceVersion};
+use crate::error::{Error, Result};
+use crate::locations;
+use crate::path_filter::PathFilter;
+use crate::tags::{self, TagScheme};
+
+/// One package, resolved.
+#[derive(Debug, Clone)]
+pub struct Package {
+    pub name: String,
+    pub filter: PathFilter,
+    pub tag: TagScheme,
+    pub changelog: Option<PathBuf>,
+    /// Its version locations; empty when it has none (its version lives in its tags only).
+    pub locations: Vec<LocationSpec>,
+}
+
+/// The marketplace's own version, when a release may move it.
+#[derive(Debug, Clone)]
+pub struct MarketplaceOwnVersion {
+    pub location: LocationSpec,
+    pub value: String,
+    pub policy: MarketplaceVersion,
+}
+
+/// Every package of a repository in multi-package mode.
+#[derive(Debug, Clone)]
+pub struct Packages {
+    pub list: Vec<Package>,
+    /// The marketplace's own version, when there is a marketplace with one.
+    pub marketplace: Option<MarketplaceOwnVersion>,
+    /// Things the user should know: the policy chosen without configuration, plugins with no
+    /// version anywhere (Claude Code caches them under `unknown/` and never updates them).
+    pub notes: Vec<String>,
+}
+
+impl Packages {
+    /// The packages of the repository at `root`, `None` in single-package mode.
+    pub fn resolve(root: &Path, config: &Config) -> Result<Option<Packages>> {
+        let catalog = Catalog::read(root)?;
+        let mut notes = Vec::new();
+        let list = if !config.packages.is_empty() {
+            let mut list = Vec::with_capacity(config.packages.len());
+            for package in &config.packages {
+                let locations = match &package.locations {
+                    Some(locations) => locations.clone(),
+                    None => detect_in(root, package.filter.path())?,
+                };
+                list.push(Package {
+                    name: package.name.clone(),
+                    filter: package.filter.clone(),
+                    tag: package.tag.clone(),
+                    changelog: package.changelog.clone(),
+                    locations,
+                });
+            }
+            list
+        } else {
+            match &catalog {
+                Some(catalog) if catalog.is_multi() => from_catalog(root, catalog)?,
+                _ => return Ok(None),
+            }
+        };
+        for package in &list {
+            if package.locations.is_empty() {
+                notes.push(format!(
+                    "package `{}` ({}) has no version anywhere: Claude Code caches such a plugin under \
+                     `unknown/` and never updates it; add a \"version\" to its plugin.json",
+                    package.name,
+                    shown(package.filter.path())
+                ));
+            }
+        }
+        let marketplace = catalog.as_ref().and_then(|c| c.own_version.clone().zip(c.own_value.clone()));
+        let marketplace = match marketplace {
+            None => None,
+            Some((location, value)) => {
+                let current: Vec<semver::Version> = list
+                    .iter()
+                    .flat_map(|p| p.locations.iter())
+                    .filter_map(|spec| current_value(root, spec))
+                    .collect();
+                let (policy, note) =
+                    catalog::marketplace_policy(config.marketplace_version, Some(&value), &current);
+                notes.extend(note);
+                Some(MarketplaceOwnVersion { location, value, policy })
+            }
+        };
+        Ok(Some(Packages { list, marketplace, notes }))
+    }
+
+    /// The packages named in `names` (`--package`), all of them when `names` is empty. An unknown
+    /// name is an error listing the known ones.
+    pub fn select(&self, names: &[String]) -> Result<Vec<&Package>> {
+        if names.is_empty() {
+            return Ok(self.list.iter().collect());
+        }
+        let mut selected = Vec::new();
+        for name in names {
+            let Some(package) = self.list.iter().find(|p| &p.name == name) else {
+                let known: Vec<&str> = self.list.iter().map(|p| p.name.as_str()).collect();
+                return Err(Error::input(format!("there is no package named `{name}`"))
+                    .hint(format!("the packages are: {}", known.join(", "))));
+            };
+            if !selected.iter().any(|p: &&Package| p.name == package.name) {
+                selected.push(package);
+            }
+        }
+        Ok(selected)
+    }
+}
+
+/// `--package` in single-package mode names nothing.
+pub fn refuse_selection(names: &[String]) -> Result<()> {
+    match names.first() {
+        None => Ok(()),
+        Some(name) => {
+            Err(Error::input(format!("`--package {name}` given, but this repository has one package"))
+                .hint("declare packages with `[[package]]` in vbump.toml, or drop `--package`"))
+        }
+    }
+}
+
+/// The packages of a marketplace listing several local plugins. A plugin at the repository root
+/// owns what no other plugin's folder holds.
+fn from_catalog(root: &Path, catalog: &Catalog) -> Result<Vec<Package>> {
+    let folders: Vec<&str> = catalog.plugins.iter().map(|p| p.folder.as_str()).collect();
+    let mut list = Vec::with_capacity(catalog.plugins.len());
+    for (i, plugin) in catalog.plugins.iter().enumerate() {
+        if let Some(first) = catalog.plugins[..i].iter().find(|p| p.name == plugin.name) {
+            return Err(Error::input(format!(
+                "two plugins are named `{}` (in `{}` and `{}`): their tags would collide",
+                plugin.name,
+                shown(&first.folder),
+                shown(&plugin.folder)
+            ))
+            .in_file(catalog::MARKETPLACE)
+            .hint("rename one, or declare the packages with `[[package]]` in vbump.toml"));
+        }
+        let mut filter = PathFilter::folder(&plugin.folder);
+        if plugin.folder.is_empty() {
+            let others: Vec<String> =
+                folders.iter().filter(|f| !f.is_empty()).map(|f| format!("{f}/**")).collect();
+            filter = filter.with_globs(&[], &others)?;
+        }
+        let tag = TagScheme::from_template(tags::PACKAGE_DEFAULT, Some(&plugin.name))
+            .map_err(|e| e.in_file(catalog::MARKETPLACE))?;
+        list.push(Package {
+            name: plugin.name.clone(),
+            filter,
+            tag,
+            changelog: None,
+            locations: detect_in(root, &plugin.folder)?,
+        });
+    }
+    Ok(list)
+}
+
+/// The version locations of the package in `folder`, as detection finds them (its marketplace
+/// entry, its plugin manifests, its other manifests; files named relative to the root).
+fn detect_in(root: &Path, folder: &str) -> Result<Vec<LocationSpec>> {
+    Ok(locations::detect(root, Path::new(folder))?.locations)
+}
+
+/// The version a location holds today, when it reads as one.
+fn current_value(root: &Path, spec: &LocationSpec) -> Option<semver::Version> {
+    let files = crate::edit::VersionFiles::read(root, std::slice::from_ref(spec)).ok()?;
+    files.versions().ok()?.into_iter().next().map(|(_, version)| version)
+}
+
+/// A folder as messages show it (`.` for the root).
+fn shown(folder: &str) -> &str {
+    if folder.is_empty() { "." } else { folder }
+}

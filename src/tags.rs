@@ -1,0 +1,134 @@
+//! Tag templates: how a release tag is named, and how a tag name is read back as a version.
+//!
+//! A template holds `{version}` exactly once and, for a package of a catalog or monorepo,
+//! optionally `{name}`: `v{version}` (the single-package default, from `tag-prefix`),
+//! `{name}--v{version}` (the multi-package default, the form `claude plugin tag` makes),
+//! `plugins/{name}/v{version}` (MadAppGang/magus). The package name is substituted when the scheme
+//! is made, so formatting and parsing are a prefix and a suffix around the version: a tag of
+//! another package, or any other tag, does not parse.
+
+use semver::Version;
+
+use crate::error::{Error, Result};
+
+/// The default template of a package in multi-package mode.
+pub(crate) const PACKAGE_DEFAULT: &str = "{name}--v{version}";
+
+/// One package's tag naming: the text before and after the version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagScheme {
+    prefix: String,
+    suffix: String,
+}
+
+impl TagScheme {
+    /// The scheme of a single-package repository: `prefix` then the version (`v1.2.3`, `1.2.3`).
+    pub fn prefixed(prefix: &str) -> TagScheme {
+        TagScheme { prefix: prefix.to_string(), suffix: String::new() }
+    }
+
+    /// The scheme `template` makes for the package `name`. `None` for `name` refuses `{name}`
+    /// (a single package has no name to put there). Errors say what is wrong with the template;
+    /// callers add where it was written.
+    pub fn from_template(template: &str, name: Option<&str>) -> Result<TagScheme> {
+        let hint = "a tag template holds `{version}` once, e.g. `{name}--v{version}` or `v{version}`";
+        let mut parts = template.split("{version}");
+        let (Some(before), Some(after), None) = (parts.next(), parts.next(), parts.next()) else {
+            return Err(Error::input(format!(
+                "the tag template `{template}` must hold `{{version}}` exactly once"
+            ))
+            .hint(hint));
+        };
+        let fill = |text: &str| -> Result<String> {
+            match name {
+                Some(name) => Ok(text.replace("{name}", name)),
+                None if text.contains("{name}") => Err(Error::input(format!(
+                    "the tag template `{template}` uses `{{name}}` but there is no package name"
+                ))
+                .hint("use `{name}` only in a `[[package]]` tag, or remove it")),
+                None => Ok(text.to_string()),
+            }
+        };
+        let scheme = TagScheme { prefix: fill(before)?, suffix: fill(after)? };
+        let example = scheme.format(&Version::new(1, 2, 3));
+        if !git2::Reference::is_valid_name(&format!("refs/tags/{example}")) {
+            return Err(Error::input(format!(
+                "the tag template `{template}` makes `{example}`, which git refuses as a tag name"
+            ))
+            .hint(hint));
+        }
+        Ok(scheme)
+    }
+
+    /// The tag of `version`.
+    pub fn format(&self, version: &Version) -> String {
+        format!("{}{version}{}", self.prefix, self.suffix)
+    }
+
+    /// The version `tag` names under this scheme, `None` for any other tag.
+    pub fn parse(&self, tag: &str) -> Option<Version> {
+        let version = tag.strip_prefix(&self.prefix)?.strip_suffix(&self.suffix)?;
+        Version::parse(version).ok()
+    }
+
+    /// The text before the version (what a ref glob can select on).
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    /// The text after the version (usually empty).
+    pub fn suffix(&self) -> &str {
+        &self.suffix
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &str) -> Version {
+        Version::parse(s).unwrap()
+    }
+
+    #[test]
+    fn the_package_default_is_what_claude_plugin_tag_makes() {
+        let scheme = TagScheme::from_template(PACKAGE_DEFAULT, Some("formatter")).unwrap();
+        assert_eq!(scheme.format(&v("1.3.0")), "formatter--v1.3.0");
+        assert_eq!(scheme.parse("formatter--v1.3.0-rc.1"), Some(v("1.3.0-rc.1")));
+        assert_eq!(scheme.parse("linter--v1.3.0"), None);
+        assert_eq!(scheme.parse("formatter--v1.3"), None);
+    }
+
+    #[test]
+    fn a_folder_like_template_and_a_suffix_round_trip() {
+        let magus = TagScheme::from_template("plugins/{name}/v{version}", Some("dev")).unwrap();
+        assert_eq!(magus.format(&v("2.0.0")), "plugins/dev/v2.0.0");
+        assert_eq!(magus.parse("plugins/dev/v2.0.0"), Some(v("2.0.0")));
+        assert_eq!(magus.parse("plugins/devtools/v2.0.0"), None);
+        let suffixed = TagScheme::from_template("release-{version}-{name}", Some("a")).unwrap();
+        assert_eq!(suffixed.parse(&suffixed.format(&v("1.0.0-beta.2"))), Some(v("1.0.0-beta.2")));
+        assert_eq!(suffixed.parse("release-1.0.0-b"), None);
+    }
+
+    #[test]
+    fn a_prefix_scheme_is_todays_tag_prefix() {
+        assert_eq!(TagScheme::prefixed("v"), TagScheme::from_template("v{version}", None).unwrap());
+        assert_eq!(TagScheme::prefixed("").parse("1.2.3"), Some(v("1.2.3")));
+        assert_eq!(TagScheme::prefixed("v").parse("x1.2.3"), None);
+        assert_eq!(TagScheme::prefixed("v").prefix(), "v");
+        assert_eq!(TagScheme::prefixed("v").suffix(), "");
+    }
+
+    #[test]
+    fn bad_templates_say_why() {
+        let none = TagScheme::from_template("{name}", Some("a")).unwrap_err();
+        assert!(none.message.contains("exactly once"), "{none}");
+        let twice = TagScheme::from_template("{version}-{version}", Some("a")).unwrap_err();
+        assert!(twice.message.contains("exactly once"), "{twice}");
+        let nameless = TagScheme::from_template("{name}-v{version}", None).unwrap_err();
+        assert!(nameless.message.contains("no package name"), "{nameless}");
+        let invalid = TagScheme::from_template("v{version}..x", None).unwrap_err();
+        assert!(invalid.message.contains("git refuses"), "{invalid}");
+        assert_eq!(invalid.exit_code(), 2);
+    }
+}
