@@ -116,7 +116,12 @@ impl Actions {
 /// One `name=value` output line; a value with a line break uses the delimiter form.
 fn output_line(name: &str, value: &str) -> String {
     if value.contains('\n') || value.contains('\r') {
-        let delimiter = format!("vbump_{:x}", std::process::id() ^ value.len() as u32);
+        // The delimiter must not occur in the value, or the value could end early and write
+        // outputs of its own.
+        let mut delimiter = format!("vbump_{:x}", std::process::id() ^ value.len() as u32);
+        while value.contains(&delimiter) {
+            delimiter.push('_');
+        }
         format!("{name}<<{delimiter}\n{value}\n{delimiter}\n")
     } else {
         format!("{name}={value}\n")
@@ -128,6 +133,26 @@ pub(crate) fn escape_data(text: &str) -> String {
     text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }
 
+/// `text` as log lines that cannot be workflow commands, for everything vbump prints that it
+/// does not mean as one (commit text, git's and GitHub's words, URLs, file contents). The runner
+/// reads a line as a command when it starts with `::` after leading whitespace, or holds `##[`
+/// anywhere, and ends a line at `\n` or `\r`: such a line gets a zero-width space inside the
+/// marker (`:\u{200B}:`, `#\u{200B}#[`), which reads the same and runs nothing.
+pub(crate) fn inert(text: &str) -> String {
+    text.split_inclusive(['\n', '\r'])
+        .map(|line| {
+            let line = line.replace("##[", "#\u{200B}#[");
+            let body = line.trim_start();
+            match body.strip_prefix(':') {
+                Some(rest) if rest.starts_with(':') => {
+                    format!("{}:\u{200B}{rest}", &line[..line.len() - body.len()])
+                }
+                _ => line,
+            }
+        })
+        .collect()
+}
+
 /// Escapes a workflow command's property value (`::error file=VALUE::`).
 pub(crate) fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
@@ -136,6 +161,30 @@ pub(crate) fn escape_property(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_line_of_inert_text_is_a_workflow_command() {
+        let hostile = "feat: x\n::add-mask::secret\n  ::error::boom\r::stop-commands::t\nsee ##[set-output name=a;]b\nok :: fine";
+        let text = inert(hostile);
+        for line in text.split(['\n', '\r']) {
+            assert!(!line.trim_start().starts_with("::") && !line.contains("##["), "{line:?}");
+        }
+        assert_eq!(text.replace('\u{200B}', ""), hostile, "only zero-width spaces are added");
+        assert_eq!(inert("plain\n"), "plain\n");
+    }
+
+    #[test]
+    fn an_output_value_cannot_end_its_own_delimiter() {
+        // A value of length `len` that holds the delimiter vbump would first pick for it.
+        let len = 40;
+        let first = format!("vbump_{:x}", std::process::id() ^ len as u32);
+        let mut value = format!("a\n{first}\nreleased=true");
+        value.push_str(&"x".repeat(len - value.len()));
+        let line = output_line("release-url", &value);
+        let used = line.lines().next().unwrap().strip_prefix("release-url<<").unwrap();
+        assert!(!value.contains(used), "{line}");
+        assert!(line.ends_with(&format!("\n{used}\n")));
+    }
 
     #[test]
     fn workflow_command_values_are_escaped() {

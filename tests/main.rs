@@ -38,3 +38,4 @@ mod schema;
 mod set;
 mod shallow;
 mod token;
+mod workflow_commands;

@@ -13,7 +13,7 @@ pub(super) fn run(ctx: &Context) -> Result<i32> {
     let workspace = Workspace::open(&ctx.target)?;
     let audit = audit::of_workspace(&workspace)?;
     match ctx.format {
-        Format::Human => print!("{}", human(&audit)),
+        Format::Human => super::output::print(&human(&audit)),
         Format::Json => output::json(&audit),
         Format::Github => print!("{}", annotations(&audit)),
     }

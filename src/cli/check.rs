@@ -63,7 +63,7 @@ pub(super) fn run(ctx: &Context, args: &CheckArgs) -> Result<i32> {
     let report = assess(&files, tag, args.strict);
     match ctx.format {
         Format::Human => {
-            print!("{}", table(&report));
+            super::output::print(&table(&report));
             for warning in &report.warnings {
                 output::warn(warning);
             }

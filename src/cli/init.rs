@@ -25,7 +25,7 @@ pub fn run(ctx: &Context, args: &InitArgs) -> Result<i32> {
     }
     let text = render(&specs, workspace.tag_prefix_in_use()?.as_deref());
     if !args.write {
-        print!("{text}");
+        super::output::print(&format!("{text}"));
         if specs.is_empty() {
             output::warn("no version file detected; add [[location]] entries by hand");
         }
@@ -43,7 +43,7 @@ pub fn run(ctx: &Context, args: &InitArgs) -> Result<i32> {
         }
         fsutil::CreateError::Io(e) => Error::input(format!("cannot write {}: {e}", path.display())),
     })?;
-    println!("wrote {} with {} location(s)", path.display(), specs.len());
+    super::output::print(&format!("wrote {} with {} location(s)", path.display(), specs.len()));
     Ok(0)
 }
 

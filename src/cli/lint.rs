@@ -152,11 +152,17 @@ fn print_human(messages: &[Message], verdicts: &[Verdict], rules: &Rules) {
         let Verdict::Bad(findings) = verdict else { continue };
         bad += 1;
         let header = message.text.trim_start().lines().next().unwrap_or("");
-        println!("{}: {:?}", message.source, header);
+        super::output::print(&format!("{}: {:?}", message.source, header));
         for finding in findings {
-            println!("  {}:{}:{}: {}", message.source, finding.line, finding.column, finding.problem);
+            super::output::print(&format!(
+                "  {}:{}:{}: {}",
+                message.source, finding.line, finding.column, finding.problem
+            ));
             if let Some(example) = &finding.example {
-                println!("    write instead: {}", example.replace('\n', "\n                   "));
+                super::output::print(&format!(
+                    "    write instead: {}",
+                    example.replace('\n', "\n                   ")
+                ));
             }
         }
     }
@@ -169,17 +175,20 @@ fn print_human(messages: &[Message], verdicts: &[Verdict], rules: &Rules) {
     };
     if bad == 0 {
         let verb = if checked == 1 { "follows" } else { "follow" };
-        println!("vbump lint: {} {verb} Conventional Commits{skipped_note}", count(checked, "message"));
+        super::output::print(&format!(
+            "vbump lint: {} {verb} Conventional Commits{skipped_note}",
+            count(checked, "message")
+        ));
     } else {
         let types: Vec<_> = rules.types().collect();
-        println!(
+        super::output::print(&format!(
             "vbump lint: {bad} of {} {} not follow Conventional Commits{skipped_note}\n  \
              hint: write `type(scope): description` with a type among {}; a `!` after the type or a \
              `BREAKING CHANGE:` footer marks a breaking change",
             count(checked, "message"),
             if bad == 1 { "does" } else { "do" },
             types.join(", ")
-        );
+        ));
     }
 }
 

@@ -8,15 +8,34 @@ use crate::report::Reporter;
 /// Prints `vbump: error: …` on stderr; inside GitHub Actions also as an `::error::` annotation
 /// (on stderr too: the runner reads both streams, and stdout stays the result).
 pub(crate) fn error(error: &Error) {
-    eprintln!("vbump: error: {error}");
-    if std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true") {
+    eprint!("{}", safe(&format!("vbump: error: {error}\n")));
+    if in_actions() {
         eprintln!("::error::{}", escape_data(&error.to_string()));
     }
 }
 
 /// `vbump: warning: …` on stderr.
 pub(crate) fn warn(message: &str) {
-    eprintln!("vbump: warning: {message}");
+    eprint!("{}", safe(&format!("vbump: warning: {message}\n")));
+}
+
+/// Prints `text` on stdout, ending with a newline. Inside GitHub Actions no line of it can be
+/// a workflow command: the text holds commit messages, file contents, git's and GitHub's words.
+pub(crate) fn print(text: &str) {
+    let mut text = safe(text);
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    print!("{text}");
+}
+
+fn in_actions() -> bool {
+    std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true")
+}
+
+/// `text` made inert in Actions, as it is elsewhere.
+fn safe(text: &str) -> String {
+    if in_actions() { crate::actions::inert(text) } else { text.to_string() }
 }
 
 /// The reporter of every command: notes and warnings on stderr.
@@ -24,7 +43,7 @@ pub(crate) struct Stderr;
 
 impl Reporter for Stderr {
     fn note(&mut self, message: &str) {
-        eprintln!("vbump: {message}");
+        eprint!("{}", safe(&format!("vbump: {message}\n")));
     }
 
     fn warn(&mut self, message: &str) {

@@ -28,7 +28,7 @@ pub(super) fn run_plan(ctx: &Context, request: &ReleaseRequest) -> Result<i32> {
     let plan = release::plan(request, Detail::Full, &mut Stderr)?;
     match ctx.format {
         Format::Json => output::json(&plan),
-        Format::Human | Format::Github => print!("{}", render(&plan, ctx.color)),
+        Format::Human | Format::Github => super::output::print(&render(&plan, ctx.color)),
     }
     Ok(0)
 }
@@ -68,7 +68,7 @@ pub(super) fn run_next(ctx: &Context, request: &ReleaseRequest) -> Result<i32> {
         })),
         Format::Human | Format::Github => {
             if let Some(next) = next {
-                println!("{}", next.version);
+                super::output::print(&format!("{}", next.version));
             }
         }
     }

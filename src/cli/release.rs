@@ -62,34 +62,42 @@ fn print_human(outcome: &Outcome) {
         Outcome::Released(released) => {
             let outputs = &released.outputs;
             if let Some(url) = &outputs.release_url {
-                println!("published GitHub Release {}: {url}", outputs.tag);
+                super::output::print(&format!("published GitHub Release {}: {url}", outputs.tag));
             }
             let remote = &released.remote;
             let whereto = if released.pushed { format!(", pushed to `{remote}`") } else { String::new() };
-            println!(
+            super::output::print(&format!(
                 "released {} ({} → {}, {}) as {}{whereto}",
                 outputs.tag,
                 outputs.previous_version,
                 outputs.version,
                 outputs.bump,
                 text::named_sha(&outputs.commit)
-            );
+            ));
             if !released.pushed {
-                println!("push it with: git push --atomic {remote} HEAD refs/tags/{}", outputs.tag);
+                super::output::print(&format!(
+                    "push it with: git push --atomic {remote} HEAD refs/tags/{}",
+                    outputs.tag
+                ));
             }
         }
         Outcome::PullRequest(pr) => {
             let verb = if pr.opened { "opened" } else { "updated" };
-            println!("{verb} release pull request #{} for {}: {}", pr.number, pr.tag, pr.url);
+            super::output::print(&format!(
+                "{verb} release pull request #{} for {}: {}",
+                pr.number, pr.tag, pr.url
+            ));
         }
         Outcome::Nothing(nothing) => {
             match (&nothing.last_tag, nothing.head_is_released) {
-                (Some(tag), true) => println!("nothing to release: HEAD is already released as {tag}"),
-                (Some(tag), false) => println!("nothing to release since {tag}"),
-                (None, _) => println!("nothing to release since the first commit"),
+                (Some(tag), true) => {
+                    super::output::print(&format!("nothing to release: HEAD is already released as {tag}"))
+                }
+                (Some(tag), false) => super::output::print(&format!("nothing to release since {tag}")),
+                (None, _) => super::output::print(&format!("nothing to release since the first commit")),
             }
             if let Some(hint) = &nothing.hint {
-                println!("hint: {hint}");
+                super::output::print(&format!("hint: {hint}"));
             }
         }
     }

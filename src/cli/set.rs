@@ -39,22 +39,27 @@ pub(super) fn run(ctx: &Context, args: &SetArgs) -> Result<i32> {
         Format::Human | Format::Github => {
             for edit in edits {
                 for change in &edit.changes {
-                    println!(
+                    super::output::print(&format!(
                         "{}:{}  {}  {} -> {}",
                         edit.file.display(),
                         change.line,
                         change.location,
                         change.old,
                         change.new
-                    );
+                    ));
                 }
             }
             let changed: usize = edits.iter().map(|e| e.changes.len()).sum();
             let total = written.locations;
             if changed == 0 {
-                println!("all {total} location(s) already say {version}; nothing written");
+                super::output::print(&format!(
+                    "all {total} location(s) already say {version}; nothing written"
+                ));
             } else {
-                println!("set {changed} of {total} location(s) in {} file(s) to {version}", edits.len());
+                super::output::print(&format!(
+                    "set {changed} of {total} location(s) in {} file(s) to {version}",
+                    edits.len()
+                ));
             }
         }
     }
