@@ -25,7 +25,7 @@ pub fn run(ctx: &Context, args: &InitArgs) -> Result<i32> {
     }
     let text = render(&specs, workspace.tag_prefix_in_use()?.as_deref());
     if !args.write {
-        super::output::print(&format!("{text}"));
+        super::output::print(&text);
         if specs.is_empty() {
             output::warn("no version file detected; add [[location]] entries by hand");
         }

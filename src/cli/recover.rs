@@ -12,12 +12,10 @@ pub(super) fn run(ctx: &Context, args: &RecoverArgs) -> Result<i32> {
         token_env: args.token_env.clone(),
     };
     match recover(&request)? {
-        Recovered::Nothing => {
-            super::output::print(&format!("nothing to recover: no release was interrupted"))
-        }
-        Recovered::Tidied => super::output::print(&format!(
-            "nothing to recover: removed the backups and temp files an interrupted run left"
-        )),
+        Recovered::Nothing => super::output::print("nothing to recover: no release was interrupted"),
+        Recovered::Tidied => super::output::print(
+            "nothing to recover: removed the backups and temp files an interrupted run left",
+        ),
         Recovered::Completed { tags } => super::output::print(&format!(
             "recovered: release {} had reached the remote; the local repository now matches it",
             tags.join(", ")

@@ -94,7 +94,7 @@ fn print_human(outcome: &Outcome) {
                     super::output::print(&format!("nothing to release: HEAD is already released as {tag}"))
                 }
                 (Some(tag), false) => super::output::print(&format!("nothing to release since {tag}")),
-                (None, _) => super::output::print(&format!("nothing to release since the first commit")),
+                (None, _) => super::output::print("nothing to release since the first commit"),
             }
             if let Some(hint) = &nothing.hint {
                 super::output::print(&format!("hint: {hint}"));
