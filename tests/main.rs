@@ -39,3 +39,4 @@ mod set;
 mod shallow;
 mod token;
 mod workflow_commands;
+mod written_files;

@@ -1,5 +1,7 @@
 //! The changelog decision: whether the release commit gets a changelog section, and its edit.
 
+use std::path::Path;
+
 use crate::error::{Error, Result};
 use crate::notes::{self, Links};
 use crate::plan::{Next, PackagePlan, Plan};
@@ -49,7 +51,9 @@ pub(crate) fn add(
 }
 
 /// The changelog's bytes, `None` when it does not exist and may be created.
-fn read(workspace: &Workspace, file: &std::path::Path, missing: Missing) -> Result<Option<Vec<u8>>> {
+fn read(workspace: &Workspace, file: &Path, missing: Missing) -> Result<Option<Vec<u8>>> {
+    // The same checks as every file vbump writes, before it is read.
+    crate::transaction::files::check_writable(&workspace.root, file)?;
     let path = workspace.root.join(file);
     match std::fs::read(&path) {
         Ok(bytes) => Ok(Some(bytes)),

@@ -26,8 +26,10 @@ pub(crate) fn open(session: &Session, github: &GitHubSteps, plan: &Plan) -> Resu
     // The same remote check as the push transaction: the PR builds on the remote's head.
     let tags: Vec<&str> = plan.releases().map(|next| next.tag.as_str()).collect();
     transaction::check_remote(git, remote, branch, &plan.head, &tags)?;
+    // Like the push route: no uncommitted edit may ride along in the release, no link be followed.
+    transaction::check_clean(git, &session.workspace.root, &plan.files)?;
     let title = session.workspace.config.release_message(&next.version);
-    let tree = release_tree(&session.workspace.repo, plan)?;
+    let tree = release_tree(&session.workspace.repo, git, plan)?;
     let commit =
         git.run_with_input(&["commit-tree", &tree, "-p", &plan.head, "-F", "-"], Some(title.as_bytes()))?;
     let release_branch = &github.release_branch;
@@ -49,13 +51,19 @@ pub(crate) fn open(session: &Session, github: &GitHubSteps, plan: &Plan) -> Resu
 }
 
 /// The tree of HEAD with the plan's file edits applied, written to the object database only.
-fn release_tree(repo: &git2::Repository, plan: &Plan) -> Result<String> {
+/// Each blob is made as `git add` would make it (`git hash-object -w --path`): clean filters and
+/// `eol`/`text` attributes apply, so a CRLF work tree of an `eol=crlf` file stores LF as usual.
+fn release_tree(repo: &git2::Repository, git: &crate::transaction::Git, plan: &Plan) -> Result<String> {
     let head = repo.find_commit(git2::Oid::from_str(&plan.head)?)?;
     let mut index = git2::Index::new()?;
     index.read_tree(&head.tree()?)?;
     for edit in &plan.files {
         let path = edit.file.to_string_lossy().replace('\\', "/");
-        let blob = repo.blob(&edit.after)?;
+        let blob = git.run_with_input(
+            &["hash-object", "-w", "--stdin", &format!("--path={path}")],
+            Some(&edit.after),
+        )?;
+        let blob = git2::Oid::from_str(&blob)?;
         let mode = index.get_path(Path::new(&path), 0).map_or(0o100644, |e| e.mode);
         let flags = path.len().min(0xfff) as u16;
         index.add(&git2::IndexEntry {

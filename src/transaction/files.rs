@@ -71,6 +71,37 @@ pub fn replace_file(root: &Path, relative: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// A file vbump is about to write must be inside the work tree, reached through no symbolic
+/// link (git would commit the link, and the write would land wherever it points), and, if it
+/// exists, a regular file. Exit 2 naming it.
+pub fn check_writable(root: &Path, relative: &Path) -> Result<()> {
+    let plain = relative.components().all(|c| matches!(c, std::path::Component::Normal(_)));
+    if !plain || relative.as_os_str().is_empty() {
+        return Err(Error::input(format!("`{}` is outside the repository", relative.display()))
+            .hint("give the path relative to the repository root, without `..`"));
+    }
+    let mut path = root.to_path_buf();
+    for component in relative.components() {
+        path.push(component);
+        match fs::symlink_metadata(&path) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let link = path.strip_prefix(root).unwrap_or(&path).display().to_string();
+                return Err(Error::input(format!(
+                    "`{}` goes through the symbolic link `{link}`, so vbump will not write it",
+                    relative.display()
+                ))
+                .hint("point vbump.toml at the file the link points to"));
+            }
+            Ok(meta) if path.as_path() == root.join(relative) && !meta.is_file() => {
+                return Err(Error::input(format!("`{}` is not a regular file", relative.display()))
+                    .hint("point vbump.toml at a regular file"));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 /// Removes temp files a killed release left beside `relative` (`.vbump-*.tmp`). Best effort.
 pub fn remove_leftover_temps(root: &Path, relative: &Path) {
     let dir = root.join(relative);

@@ -256,19 +256,7 @@ fn preflight(git: &Git, store: &Store, tx: &Tx<'_>) -> Result<()> {
         return Err(Error::input(format!("HEAD moved to {head} while vbump was planning from {}", tx.head))
             .hint("run vbump again"));
     }
-    if !tx.files().is_empty() {
-        let mut args = vec!["status".to_string(), "--porcelain".into(), "--".into()];
-        args.extend(tx.files().iter().map(|edit| edit.file.to_string_lossy().into_owned()));
-        let dirty = git.run(&args)?;
-        if !dirty.is_empty() {
-            let files: Vec<&str> = dirty.lines().map(|line| line.get(3..).unwrap_or(line)).collect();
-            return Err(Error::input(format!(
-                "files the release writes have uncommitted changes: {}",
-                files.join(", ")
-            ))
-            .hint("commit or stash them (`git stash`), then run vbump again"));
-        }
-    }
+    check_clean(git, tx.root, tx.files())?;
     for tag in &tx.tags {
         let tag = &tag.name;
         if rollback::resolve(git, &format!("refs/tags/{tag}")).is_some() {
@@ -280,6 +268,30 @@ fn preflight(git: &Git, store: &Store, tx: &Tx<'_>) -> Result<()> {
     if let Some(remote) = tx.remote() {
         let tags: Vec<&str> = tx.tags.iter().map(|tag| tag.name.as_str()).collect();
         check_remote(git, remote, &tx.branch, &head, &tags)?;
+    }
+    Ok(())
+}
+
+/// Every file a release writes (version files, the changelog), on either route: a plain file
+/// inside the work tree, not behind a symbolic link, without uncommitted changes (the release
+/// would publish them, or overwrite them). Exit 2 naming the file.
+pub(crate) fn check_clean(git: &Git, root: &Path, edits: &[FileEdit]) -> Result<()> {
+    for edit in edits {
+        files::check_writable(root, &edit.file)?;
+    }
+    if edits.is_empty() {
+        return Ok(());
+    }
+    let mut args = vec!["status".to_string(), "--porcelain".into(), "--".into()];
+    args.extend(edits.iter().map(|edit| edit.file.to_string_lossy().into_owned()));
+    let dirty = git.run(&args)?;
+    if !dirty.is_empty() {
+        let files: Vec<&str> = dirty.lines().map(|line| line.get(3..).unwrap_or(line)).collect();
+        return Err(Error::input(format!(
+            "files the release writes have uncommitted changes: {}",
+            files.join(", ")
+        ))
+        .hint("commit or stash them (`git stash`), then run vbump again"));
     }
     Ok(())
 }
