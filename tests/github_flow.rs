@@ -435,3 +435,34 @@ fn release_and_pr_runs_write_every_output_the_action_declares() {
     assert_eq!(pushed, ["bump", "commit", "previous-version", "release-url", "released", "tag", "version"]);
     assert_eq!(via_pr, ["bump", "commit", "pr-url", "previous-version", "released", "tag", "version"]);
 }
+
+/// RUNBOOK, "A run was cancelled or the runner died", as written: the push landed but the GitHub
+/// Release did not. Re-running the same run (a fresh checkout of the commit before the release)
+/// stops with exit 2 and touches nothing; a run on the branch's current head finishes the release.
+#[test]
+fn runbook_after_a_landed_push_a_run_on_the_current_head_finishes_the_release() {
+    let fake = GitHubFake::start();
+    fake.refuse("POST", "/repos/octo/hello/releases");
+    let (repo, origin) = feature_since_v1_2_0();
+    let before_release = repo.rev("HEAD");
+    release(&repo, &fake, TOKEN).code(4);
+    fake.heal();
+    assert_eq!(remote_tags(&repo), "v1.2.0\nv1.3.0");
+
+    // The same run again: a new runner checks out the event's commit (before the release).
+    let rerun = TestRepo::bare_sandbox();
+    std::fs::create_dir_all(rerun.path()).unwrap();
+    rerun.git(["clone", "--quiet", origin.to_str().unwrap(), rerun.path().to_str().unwrap()]);
+    rerun.git(["reset", "--quiet", "--hard", &before_release]);
+    let remote_before = repo.origin_git(["for-each-ref", "--format=%(refname) %(objectname)"]);
+    release(&rerun, &fake, TOKEN).code(2).stderr_has("v1.3.0");
+    assert_eq!(repo.origin_git(["for-each-ref", "--format=%(refname) %(objectname)"]), remote_before);
+    assert!(fake.state().releases.is_empty());
+
+    // What the RUNBOOK says to do instead: run on the branch's current head.
+    let head_run = TestRepo::bare_sandbox();
+    std::fs::create_dir_all(head_run.path()).unwrap();
+    head_run.git(["clone", "--quiet", origin.to_str().unwrap(), head_run.path().to_str().unwrap()]);
+    release(&head_run, &fake, TOKEN).code(0).stderr_has("created the missing GitHub Release of v1.3.0");
+    assert_eq!(fake.state().releases.len(), 1);
+}

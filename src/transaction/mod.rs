@@ -261,7 +261,9 @@ fn preflight(git: &Git, store: &Store, tx: &Tx<'_>) -> Result<()> {
         let tag = &tag.name;
         if rollback::resolve(git, &format!("refs/tags/{tag}")).is_some() {
             return Err(Error::input(format!("tag `{tag}` exists already")).hint(format!(
-                "inspect it with `git show {tag}`; delete it if it is a leftover: `git tag -d {tag}`"
+                "inspect it with `git show {tag}` and `git ls-remote --tags origin {tag}`: if the remote has it, \
+                 this version is released (run vbump on the branch's current head to finish what is missing); \
+                 delete it only if it exists nowhere else: `git tag -d {tag}`"
             )));
         }
     }
