@@ -631,6 +631,13 @@ fn workflows_pin_every_action_by_commit_sha_with_its_tag() {
 }
 
 #[test]
+fn release_assets_are_never_replaced() {
+    let text = std::fs::read_to_string(source_root().join(".github/workflows/release.yml")).unwrap();
+    assert!(text.contains("gh release upload"), "the workflow attaches the assets");
+    assert!(!text.contains("--clobber"), "an attached asset must never be replaced");
+}
+
+#[test]
 fn releases_run_one_at_a_time_and_are_never_cancelled() {
     let release = workflow(".github/workflows/release.yml");
     assert_eq!(release["concurrency"]["cancel-in-progress"].as_bool(), Some(false));
