@@ -8,6 +8,7 @@
 //! structs below, so their doc comments are the reference every editor shows.
 
 mod discovery;
+mod release;
 mod schema;
 
 use std::collections::BTreeMap;
@@ -21,6 +22,7 @@ use crate::error::{Error, Place, Result};
 use crate::path_filter::PathFilter;
 use crate::tags::{self, TagScheme};
 
+pub use release::{Author, BranchPatterns};
 pub use schema::json_schema;
 
 /// The name of the configuration file at the repository root.
@@ -81,6 +83,9 @@ struct RawConfig {
     /// Read as plain values so that mistakes get vbump's own messages, not the parser's.
     #[schemars(with = "Option<BTreeMap<String, schema::BumpLevel>>", extend("default" = {}))]
     bump: Option<BTreeMap<toml::Spanned<String>, toml::Spanned<toml::Value>>>,
+    /// Who makes releases and from where.
+    #[schemars(extend("default" = {}))]
+    release: Option<release::RawRelease>,
     /// Version locations, one per version field. Replaces auto-detection when present.
     #[schemars(with = "Option<Vec<RawLocation>>")]
     location: Option<Vec<toml::Spanned<RawLocation>>>,
@@ -215,6 +220,10 @@ pub struct Config {
     pub packages: Vec<PackageConfig>,
     /// `None`: decided from the files (see `catalog`).
     pub marketplace_version: Option<MarketplaceVersion>,
+    /// `[release] author`: who release commits and tags are made as; `None`: git's identity.
+    pub release_author: Option<Author>,
+    /// `[release] branches`: the branches a release may be made from.
+    pub release_branches: BranchPatterns,
     /// The file these settings came from, if any.
     pub source: Option<PathBuf>,
 }
@@ -298,6 +307,7 @@ impl Config {
                 .hint("move each location into its package as `[[package.location]]`"));
         }
         check_unique_names(&packages)?;
+        let release = release::Release::from_raw(raw.release.unwrap_or_default(), &place_of)?;
         Ok(Config {
             tag_prefix,
             major_zero_breaking_is_minor: raw.major_zero_breaking_is_minor.unwrap_or(true),
@@ -309,6 +319,8 @@ impl Config {
             locations,
             packages,
             marketplace_version: raw.marketplace_version,
+            release_author: release.author,
+            release_branches: release.branches,
             source,
         })
     }
@@ -639,6 +651,21 @@ optional = true
             })
             .collect();
         assert!(slugs.iter().any(|s| s == anchor), "no README heading has the anchor `{anchor}`: {slugs:?}");
+    }
+
+    #[test]
+    fn release_table_reads_author_and_branches_and_names_bad_lines() {
+        let c = parse("[release]\nauthor = \"rel[bot] <1+rel[bot]@users.noreply.github.com>\"\nbranches = [\"main\", \"release/*\"]\n")
+            .unwrap();
+        assert_eq!(c.release_author.unwrap().name, "rel[bot]");
+        assert!(c.release_branches.allows("release/2.x"));
+        assert!(!c.release_branches.allows("feature/x"));
+        let e = parse("tag-prefix = \"v\"\n[release]\nauthor = \"nobody\"\n").unwrap_err();
+        assert!(e.to_string().starts_with("vbump.toml:3:"), "{e}");
+        assert!(e.to_string().contains("`[release] author`"), "{e}");
+        let e = parse("[release]\nbranches = []\n").unwrap_err();
+        assert!(e.to_string().starts_with("vbump.toml:2:"), "{e}");
+        assert!(Config::default().release_branches.allows("anything"));
     }
 
     #[test]

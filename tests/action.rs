@@ -443,6 +443,7 @@ fn action_passes_every_input_to_the_binary() {
         ("bump", "minor"),
         ("pre", "rc"),
         ("strategy", "pr"),
+        ("author", "rel[bot] <1+rel[bot]@users.noreply.github.com>"),
         ("config", "ci/vbump.toml"),
         ("working-directory", "plugin"),
     ]);
@@ -461,6 +462,8 @@ fn action_passes_every_input_to_the_binary() {
             "--push",
             "--strategy",
             "pr",
+            "--author",
+            "rel[bot] <1+rel[bot]@users.noreply.github.com>",
         ],
     );
     assert_eq!(run.token, "ghs_app");
@@ -488,6 +491,7 @@ fn action_changes_the_invocation_for_each_input_of_the_run_step() {
         ("pre", "beta"),
         ("promote", "true"),
         ("strategy", "push"),
+        ("author", "Ada <ada@example.com>"),
         ("config", "other.toml"),
         ("working-directory", "sub"),
     ];

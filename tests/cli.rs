@@ -103,3 +103,94 @@ fn the_command_line_does_no_git_no_github_and_no_writes() {
     }
     assert!(found.is_empty(), "src/cli/ must go through the core:\n{}", found.join("\n"));
 }
+
+/// Every command vbump has, as `vbump help` lists them.
+const COMMANDS: [&str; 13] =
+    ["release", "plan", "next", "check", "set", "audit", "init", "recover", "lint", "completions", "man", "schema", "help"];
+
+#[test]
+fn every_commands_help_ends_with_examples_and_its_exit_codes() {
+    let repo = TestRepo::new();
+    for command in COMMANDS {
+        let out = repo.vbump([command, "--help"]);
+        out.code(0);
+        let examples = out.stdout.find("\nExamples:\n  vbump").unwrap_or_else(|| panic!("`{command}`: no examples"));
+        let codes = out.stdout.find("\nExit codes:\n  0  ").unwrap_or_else(|| panic!("`{command}`: no exit codes"));
+        assert!(examples < codes, "`{command}`: examples come before the exit codes");
+        assert!(out.stdout[examples..].matches("\n  vbump ").count() >= 2 || command == "schema", "{}", out.stdout);
+        // `vbump help COMMAND` is the same page.
+        assert_eq!(repo.vbump(["help", command]).stdout, out.stdout, "{command}");
+    }
+    let top = repo.vbump(["--help"]);
+    top.code(0).stdout_has("\nExamples:\n").stdout_has("\nExit codes:\n");
+    for code in ["  0  ", "  1  ", "  2  ", "  3  ", "  4  "] {
+        assert!(top.stdout.contains(code), "{}", top.stdout);
+    }
+    repo.vbump(["help", "--help"]).code(0).stdout_has("Usage: vbump help");
+    repo.vbump(["help"]).code(0).stdout_has("Usage: vbump");
+    repo.vbump(["help", "nope"]).code(2).stderr_has("`nope` is not a vbump command");
+}
+
+#[test]
+fn completions_are_generated_for_every_shell_and_bash_loads_them() {
+    let repo = TestRepo::new();
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = repo.vbump(["completions", shell]);
+        out.code(0);
+        for command in COMMANDS {
+            assert!(out.stdout.contains(command), "{shell} completion lacks `{command}`");
+        }
+    }
+    let script = repo.sandbox().join("vbump.bash");
+    std::fs::write(&script, repo.vbump(["completions", "bash"]).stdout.as_bytes()).unwrap();
+    // Parsed and loaded by bash itself: the function is registered for `vbump`, and completes
+    // the subcommands after `vbump re`.
+    let check = format!(
+        "set -e; source '{}'; complete -p vbump; COMP_WORDS=(vbump re); COMP_CWORD=1; _vbump vbump re vbump; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        script.display()
+    );
+    let out = repo.command("bash").args(["-c", &check]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("-F _vbump vbump") && stdout.contains("release") && stdout.contains("recover"), "{stdout}");
+    repo.vbump(["completions", "tcsh"]).code(2).stderr_has("tcsh");
+}
+
+#[test]
+fn the_man_page_is_roff_that_groff_reads_without_a_warning() {
+    let repo = TestRepo::new();
+    let page = repo.vbump(["man"]);
+    page.code(0);
+    assert!(page.stdout.contains(".TH vbump 1"), "{}", page.stdout);
+    let file = repo.sandbox().join("vbump.1");
+    std::fs::write(&file, page.stdout.as_bytes()).unwrap();
+    let out = repo
+        .command("groff")
+        .args(["-k", "-man", "-Tutf8", "-ww"]) // -k: preconv, as man(1) does, for UTF-8 text
+        .arg(&file)
+        .env("GROFF_NO_SGR", "1")
+        .output()
+        .expect("groff (Debian's groff-base) reads the man page; .ci/run installs it");
+    // grotty emboldens with overstrikes (`N\bN`): a backspace takes back the character before it.
+    let mut text = String::new();
+    for c in String::from_utf8_lossy(&out.stdout).chars() {
+        if c == '\u{8}' {
+            text.pop();
+        } else {
+            text.push(c);
+        }
+    }
+    assert!(out.status.success() && out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    for heading in ["NAME", "SYNOPSIS", "OPTIONS", "SUBCOMMANDS", "EXTRA"] {
+        assert!(text.contains(heading), "no {heading}: {text}");
+    }
+    for command in COMMANDS {
+        assert!(text.contains(&format!("vbump-{command}(1)")), "the page lists no `{command}`: {text}");
+    }
+}
+
+#[test]
+fn schema_prints_the_committed_vbump_schema_json() {
+    let repo = TestRepo::new();
+    repo.vbump(["schema"]).expect(0, include_str!("../vbump.schema.json"), "");
+}

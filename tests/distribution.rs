@@ -114,5 +114,21 @@ fn every_released_file_is_in_sha256sums() {
         .expect("the publish step writes SHA256SUMS with sha256sum");
     let upload = publish.lines().find(|line| line.contains("gh release upload")).expect("an upload command");
     assert!(upload.contains(&format!(" {summed} SHA256SUMS")), "{upload} does not upload `{summed}`");
-    assert!(summed.split_whitespace().all(|glob| glob.starts_with("vbump-")), "{summed}");
+    assert!(summed.split_whitespace().all(|glob| glob.starts_with("vbump")), "{summed}");
+}
+
+#[test]
+fn the_release_attaches_the_man_page_and_a_completions_archive_that_vbump_makes() {
+    let workflow = &YamlLoader::load_from_str(RELEASE_WORKFLOW).unwrap()[0];
+    let publish: String = workflow["jobs"]["publish"]["steps"]
+        .as_vec()
+        .unwrap()
+        .iter()
+        .filter_map(|step| step["run"].as_str())
+        .collect();
+    assert!(publish.contains("./vbump-x86_64-unknown-linux-musl man > vbump.1"), "{publish}");
+    assert!(publish.contains("for shell in bash zsh fish powershell elvish; do"), "{publish}");
+    assert!(publish.contains("tar -czf vbump-completions.tar.gz completions"), "{publish}");
+    // Both are covered by SHA256SUMS: `vbump.1` by name, the archive by `vbump-*`.
+    assert!(publish.contains("sha256sum vbump-* vbump.1 > SHA256SUMS"), "{publish}");
 }

@@ -264,3 +264,39 @@ fn tagging_a_release_commit_whose_push_reply_is_lost_stands_when_the_remote_has_
     .stderr_has("the release stands");
     repo.assert_released("v1.3.0", true);
 }
+
+#[test]
+fn a_branch_outside_release_branches_is_refused_with_exit_2_and_nothing_changed() {
+    let repo = TestRepo::new();
+    repo.file("vbump.toml", "[release]\nbranches = [\"main\", \"release/*\"]\n").commit("chore: initial commit");
+    repo.annotated_tag("v1.2.0");
+    repo.git(["checkout", "-q", "-b", "feature/x"]);
+    repo.commit("feat(cli): add --json");
+    repo.origin();
+    let before = repo.state();
+    let out = repo.vbump(["release", "--push"]);
+    out.code(2)
+        .stderr_has("`feature/x` is not a release branch: [release] branches allows `main`, `release/*`")
+        .stderr_has("hint: release from one of those branches");
+    assert_eq!(repo.state(), before);
+    // The same commits on a matching branch release.
+    repo.git(["checkout", "-q", "-b", "release/1.x"]);
+    repo.vbump(["release"]).code(0).stdout_has("released v1.3.0");
+}
+
+#[test]
+fn release_author_makes_the_commit_and_the_tag_and_the_flag_wins() {
+    let repo = TestRepo::new();
+    let bot = "release-app[bot] <41898282+release-app[bot]@users.noreply.github.com>";
+    repo.file("vbump.toml", format!("[release]\nauthor = \"{bot}\"\n")).commit("chore: initial commit");
+    repo.annotated_tag("v1.2.0");
+    repo.commit("feat(cli): add --json");
+    repo.vbump(["release"]).code(0);
+    assert_eq!(repo.git(["log", "-1", "--format=%an <%ae>|%cn <%ce>"]), format!("{bot}|{bot}"));
+    assert_eq!(repo.git(["tag", "-l", "--format=%(taggername) %(taggeremail)", "v1.3.0"]), bot);
+
+    repo.commit("fix: a");
+    repo.vbump(["release", "--author", "Ada <ada@example.com>"]).code(0);
+    assert_eq!(repo.git(["log", "-1", "--format=%an <%ae>"]), "Ada <ada@example.com>");
+    repo.vbump(["release", "--author", "nobody"]).code(2).stderr_has("`<email>` part is missing");
+}

@@ -12,26 +12,32 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::bump::Level;
-use crate::config::Strategy;
+use crate::config::{Author, Strategy};
 use crate::error::Result;
 use crate::release::guard::{self, Access};
 use crate::workspace::Target;
 
 mod audit;
 mod check;
+mod completions;
+mod help;
 mod init;
 mod lint;
+mod man;
 mod output;
 mod plan;
 mod recover;
 mod release;
+mod schema;
 mod set;
 
 #[derive(Debug, Parser)]
 #[command(
     name = "vbump",
     version,
-    about = "Next semantic version from Conventional Commits, written into every version file, released atomically"
+    about = "Next semantic version from Conventional Commits, written into every version file, released atomically",
+    after_help = help::VBUMP,
+    disable_help_subcommand = true
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -77,23 +83,57 @@ pub enum Color {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Bump, write, commit, tag and (with --push) push a release.
+    #[command(after_help = help::RELEASE)]
     Release(ReleaseArgs),
     /// Print what a release would do, changing nothing (same as `vbump --dry-run`).
+    #[command(after_help = help::PLAN)]
     Plan(PlanArgs),
     /// Print the next version alone; print nothing when there is nothing to release.
+    #[command(after_help = help::NEXT)]
     Next(PlanArgs),
     /// Check that every version location parses, is semver, and agrees with the others.
+    #[command(after_help = help::CHECK)]
     Check(CheckArgs),
     /// Write VERSION to every version location (no commit, no tag).
+    #[command(after_help = help::SET)]
     Set(SetArgs),
     /// List tracked files that still hold the current version outside the version locations.
+    #[command(after_help = help::AUDIT)]
     Audit,
     /// Print the detected version locations as a vbump.toml (write it with --write).
+    #[command(after_help = help::INIT)]
     Init(InitArgs),
     /// Finish or undo a release that was interrupted, using its journal.
+    #[command(after_help = help::RECOVER)]
     Recover(RecoverArgs),
     /// Check commit messages against Conventional Commits and the configured types.
+    #[command(after_help = help::LINT)]
     Lint(LintArgs),
+    /// Print a shell completion script: `vbump completions bash > /etc/bash_completion.d/vbump`.
+    #[command(after_help = help::COMPLETIONS)]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff): `vbump man > vbump.1`.
+    #[command(after_help = help::MAN)]
+    Man,
+    /// Print the JSON Schema of vbump.toml (what vbump.schema.json holds).
+    #[command(after_help = help::SCHEMA)]
+    Schema,
+    /// Print this help, or the help of one command.
+    #[command(after_help = help::HELP)]
+    Help(HelpArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct HelpArgs {
+    /// The command to explain.
+    pub command: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// How the next version is chosen.
@@ -153,6 +193,9 @@ pub struct ReleaseArgs {
     /// How the release reaches the branch (overrides `strategy` in vbump.toml).
     #[arg(long, value_enum)]
     pub strategy: Option<StrategyArg>,
+    /// Make the release commit and tag as this identity (overrides `[release] author`).
+    #[arg(long, value_name = "NAME <EMAIL>", value_parser = Author::parse)]
+    pub author: Option<Author>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -266,6 +309,10 @@ pub(crate) fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -
         Some(Command::Init(args)) => init::run(&ctx, &args),
         Some(Command::Recover(args)) => recover::run(&ctx, &args),
         Some(Command::Lint(args)) => lint::run(&ctx, &args),
+        Some(Command::Completions(args)) => completions::run(args.shell),
+        Some(Command::Man) => man::run(),
+        Some(Command::Schema) => schema::run(),
+        Some(Command::Help(args)) => help::run(args.command.as_deref()),
     };
     match result {
         Ok(code) => code,
@@ -298,7 +345,7 @@ fn parse(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> Result<
     let mut command = Cli::command();
     let matches = command.try_get_matches_from_mut(args)?;
     if let Some((name, _)) = matches.subcommand() {
-        let release_only = ["dry_run", "push", "remote", "token_env", "strategy", "bump", "pre"];
+        let release_only = ["dry_run", "push", "remote", "token_env", "strategy", "author", "bump", "pre"];
         if let Some(id) =
             release_only.iter().find(|id| matches.value_source(id) == Some(ValueSource::CommandLine))
         {

@@ -18,6 +18,7 @@ pub(super) fn request(ctx: &Context, args: &ReleaseArgs) -> ReleaseRequest {
         remote: args.remote.clone(),
         token_env: args.token_env.clone(),
         strategy: args.strategy.map(Into::into),
+        author: args.author.clone(),
     }
 }
 

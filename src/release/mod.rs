@@ -37,13 +37,13 @@ use std::cell::Cell;
 
 use crate::actions::{Actions, Outputs};
 use crate::bump::Level;
-use crate::config::Strategy;
+use crate::config::{Author, Strategy};
 use crate::error::{Cause, Error, Kind, Result};
 use crate::notes;
 use crate::plan::{Detail, PackagePlan, Plan};
 use crate::report::Reporter;
 use crate::transaction::{self, Mode, Secret, TagSpec, Tx};
-use crate::workspace::Target;
+use crate::workspace::{Target, Workspace};
 use github::GitHubSteps;
 use github_release::AfterCommitPoint;
 pub(crate) use outcome::{Outcome, Released};
@@ -71,6 +71,8 @@ pub(crate) struct ReleaseRequest {
     pub(crate) token_env: String,
     /// `--strategy`, overriding `strategy` in vbump.toml.
     pub(crate) strategy: Option<Strategy>,
+    /// `--author`, overriding `[release] author` in vbump.toml.
+    pub(crate) author: Option<Author>,
 }
 
 /// The release's first half, for `vbump plan`, `vbump next` and `--dry-run`: what [`run`] would
@@ -113,7 +115,9 @@ fn release(
 ) -> Result<Outcome> {
     // 1. The repository, with the history since the last release.
     let mut session = Session::open(request, token, reporter)?;
-    session.use_default_identity()?;
+    // A branch the configuration does not release from is refused before anything changes.
+    check_release_branch(&session.workspace)?;
+    session.use_identity(request.author.as_ref())?;
 
     // 2. The plan.
     let mut plan = session.plan(request, Detail::Full)?;
@@ -176,6 +180,26 @@ fn release(
     let outcome = Outcome::Released(released);
     outcome::write(actions, &plan, &outcome)?;
     Ok(outcome)
+}
+
+/// `[release] branches`: HEAD must be on one of them (any branch when the key is absent).
+fn check_release_branch(workspace: &Workspace) -> Result<()> {
+    let allowed = &workspace.config.release_branches;
+    if allowed.patterns().is_empty() {
+        return Ok(());
+    }
+    let listed = allowed.patterns().join("`, `");
+    match workspace.branch() {
+        Some(branch) if allowed.allows(&branch) => Ok(()),
+        Some(branch) => Err(Error::input(format!(
+            "`{branch}` is not a release branch: [release] branches allows `{listed}`; nothing was changed"
+        ))
+        .hint("release from one of those branches, or add this one to [release] branches in the configuration")),
+        None => Err(Error::input(format!(
+            "HEAD is detached, and only the branches `{listed}` may be released from; nothing was changed"
+        ))
+        .hint("check out the branch to release")),
+    }
 }
 
 /// True when `error` is a push that branch protection refused and the transaction undid.

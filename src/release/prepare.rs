@@ -1,6 +1,7 @@
 //! The first steps of every release and plan: open the repository, pick the remote and hand git
 //! the token, make sure a shallow clone holds the history since the last release, and plan.
 
+use crate::config::Author;
 use crate::edit::VersionFiles;
 use crate::error::{Error, Result};
 use crate::history;
@@ -60,9 +61,16 @@ impl Session {
         self.push
     }
 
-    /// Commits and tags are made as the user's git identity, else a default one.
-    pub(crate) fn use_default_identity(&mut self) -> Result<()> {
-        identity::default_identity(&mut self.git)
+    /// Commits and tags are made as `author` (`--author`), else `[release] author`, else the
+    /// user's git identity, else a default one.
+    pub(crate) fn use_identity(&mut self, author: Option<&Author>) -> Result<()> {
+        match author.or(self.workspace.config.release_author.as_ref()) {
+            Some(author) => {
+                self.git.default_identity(&author.name, &author.email);
+                Ok(())
+            }
+            None => identity::default_identity(&mut self.git),
+        }
     }
 
     /// Reads the version files and the history and builds the plan.
