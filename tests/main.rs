@@ -34,6 +34,7 @@ mod recover;
 mod release;
 mod release_tags;
 mod rollback;
+mod runbook;
 mod schema;
 mod set;
 mod shallow;
