@@ -565,7 +565,10 @@ fn action_outputs_are_the_ones_vbump_writes() {
     let names: Vec<&str> = outputs.keys().map(|k| k.as_str().unwrap()).collect();
     // `bin` is the install step's: the installed binary, for later steps that run it again.
     assert_eq!(names[0], "bin");
-    assert_eq!(outputs[&Yaml::String("bin".into())]["value"].as_str(), Some("${{ steps.install.outputs.path }}"));
+    assert_eq!(
+        outputs[&Yaml::String("bin".into())]["value"].as_str(),
+        Some("${{ steps.install.outputs.path }}")
+    );
     assert_eq!(&names[1..], BINARY_OUTPUTS);
     for (name, spec) in outputs.iter().skip(1) {
         let name = name.as_str().unwrap();

@@ -105,8 +105,21 @@ fn the_command_line_does_no_git_no_github_and_no_writes() {
 }
 
 /// Every command vbump has, as `vbump help` lists them.
-const COMMANDS: [&str; 13] =
-    ["release", "plan", "next", "check", "set", "audit", "init", "recover", "lint", "completions", "man", "schema", "help"];
+const COMMANDS: [&str; 13] = [
+    "release",
+    "plan",
+    "next",
+    "check",
+    "set",
+    "audit",
+    "init",
+    "recover",
+    "lint",
+    "completions",
+    "man",
+    "schema",
+    "help",
+];
 
 #[test]
 fn every_commands_help_ends_with_examples_and_its_exit_codes() {
@@ -114,10 +127,16 @@ fn every_commands_help_ends_with_examples_and_its_exit_codes() {
     for command in COMMANDS {
         let out = repo.vbump([command, "--help"]);
         out.code(0);
-        let examples = out.stdout.find("\nExamples:\n  vbump").unwrap_or_else(|| panic!("`{command}`: no examples"));
-        let codes = out.stdout.find("\nExit codes:\n  0  ").unwrap_or_else(|| panic!("`{command}`: no exit codes"));
+        let examples =
+            out.stdout.find("\nExamples:\n  vbump").unwrap_or_else(|| panic!("`{command}`: no examples"));
+        let codes =
+            out.stdout.find("\nExit codes:\n  0  ").unwrap_or_else(|| panic!("`{command}`: no exit codes"));
         assert!(examples < codes, "`{command}`: examples come before the exit codes");
-        assert!(out.stdout[examples..].matches("\n  vbump ").count() >= 2 || command == "schema", "{}", out.stdout);
+        assert!(
+            out.stdout[examples..].matches("\n  vbump ").count() >= 2 || command == "schema",
+            "{}",
+            out.stdout
+        );
         // `vbump help COMMAND` is the same page.
         assert_eq!(repo.vbump(["help", command]).stdout, out.stdout, "{command}");
     }
@@ -152,7 +171,10 @@ fn completions_are_generated_for_every_shell_and_bash_loads_them() {
     let out = repo.command("bash").args(["-c", &check]).output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("-F _vbump vbump") && stdout.contains("release") && stdout.contains("recover"), "{stdout}");
+    assert!(
+        stdout.contains("-F _vbump vbump") && stdout.contains("release") && stdout.contains("recover"),
+        "{stdout}"
+    );
     repo.vbump(["completions", "tcsh"]).code(2).stderr_has("tcsh");
 }
 

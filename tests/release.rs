@@ -268,7 +268,8 @@ fn tagging_a_release_commit_whose_push_reply_is_lost_stands_when_the_remote_has_
 #[test]
 fn a_branch_outside_release_branches_is_refused_with_exit_2_and_nothing_changed() {
     let repo = TestRepo::new();
-    repo.file("vbump.toml", "[release]\nbranches = [\"main\", \"release/*\"]\n").commit("chore: initial commit");
+    repo.file("vbump.toml", "[release]\nbranches = [\"main\", \"release/*\"]\n")
+        .commit("chore: initial commit");
     repo.annotated_tag("v1.2.0");
     repo.git(["checkout", "-q", "-b", "feature/x"]);
     repo.commit("feat(cli): add --json");

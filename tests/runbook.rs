@@ -71,7 +71,8 @@ fn the_example_workflow_lints_edited_titles_installs_once_and_releases_only_from
         workflow["on"]["pull_request"]["types"].as_vec().unwrap().iter().filter_map(|t| t.as_str()).collect();
     assert!(types.contains(&"edited"), "a fixed title must be linted again: {types:?}");
     let lint = workflow["jobs"]["lint"]["steps"].as_vec().unwrap();
-    let installs = lint.iter().filter(|s| s["uses"].as_str().is_some_and(|u| u.starts_with("vbump/vbump@"))).count();
+    let installs =
+        lint.iter().filter(|s| s["uses"].as_str().is_some_and(|u| u.starts_with("vbump/vbump@"))).count();
     assert_eq!(installs, 1, "the lint job installs vbump once");
     let release_if = workflow["jobs"]["release"]["if"].as_str().unwrap();
     assert!(release_if.contains("github.ref == 'refs/heads/main'"), "{release_if}");
@@ -113,7 +114,8 @@ fn the_example_pins_vbumps_first_release() {
     let root = env!("CARGO_MANIFEST_DIR");
     let repo = TestRepo::bare_sandbox();
     std::fs::create_dir_all(repo.path()).unwrap();
-    let tags = repo.command("git").args(["-C", root, "tag", "--list", "v*", "--sort=-v:refname"]).output().unwrap();
+    let tags =
+        repo.command("git").args(["-C", root, "tag", "--list", "v*", "--sort=-v:refname"]).output().unwrap();
     let latest = String::from_utf8_lossy(&tags.stdout).lines().next().map(str::to_string);
     let first = match latest {
         Some(tag) => tag,
@@ -125,7 +127,10 @@ fn the_example_pins_vbumps_first_release() {
     };
     assert!(EXAMPLE.contains(&format!("uses: vbump/vbump@{first}\n")), "the example should pin {first}");
     assert!(EXAMPLE.contains(&format!("`vbump/vbump@<full commit SHA of that tag> # {first}`")));
-    assert!(RUNBOOK.contains(&format!("names {first}, vbump's first release")), "RUNBOOK should name {first}");
+    assert!(
+        RUNBOOK.contains(&format!("names {first}, vbump's first release")),
+        "RUNBOOK should name {first}"
+    );
     assert!(!README.contains("vbump/vbump@v0.1.0") && !EXAMPLE.contains("@v0.1.0"));
 }
 

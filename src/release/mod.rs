@@ -194,7 +194,9 @@ fn check_release_branch(workspace: &Workspace) -> Result<()> {
         Some(branch) => Err(Error::input(format!(
             "`{branch}` is not a release branch: [release] branches allows `{listed}`; nothing was changed"
         ))
-        .hint("release from one of those branches, or add this one to [release] branches in the configuration")),
+        .hint(
+            "release from one of those branches, or add this one to [release] branches in the configuration",
+        )),
         None => Err(Error::input(format!(
             "HEAD is detached, and only the branches `{listed}` may be released from; nothing was changed"
         ))
