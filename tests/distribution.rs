@@ -38,17 +38,18 @@ fn render(template: &str, values: &[(&str, &str)]) -> String {
     out
 }
 
+/// Every `run:` script of a job of the release workflow, one after the other.
+fn run_scripts(job: &str) -> String {
+    let workflow = &YamlLoader::load_from_str(RELEASE_WORKFLOW).unwrap()[0];
+    let steps = workflow["jobs"][job]["steps"].as_vec().unwrap();
+    steps.iter().filter_map(|step| step["run"].as_str()).collect::<Vec<_>>().join("\n")
+}
+
 /// The targets of the release workflow's build matrix and the asset name each build uploads.
 fn released_assets() -> Vec<(String, String)> {
     let workflow = &YamlLoader::load_from_str(RELEASE_WORKFLOW).unwrap()[0];
     let build = &workflow["jobs"]["build"];
-    let script: String = build["steps"]
-        .as_vec()
-        .unwrap()
-        .iter()
-        .filter_map(|step| step["run"].as_str())
-        .collect::<Vec<_>>()
-        .join("\n");
+    let script = run_scripts("build");
     // The build step names the file it uploads after the target, with `.exe` on Windows.
     assert!(script.contains(r#"cp "target/$TARGET/release/vbump$exe" "dist/vbump-$TARGET$exe""#), "{script}");
     assert!(script.contains(r#"if [[ "$TARGET" == *windows* ]]; then exe=".exe"; fi"#), "{script}");
@@ -97,13 +98,7 @@ fn cargo_binstall_finds_every_binary_the_release_workflow_builds() {
 
 #[test]
 fn every_released_file_is_in_sha256sums() {
-    let workflow = &YamlLoader::load_from_str(RELEASE_WORKFLOW).unwrap()[0];
-    let publish: String = workflow["jobs"]["publish"]["steps"]
-        .as_vec()
-        .unwrap()
-        .iter()
-        .filter_map(|step| step["run"].as_str())
-        .collect();
+    let publish = run_scripts("publish");
     // The checksum list covers exactly the files the upload sends (SHA256SUMS and COMMIT aside).
     let summed = publish
         .lines()
@@ -119,13 +114,7 @@ fn every_released_file_is_in_sha256sums() {
 
 #[test]
 fn the_release_attaches_the_man_page_and_a_completions_archive_that_vbump_makes() {
-    let workflow = &YamlLoader::load_from_str(RELEASE_WORKFLOW).unwrap()[0];
-    let publish: String = workflow["jobs"]["publish"]["steps"]
-        .as_vec()
-        .unwrap()
-        .iter()
-        .filter_map(|step| step["run"].as_str())
-        .collect();
+    let publish = run_scripts("publish");
     assert!(publish.contains("./vbump-x86_64-unknown-linux-musl man > vbump.1"), "{publish}");
     assert!(publish.contains("for shell in bash zsh fish powershell elvish; do"), "{publish}");
     assert!(publish.contains("tar -czf vbump-completions.tar.gz completions"), "{publish}");
