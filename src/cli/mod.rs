@@ -332,8 +332,16 @@ fn access(cli: &Cli) -> Access {
         Some(Command::Set(_)) => Access::Write("set"),
         Some(Command::Recover(_)) => Access::Recover,
         Some(Command::Plan(_) | Command::Next(_) | Command::Check(_) | Command::Audit) => Access::Read,
-        // `init --write` creates vbump.toml without replacing it; `lint` reads messages.
-        Some(Command::Init(_) | Command::Lint(_)) => Access::Other,
+        // `init --write` creates vbump.toml without replacing it; `lint` reads messages; the others
+        // print what the binary itself knows and need no repository at all.
+        Some(
+            Command::Init(_)
+            | Command::Lint(_)
+            | Command::Completions(_)
+            | Command::Man
+            | Command::Schema
+            | Command::Help(_),
+        ) => Access::Other,
     }
 }
 
