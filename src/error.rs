@@ -133,6 +133,20 @@ impl Error {
         self
     }
 
+    /// One error for several problems found together (exit 2), each with its own hint; the
+    /// problem itself when there is one, `None` when there is none.
+    pub fn all(mut problems: Vec<Error>) -> Option<Error> {
+        if problems.len() <= 1 {
+            return problems.pop();
+        }
+        let mut message = format!("{} problems stop the release:", problems.len());
+        for (number, problem) in problems.iter().enumerate() {
+            let text = problem.to_string().replace('\n', "\n     ");
+            message.push_str(&format!("\n  {}. {text}", number + 1));
+        }
+        Some(Error::input(message))
+    }
+
     /// Records why the error happened (`None` keeps it unknown).
     pub fn caused_by(mut self, cause: Option<Cause>) -> Self {
         self.0.cause = cause;
@@ -191,6 +205,19 @@ mod tests {
         assert_eq!(line_column(text, 3), (2, 1));
         // 'ç' is two bytes but one column.
         assert_eq!(line_column(text, 5), (2, 2));
+    }
+
+    #[test]
+    fn several_problems_are_one_error_listing_each_with_its_hint() {
+        assert_eq!(Error::all(Vec::new()), None);
+        let one = Error::input("tag `v1.3.0` exists already").hint("delete it");
+        assert_eq!(Error::all(vec![one.clone()]), Some(one.clone()));
+        let two = Error::all(vec![one, Error::input("HEAD is detached")]).unwrap();
+        assert_eq!(
+            two.to_string(),
+            "2 problems stop the release:\n  1. tag `v1.3.0` exists already\n       hint: delete it\n  2. HEAD is detached"
+        );
+        assert_eq!(two.exit_code(), 2);
     }
 
     #[test]

@@ -183,12 +183,12 @@ pub fn last_version_change<T: PartialEq>(
 /// repository is complete). The one reader of that file: it lives in the common git directory, so
 /// a linked worktree of a shallow clone finds it there, not in the worktree's own git directory.
 pub(crate) fn shallow_boundary(repo: &Repository) -> Result<std::collections::HashSet<Oid>> {
-    if !repo.is_shallow() {
-        return Ok(std::collections::HashSet::new());
-    }
     let path = repo.commondir().join("shallow");
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| Error::input(format!("cannot read {}: {e}", path.display())))?;
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(Error::input(format!("cannot read {}: {e}", path.display()))),
+    };
     text.lines()
         .map(str::trim)
         .filter(|line| !line.is_empty())
@@ -201,6 +201,12 @@ pub(crate) fn shallow_boundary(repo: &Repository) -> Result<std::collections::Ha
         .collect()
 }
 
+/// True for a shallow clone, in its main work tree or a linked one. (libgit2's own
+/// `is_shallow` looks in the worktree's git directory, where a linked worktree has no `shallow`.)
+pub(crate) fn is_shallow(repo: &Repository) -> bool {
+    std::fs::metadata(repo.commondir().join("shallow")).is_ok_and(|m| m.len() > 0)
+}
+
 /// True when a shallow clone holds every commit since the last release (open the repository
 /// afresh: libgit2 keeps the boundary it read at open time): a release tag is reachable from HEAD,
 /// and every commit at the shallow boundary is that tag or one of its ancestors. A branch merged
@@ -209,9 +215,12 @@ pub(crate) fn shallow_boundary(repo: &Repository) -> Result<std::collections::Ha
 pub(crate) fn complete_since_release(repo: &Repository, prefix: &str) -> Result<bool> {
     let head = head(repo)?;
     let tags = release_tags(repo, prefix)?;
-    let Some(last) = last_release(repo, head.commit, &tags)? else { return Ok(false) };
+    // vbump's own walk, not libgit2's graph queries: those do not see the boundary of a linked
+    // worktree's shallow clone and fail on the first missing parent.
+    let (last, ()) = since_last_release(repo, head.commit, &tags, || Ok(None), |(), _, _| Ok(()))?;
+    let Some(last) = last else { return Ok(false) };
     for cut in shallow_boundary(repo)? {
-        if cut != last.commit && !repo.graph_descendant_of(last.commit, cut)? {
+        if cut != last.commit && !walk_since(repo, last.commit, Some(cut), |_, _| Ok(()))? {
             return Ok(false);
         }
     }

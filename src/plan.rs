@@ -45,6 +45,7 @@ impl Previous {
 
 /// A commit since the last release that follows Conventional Commits.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct PlannedCommit {
     /// Full hexadecimal object id.
     pub sha: String,
@@ -71,6 +72,7 @@ pub struct PlannedCommit {
 
 /// A commit that vbump did not count, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct IgnoredCommit {
     pub sha: String,
     /// First line of the message.
@@ -129,6 +131,7 @@ pub struct Next {
 /// multi-package seam: `build` makes one per package (a `name` and a path filter join these fields);
 /// the JSON keeps the flat single-package shape while there is one.
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct PackagePlan {
     /// The package's name; `None` in a single-package repository (the JSON then has no `name`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -158,6 +161,10 @@ pub struct PackagePlan {
     /// package's own).
     #[serde(skip)]
     pub changelog: Option<std::path::PathBuf>,
+    /// The release notes of `next` (the tag message, the GitHub Release and the release PR's
+    /// body), `None` without a release. Filled by the release's first half, which knows the
+    /// repository's URL for links.
+    pub notes: Option<String>,
 }
 
 /// `bump`, `next` and `tag` as three fields, each `null` when there is nothing to release.
@@ -188,6 +195,9 @@ pub struct Plan {
     pub outside: Vec<IgnoredCommit>,
     /// Things the user should know that do not stop the release.
     pub warnings: Vec<String>,
+    /// Everything that would stop the release before it changes anything (all of them, not the
+    /// first). Filled by the release's first half; `vbump plan` shows them and exits 2.
+    pub problems: Vec<Error>,
 }
 
 impl Plan {
@@ -238,6 +248,7 @@ impl Serialize for Plan {
             package: &'a PackagePlan,
             files: &'a [FileEdit],
             warnings: &'a [String],
+            problems: Vec<String>,
         }
         #[derive(Serialize)]
         struct Packages<'a> {
@@ -247,14 +258,18 @@ impl Serialize for Plan {
             outside: &'a [IgnoredCommit],
             files: &'a [FileEdit],
             warnings: &'a [String],
+            problems: Vec<String>,
         }
         let (branch, head, files, warnings) = (&self.branch, self.head.as_str(), &self.files, &self.warnings);
+        let problems = self.problems.iter().map(Error::to_string).collect();
         match self.packages.as_slice() {
             [package] if package.name.is_none() => {
-                Flat { branch, head, package, files, warnings }.serialize(serializer)
+                Flat { branch, head, package, files, warnings, problems }.serialize(serializer)
             }
-            packages => Packages { branch, head, packages, outside: &self.outside, files, warnings }
-                .serialize(serializer),
+            packages => {
+                Packages { branch, head, packages, outside: &self.outside, files, warnings, problems }
+                    .serialize(serializer)
+            }
         }
     }
 }
@@ -297,7 +312,7 @@ pub fn build(repo: &Repository, config: &Config, request: &Request, files: &Vers
         Ok(found)
     };
     let (last, read) = read_commits(repo, config, head.commit, &tags, start, request.detail)?;
-    if last.is_none() && repo.is_shallow() {
+    if last.is_none() && history::is_shallow(repo) {
         return Err(Error::input("this is a shallow clone and no release tag is reachable from HEAD")
             .hint("fetch the whole history: `fetch-depth: 0` for actions/checkout, or `git fetch --unshallow --tags`"));
     }
@@ -340,10 +355,12 @@ pub fn build(repo: &Repository, config: &Config, request: &Request, files: &Vers
             hint: None,
             highest_stable: tags.iter().map(|t| &t.version).filter(|v| v.pre.is_empty()).max().cloned(),
             changelog: config.changelog.clone(),
+            notes: None,
         }],
         files: Vec::new(),
         outside: Vec::new(),
         warnings,
+        problems: Vec::new(),
     };
     let (next, why) = match decision {
         decide::Decision::Release { next, why } => (next, why),

@@ -88,7 +88,7 @@ fn the_command_line_does_no_git_no_github_and_no_writes() {
         "fs::write",
         "OpenOptions",
         "File::create",
-        "Command::new",
+        "process::Command",
     ];
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/cli");
     let mut found = Vec::new();

@@ -234,9 +234,24 @@ fn tag_pushed_but_release_missing_is_finished_by_a_rerun() {
     assert!(fake.state().releases.is_empty());
 
     fake.heal();
-    release(&repo, &fake, TOKEN).code(0).stderr_has(
+    let output = repo.sandbox().join("github_output");
+    let rerun = repo.vbump_with(["release", "--push", "--format", "json"], |cmd| {
+        fake.env(cmd, TOKEN);
+        cmd.env("GITHUB_ACTIONS", "true").env("GITHUB_OUTPUT", &output);
+    });
+    rerun.code(0).stderr_has(
         "created the missing GitHub Release of v1.3.0: https://github.com/octo/hello/releases/tag/v1.3.0",
     );
+    // The re-run finished a release: it says so, in its outputs and its JSON alike.
+    let url = "https://github.com/octo/hello/releases/tag/v1.3.0";
+    let outputs = std::fs::read_to_string(&output).unwrap();
+    assert!(outputs.starts_with("released=true\nversion=1.3.0\n"), "{outputs}");
+    assert!(
+        outputs.contains(&format!("tag=v1.3.0\n")) && outputs.contains(&format!("release-url={url}\n")),
+        "{outputs}"
+    );
+    let value: serde_json::Value = serde_json::from_str(&rerun.stdout).unwrap();
+    assert_eq!((value["released"].as_bool(), value["release-url"].as_str()), (Some(true), Some(url)));
     let s = fake.state();
     assert_eq!(s.releases.len(), 1);
     assert!(s.releases[0].body.contains("add --quiet"), "{}", s.releases[0].body);
@@ -366,6 +381,18 @@ fn pr_route_in_json_format_prints_one_json_object() {
     assert_eq!(value["released"], false);
     assert_eq!(value["pr-url"], "https://github.com/octo/hello/pull/1");
     assert_eq!(value["tag"], "v1.3.0");
+    assert_eq!((value["version"].as_str(), value["bump"].as_str()), (Some("1.3.0"), Some("minor")));
+}
+
+#[test]
+fn a_pushed_release_in_json_names_its_github_release() {
+    let fake = GitHubFake::start();
+    let (repo, _origin) = feature_since_v1_2_0();
+    let out = repo.vbump_with(["release", "--push", "--format", "json"], |cmd| fake.env(cmd, TOKEN));
+    out.code(0);
+    let value: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(value["release-url"], "https://github.com/octo/hello/releases/tag/v1.3.0");
+    assert_eq!(value["released"], true);
 }
 
 #[test]
@@ -429,8 +456,14 @@ fn release_and_pr_runs_write_every_output_the_action_declares() {
     let (repo, origin) = feature_since_v1_2_0();
     protect_remote(&origin, "main", true);
     let (text, via_pr) = release_outputs(&repo, &fake);
-    assert!(text.contains("released=false\n"), "{text}");
-    assert!(text.contains("pr-url=https://github.com/octo/hello/pull/1\n"), "{text}");
+    // Nothing is released yet; the outputs carry what the merged PR will release, and the PR.
+    assert_eq!(
+        text,
+        format!(
+            "released=false\nversion=1.3.0\nprevious-version=1.2.0\ntag=v1.3.0\nbump=minor\ncommit={}\npr-url=https://github.com/octo/hello/pull/1\n",
+            repo.rev("HEAD")
+        )
+    );
 
     assert_eq!(pushed, ["bump", "commit", "previous-version", "release-url", "released", "tag", "version"]);
     assert_eq!(via_pr, ["bump", "commit", "pr-url", "previous-version", "released", "tag", "version"]);

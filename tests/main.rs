@@ -27,6 +27,7 @@ mod next;
 mod overrides;
 mod packages;
 mod parsing;
+mod pipeline;
 mod plan;
 mod pre_releases;
 mod readme;

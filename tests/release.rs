@@ -42,13 +42,6 @@ fn push_lands_the_commit_and_the_tag_on_the_remote() {
 }
 
 #[test]
-fn vbump_without_a_subcommand_releases() {
-    let repo = feature_since_v1_2_0();
-    repo.vbump::<[&str; 0], &str>([]).code(0).stdout_has("released v1.3.0");
-    repo.assert_released("v1.3.0", false);
-}
-
-#[test]
 fn a_second_run_on_the_released_head_changes_nothing() {
     let repo = feature_since_v1_2_0();
     repo.origin();

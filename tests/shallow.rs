@@ -145,3 +145,27 @@ fn a_branch_merged_since_the_release_is_fetched_whole_before_planning() {
     let out = repo.vbump(["next"]);
     assert_eq!((out.code, out.stdout.as_str()), (0, "2.0.0\n"), "{}", out.stderr);
 }
+
+/// A linked worktree (`git worktree add`) of a shallow clone keeps the `shallow` file in the
+/// common git directory: the boundary check must read it there, or the deepening stops too early
+/// and the breaking change beyond the boundary is missed.
+#[test]
+fn a_linked_worktree_of_a_shallow_clone_is_deepened_past_a_merged_branch_too() {
+    let repo = TestRepo::new();
+    repo.commit("chore: initial commit").annotated_tag("v1.0.0");
+    repo.git(["checkout", "--quiet", "-b", "topic"]);
+    repo.commit("feat!: new storage format");
+    for i in 0..100 {
+        repo.commit(&format!("fix: step {i}"));
+    }
+    repo.git(["checkout", "--quiet", "main"]);
+    repo.commit("docs: on main");
+    repo.git(["merge", "--quiet", "--no-ff", "-m", "Merge branch 'topic'", "topic"]);
+    repo.origin();
+    let url = format!("file://{}", repo.sandbox().join("origin.git").display());
+    shallow_clone(&repo, &url);
+    let linked = repo.sandbox().join("linked");
+    repo.git(["worktree", "add", "--quiet", "-b", "linked", linked.to_str().unwrap()]);
+    let out = repo.vbump(["-C", linked.to_str().unwrap(), "next"]);
+    assert_eq!((out.code, out.stdout.as_str()), (0, "2.0.0\n"), "{}", out.stderr);
+}

@@ -14,6 +14,7 @@ use super::{CheckArgs, Context, Format, output};
 use crate::actions::{escape_data, escape_property};
 use crate::edit::VersionFiles;
 use crate::error::{Error, Result};
+use crate::report::Reporter as _;
 use crate::workspace::Workspace;
 
 /// One location in the report. Field names are part of the `--format json` interface.
@@ -65,7 +66,7 @@ pub(super) fn run(ctx: &Context, args: &CheckArgs) -> Result<i32> {
         Format::Human => {
             super::output::print(&table(&report));
             for warning in &report.warnings {
-                output::warn(warning);
+                ctx.reporter().warn(warning);
             }
         }
         Format::Json => output::json(&report),

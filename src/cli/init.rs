@@ -3,12 +3,12 @@
 //! Detection is what vbump does without a configuration (see `locations`), so the printed file
 //! changes nothing by itself: it makes the locations visible and editable.
 
-use super::output;
 use super::{Context, Format, InitArgs};
 use crate::config::{FILE_NAME, LocationSpec, Selector};
 use crate::error::{Error, Result};
 use crate::fsutil;
 use crate::locations;
+use crate::report::Reporter as _;
 use crate::workspace::Workspace;
 
 pub fn run(ctx: &Context, args: &InitArgs) -> Result<i32> {
@@ -16,7 +16,7 @@ pub fn run(ctx: &Context, args: &InitArgs) -> Result<i32> {
     let detection = locations::detect(&workspace.root, std::path::Path::new(""))?;
     // What was left alone goes to stderr, so `--format json` stays one document.
     for skipped in &detection.skipped {
-        output::warn(&format!("skipped {skipped}"));
+        ctx.reporter().warn(&format!("skipped {skipped}"));
     }
     let specs = detection.locations;
     if ctx.format == Format::Json && !args.write {
@@ -27,7 +27,7 @@ pub fn run(ctx: &Context, args: &InitArgs) -> Result<i32> {
     if !args.write {
         super::output::print(&text);
         if specs.is_empty() {
-            output::warn("no version file detected; add [[location]] entries by hand");
+            ctx.reporter().warn("no version file detected; add [[location]] entries by hand");
         }
         return Ok(0);
     }

@@ -7,7 +7,7 @@
 
 use std::path::PathBuf;
 
-use super::{Context, Format, LintArgs};
+use super::{Context, Format, LintArgs, output};
 use crate::actions::{escape_data, escape_property};
 use crate::config::Config;
 use crate::error::{Error, Result};
@@ -207,7 +207,7 @@ fn print_json(messages: &[Message], verdicts: &[Verdict]) {
                 "commit": message.commit,
                 "header": message.text.trim_start().lines().next().unwrap_or(""),
                 "status": status,
-                "skipped_reason": reason,
+                "skipped-reason": reason,
                 "findings": findings,
             })
         })
@@ -215,7 +215,7 @@ fn print_json(messages: &[Message], verdicts: &[Verdict]) {
     let bad = verdicts.iter().filter(|v| matches!(v, Verdict::Bad(_))).count();
     let document =
         serde_json::json!({ "ok": bad == 0, "checked": messages.len(), "bad": bad, "messages": entries });
-    println!("{}", serde_json::to_string_pretty(&document).unwrap_or_default());
+    output::json(&document);
 }
 
 /// One `::error` workflow command per finding; with the message file as `file=` when known.

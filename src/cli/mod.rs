@@ -44,17 +44,20 @@ pub struct Cli {
     pub global: GlobalArgs,
     #[command(subcommand)]
     pub command: Option<Command>,
-    /// Options of `vbump release`, which is what `vbump` without a subcommand does.
+    /// Options of `vbump plan`, which is what `vbump` without a subcommand does (it never writes).
     #[command(flatten)]
-    pub release: ReleaseArgs,
+    pub plan: PlanArgs,
+    /// Same as `vbump` alone: print the plan and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Clone, Args)]
 pub struct GlobalArgs {
-    /// Run in DIR instead of the current directory.
+    /// Run in DIR instead of the current directory; relative paths given to vbump are relative to it.
     #[arg(short = 'C', value_name = "DIR", global = true, default_value = ".")]
     pub dir: PathBuf,
-    /// Read settings from FILE instead of vbump.toml at the repository root.
+    /// Read settings from FILE (relative to `-C DIR`) instead of vbump.toml at the repository root.
     #[arg(long, value_name = "FILE", global = true)]
     pub config: Option<PathBuf>,
     /// Output format.
@@ -69,7 +72,7 @@ pub struct GlobalArgs {
 pub enum Format {
     Human,
     Json,
-    /// GitHub Actions workflow commands (`::error file=…::`), for `check` and `lint`.
+    /// GitHub Actions workflow commands (`::error file=…::`); `check` and `lint` only.
     Github,
 }
 
@@ -85,7 +88,7 @@ pub enum Command {
     /// Bump, write, commit, tag and (with --push) push a release.
     #[command(after_help = help::RELEASE)]
     Release(ReleaseArgs),
-    /// Print what a release would do, changing nothing (same as `vbump --dry-run`).
+    /// Print what a release would do, changing nothing (same as `vbump` alone).
     #[command(after_help = help::PLAN)]
     Plan(PlanArgs),
     /// Print the next version alone; print nothing when there is nothing to release.
@@ -264,10 +267,30 @@ pub struct LintArgs {
 
 /// What every command gets: the global options, resolved.
 pub(crate) struct Context {
-    /// `-C DIR` and `--config FILE`.
+    /// `-C DIR` and `--config FILE` (made relative to `-C DIR`).
     pub(crate) target: Target,
     pub(crate) format: Format,
+    /// Colour the result on stdout.
     pub(crate) color: bool,
+    /// Colour the `error:` and `warning:` prefixes on stderr.
+    pub(crate) color_stderr: bool,
+}
+
+impl Context {
+    /// Where a command's notes and warnings go.
+    pub(crate) fn reporter(&self) -> output::Stderr {
+        output::Stderr { color: self.color_stderr }
+    }
+}
+
+/// Whether colour is on for a stream: `--color always|never`, or for `auto` a terminal and no
+/// `NO_COLOR`.
+fn colored(choice: Color, terminal: bool) -> bool {
+    match choice {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => terminal && std::env::var_os("NO_COLOR").is_none(),
+    }
 }
 
 /// Parses `args` (the first is the program name), runs the command and returns the exit code.
@@ -280,44 +303,32 @@ pub(crate) fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -
             return code;
         }
     };
+    let dir = cli.global.dir.clone();
+    // One rule for every relative path vbump is given: relative to `-C DIR`, as with `git -C`.
+    let config = cli.global.config.as_ref().map(|file| dir.join(file));
     let ctx = Context {
-        target: Target { dir: cli.global.dir.clone(), config: cli.global.config.clone() },
+        target: Target { dir, config },
         format: cli.global.format,
-        color: match cli.global.color {
-            Color::Always => true,
-            Color::Never => false,
-            Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-        },
+        color: colored(cli.global.color, std::io::stdout().is_terminal()),
+        color_stderr: colored(cli.global.color, std::io::stderr().is_terminal()),
     };
     // A writing command takes the repository's lock before anything is read, and holds it until
     // it returns; an unfinished journal stops it (and makes the reading commands warn).
-    let _lock = match guard::guard(&ctx.target, access(&cli), &mut output::Stderr) {
+    let _lock = match guard::guard(&ctx.target, access(&cli), &mut ctx.reporter()) {
         Ok(lock) => lock,
         Err(error) => {
-            output::error(&error);
+            ctx.reporter().error(&error);
             return error.exit_code();
         }
     };
-    let result = match cli.command {
-        None => release::run(&ctx, &cli.release),
-        Some(Command::Release(args)) => release::run(&ctx, &args),
-        Some(Command::Plan(args)) => plan::run_plan(&ctx, &plan::request(&ctx, &args)),
-        Some(Command::Next(args)) => plan::run_next(&ctx, &plan::request(&ctx, &args)),
-        Some(Command::Check(args)) => check::run(&ctx, &args),
-        Some(Command::Audit) => audit::run(&ctx),
-        Some(Command::Set(args)) => set::run(&ctx, &args),
-        Some(Command::Init(args)) => init::run(&ctx, &args),
-        Some(Command::Recover(args)) => recover::run(&ctx, &args),
-        Some(Command::Lint(args)) => lint::run(&ctx, &args),
-        Some(Command::Completions(args)) => completions::run(args.shell),
-        Some(Command::Man) => man::run(),
-        Some(Command::Schema) => schema::run(),
-        Some(Command::Help(args)) => help::run(args.command.as_deref()),
+    let result = match github_format_refused(&ctx, cli.command.as_ref()) {
+        Some(refused) => Err(refused),
+        None => dispatch(&ctx, cli),
     };
     match result {
         Ok(code) => code,
         Err(error) => {
-            output::error(&error);
+            ctx.reporter().error(&error);
             error.exit_code()
         }
     }
@@ -325,10 +336,11 @@ pub(crate) fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -
 
 /// What the command may do to the repository (see [`guard::guard`]).
 fn access(cli: &Cli) -> Access {
-    let release = |args: &ReleaseArgs| if args.dry_run { Access::Read } else { Access::Write("release") };
     match &cli.command {
-        None => release(&cli.release),
-        Some(Command::Release(args)) => release(args),
+        // `vbump` alone is the plan: it never writes.
+        None => Access::Read,
+        Some(Command::Release(args)) if args.dry_run => Access::Read,
+        Some(Command::Release(_)) => Access::Write("release"),
         Some(Command::Set(_)) => Access::Write("set"),
         Some(Command::Recover(_)) => Access::Recover,
         Some(Command::Plan(_) | Command::Next(_) | Command::Check(_) | Command::Audit) => Access::Read,
@@ -345,24 +357,121 @@ fn access(cli: &Cli) -> Access {
     }
 }
 
-/// Parses the arguments. Release options belong to `vbump` alone or after `vbump release`: given
-/// before a subcommand (`vbump --push check`) they would be silently ignored, so they are an error. (clap's `args_conflicts_with_subcommands` would also reject the global options, as in
-/// `vbump -C DIR next`.)
+/// `--format github` means workflow-command annotations, which only `check` and `lint` produce;
+/// any other command refuses it (exit 2) rather than print something else.
+fn github_format_refused(ctx: &Context, command: Option<&Command>) -> Option<crate::error::Error> {
+    if ctx.format != Format::Github
+        || matches!(command, Some(Command::Check(_) | Command::Audit | Command::Lint(_)))
+    {
+        return None;
+    }
+    let name = match command {
+        None | Some(Command::Plan(_)) => "plan",
+        Some(Command::Release(_)) => "release",
+        Some(Command::Next(_)) => "next",
+        Some(Command::Set(_)) => "set",
+        Some(Command::Init(_)) => "init",
+        Some(Command::Recover(_)) => "recover",
+        Some(
+            Command::Check(_)
+            | Command::Audit
+            | Command::Lint(_)
+            | Command::Completions(_)
+            | Command::Man
+            | Command::Schema
+            | Command::Help(_),
+        ) => return None,
+    };
+    Some(
+        crate::error::Error::input(format!("`--format github` is not supported by `vbump {name}`"))
+            .hint("`--format github` (workflow-command annotations) is for `check` and `lint`; use `--format human` or `--format json`"),
+    )
+}
+
+fn dispatch(ctx: &Context, cli: Cli) -> Result<i32> {
+    match cli.command {
+        None => plan::run_plan(ctx, &plan::request(ctx, &cli.plan)),
+        Some(Command::Release(args)) => release::run(ctx, &args),
+        Some(Command::Plan(args)) => plan::run_plan(ctx, &plan::request(ctx, &args)),
+        Some(Command::Next(args)) => plan::run_next(ctx, &plan::request(ctx, &args)),
+        Some(Command::Check(args)) => check::run(ctx, &args),
+        Some(Command::Audit) => audit::run(ctx),
+        Some(Command::Set(args)) => set::run(ctx, &args),
+        Some(Command::Init(args)) => init::run(ctx, &args),
+        Some(Command::Recover(args)) => recover::run(ctx, &args),
+        Some(Command::Lint(args)) => lint::run(ctx, &args),
+        Some(Command::Completions(args)) => completions::run(args.shell),
+        Some(Command::Man) => man::run(),
+        Some(Command::Schema) => schema::run(),
+        Some(Command::Help(args)) => help::run(args.command.as_deref()),
+    }
+}
+
+/// Parses the arguments. The plan options of `vbump` alone (`--bump`, `--pre`, `--dry-run`) given
+/// before a subcommand (`vbump --bump major check`) would be silently ignored, so they are an
+/// error; release options there (`vbump --push next`) are unknown to `vbump` alone and say where
+/// they belong. (clap's `args_conflicts_with_subcommands` would also reject the global options,
+/// as in `vbump -C DIR next`.)
 fn parse(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> Result<Cli, clap::Error> {
     use clap::{CommandFactory, FromArgMatches, parser::ValueSource};
     let mut command = Cli::command();
-    let matches = command.try_get_matches_from_mut(args)?;
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let matches = match command.try_get_matches_from_mut(args.clone()) {
+        Ok(matches) => matches,
+        Err(e) if e.kind() == clap::error::ErrorKind::UnknownArgument => {
+            return Err(release_option_misplaced(&mut command, &args).unwrap_or(e));
+        }
+        Err(e) => return Err(e),
+    };
     if let Some((name, _)) = matches.subcommand() {
-        let release_only = ["dry_run", "push", "remote", "token_env", "strategy", "author", "bump", "pre"];
+        // Derived from the definitions, so a new plan option is covered without a list to keep.
+        let plan_options = PlanArgs::augment_args(clap::Command::new("plan"));
+        let ids =
+            plan_options.get_arguments().map(|arg| arg.get_id().to_string()).chain(["dry_run".to_string()]);
         if let Some(id) =
-            release_only.iter().find(|id| matches.value_source(id) == Some(ValueSource::CommandLine))
+            ids.into_iter().find(|id| matches.value_source(id) == Some(ValueSource::CommandLine))
         {
             let flag = format!("--{}", id.replace('_', "-"));
             return Err(command.error(
                 clap::error::ErrorKind::ArgumentConflict,
-                format!("`{flag}` is an option of `vbump release`; it cannot be used before `{name}`"),
+                format!("`{flag}` is an option of `vbump` alone or of the subcommand; it cannot be used before `{name}`"),
             ));
         }
     }
     Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut command))
+}
+
+/// For an option of `vbump release` given without it (`vbump --push`, `vbump --push next`): an
+/// error that says where it belongs. Bare `vbump` is the plan and never writes.
+fn release_option_misplaced(command: &mut clap::Command, args: &[OsString]) -> Option<clap::Error> {
+    let release_only = ReleaseArgs::augment_args(clap::Command::new("release"));
+    let plan_options = PlanArgs::augment_args(clap::Command::new("plan"));
+    let first_subcommand = args
+        .iter()
+        .skip(1)
+        .position(|arg| command.get_subcommands().any(|sub| arg.to_str() == Some(sub.get_name())));
+    let before = &args[1..1 + first_subcommand.unwrap_or(args.len() - 1)];
+    for arg in release_only.get_arguments() {
+        let Some(long) = arg.get_long() else { continue };
+        if arg.get_id() == "dry_run" || plan_options.get_arguments().any(|p| p.get_id() == arg.get_id()) {
+            continue;
+        }
+        let flag = format!("--{long}");
+        let given = before
+            .iter()
+            .any(|a| a.to_str().is_some_and(|a| a == flag || a.starts_with(&format!("{flag}="))));
+        if given {
+            let message = match first_subcommand.map(|i| &args[i + 1]) {
+                Some(name) if name != "release" => format!(
+                    "`{flag}` is an option of `vbump release`; it cannot be used before `{}`",
+                    name.to_string_lossy()
+                ),
+                _ => format!(
+                    "`{flag}` is an option of `vbump release`: `vbump` alone only plans and never writes; run `vbump release {flag}`"
+                ),
+            };
+            return Some(command.error(clap::error::ErrorKind::ArgumentConflict, message));
+        }
+    }
+    None
 }

@@ -5,20 +5,6 @@ use crate::actions::escape_data;
 use crate::error::Error;
 use crate::report::Reporter;
 
-/// Prints `vbump: error: …` on stderr; inside GitHub Actions also as an `::error::` annotation
-/// (on stderr too: the runner reads both streams, and stdout stays the result).
-pub(crate) fn error(error: &Error) {
-    eprint!("{}", safe(&format!("vbump: error: {error}\n")));
-    if in_actions() {
-        eprintln!("::error::{}", escape_data(&error.to_string()));
-    }
-}
-
-/// `vbump: warning: …` on stderr.
-pub(crate) fn warn(message: &str) {
-    eprint!("{}", safe(&format!("vbump: warning: {message}\n")));
-}
-
 /// Prints `text` on stdout, ending with a newline. Inside GitHub Actions no line of it can be
 /// a workflow command: the text holds commit messages, file contents, git's and GitHub's words.
 pub(crate) fn print(text: &str) {
@@ -38,8 +24,25 @@ fn safe(text: &str) -> String {
     if in_actions() { crate::actions::inert(text) } else { text.to_string() }
 }
 
-/// The reporter of every command: notes and warnings on stderr.
-pub(crate) struct Stderr;
+/// The reporter of every command: notes and warnings on stderr, prefixes coloured with `--color`.
+pub(crate) struct Stderr {
+    pub(crate) color: bool,
+}
+
+impl Stderr {
+    /// Prints `vbump: error: …`; inside GitHub Actions also as an `::error::` annotation (on
+    /// stderr too: the runner reads both streams, and stdout stays the result).
+    pub(crate) fn error(&self, error: &Error) {
+        eprint!("{}", safe(&format!("vbump: {} {error}\n", self.paint("31", "error:"))));
+        if in_actions() {
+            eprintln!("::error::{}", escape_data(&error.to_string()));
+        }
+    }
+
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
+    }
+}
 
 impl Reporter for Stderr {
     fn note(&mut self, message: &str) {
@@ -47,7 +50,7 @@ impl Reporter for Stderr {
     }
 
     fn warn(&mut self, message: &str) {
-        warn(message);
+        eprint!("{}", safe(&format!("vbump: {} {message}\n", self.paint("33", "warning:"))));
     }
 }
 

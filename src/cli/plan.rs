@@ -2,12 +2,13 @@
 
 use std::fmt::Write as _;
 
-use super::output::{self, Stderr};
+use super::output;
 use super::{Context, Format, PlanArgs};
 use crate::edit;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::plan::{Detail, Plan, Previous, Reason};
 use crate::release::{self, ReleaseRequest};
+use crate::report::Reporter as _;
 use crate::text::short_sha as short;
 
 /// The request of `vbump plan` and `vbump next`: a release that is never run.
@@ -25,20 +26,24 @@ pub(super) fn request(ctx: &Context, args: &PlanArgs) -> ReleaseRequest {
 
 /// `vbump plan`: the human report, or the plan as one JSON document.
 pub(super) fn run_plan(ctx: &Context, request: &ReleaseRequest) -> Result<i32> {
-    let plan = release::plan(request, Detail::Full, &mut Stderr)?;
+    let plan = release::plan(request, Detail::Full, &mut ctx.reporter())?;
     match ctx.format {
         Format::Json => output::json(&plan),
         Format::Human | Format::Github => super::output::print(&render(&plan, ctx.color)),
     }
-    Ok(0)
+    // The release would stop on these: the plan says so with the release's exit code.
+    match Error::all(plan.problems) {
+        Some(problems) => Err(problems),
+        None => Ok(0),
+    }
 }
 
 /// `vbump next`: the next version alone, or nothing when there is nothing to release. With
 /// several packages, one `NAME VERSION` line per package to release.
 pub(super) fn run_next(ctx: &Context, request: &ReleaseRequest) -> Result<i32> {
-    let plan = release::plan(request, Detail::Summary, &mut Stderr)?;
+    let plan = release::plan(request, Detail::Summary, &mut ctx.reporter())?;
     for warning in &plan.warnings {
-        output::warn(warning);
+        ctx.reporter().warn(warning);
     }
     if plan.is_multi() {
         let released = plan.packages.iter().filter_map(|p| Some((p.name.as_deref()?, p.next.as_ref()?)));
@@ -197,6 +202,13 @@ pub(super) fn render(plan: &Plan, color: bool) -> String {
             if let Some(hint) = &package.hint {
                 let _ = writeln!(out, "{} {hint}", style.bold("hint:"));
             }
+        }
+    }
+
+    if let Some(notes) = package.notes.as_deref().filter(|notes| !notes.trim().is_empty()) {
+        let _ = writeln!(out, "{}", style.bold("notes:"));
+        for line in notes.trim_end().lines() {
+            let _ = if line.is_empty() { writeln!(out) } else { writeln!(out, "  {line}") };
         }
     }
 

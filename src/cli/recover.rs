@@ -1,6 +1,6 @@
 //! `vbump recover`: finish or undo a release that was interrupted, using its journal.
 
-use super::{Context, RecoverArgs};
+use super::{Context, Format, RecoverArgs, output};
 use crate::error::Result;
 use crate::release::recover::{RecoverRequest, Recovered, recover};
 
@@ -11,12 +11,23 @@ pub(super) fn run(ctx: &Context, args: &RecoverArgs) -> Result<i32> {
         remote: args.remote.clone(),
         token_env: args.token_env.clone(),
     };
-    match recover(&request)? {
-        Recovered::Nothing => super::output::print("nothing to recover: no release was interrupted"),
-        Recovered::Tidied => super::output::print(
-            "nothing to recover: removed the backups and temp files an interrupted run left",
-        ),
-        Recovered::Completed { tags } => super::output::print(&format!(
+    let recovered = recover(&request)?;
+    if ctx.format == Format::Json {
+        let (state, tags) = match &recovered {
+            Recovered::Nothing => ("nothing", &[][..]),
+            Recovered::Tidied => ("tidied", &[][..]),
+            Recovered::Completed { tags } => ("completed", tags.as_slice()),
+            Recovered::RolledBack { tags } => ("rolled-back", tags.as_slice()),
+        };
+        output::json(&serde_json::json!({ "recovered": state, "tags": tags }));
+        return Ok(0);
+    }
+    match recovered {
+        Recovered::Nothing => output::print("nothing to recover: no release was interrupted"),
+        Recovered::Tidied => {
+            output::print("nothing to recover: removed the backups and temp files an interrupted run left")
+        }
+        Recovered::Completed { tags } => output::print(&format!(
             "recovered: release {} had reached the remote; the local repository now matches it",
             tags.join(", ")
         )),

@@ -1,6 +1,6 @@
 //! `vbump release`: the arguments as a [`ReleaseRequest`], the core's [`Outcome`] printed.
 
-use super::output::{self, Stderr};
+use super::output;
 use super::{Context, Format, ReleaseArgs};
 use crate::error::Result;
 use crate::release::{self, Outcome, ReleaseRequest};
@@ -26,7 +26,7 @@ pub(super) fn run(ctx: &Context, args: &ReleaseArgs) -> Result<i32> {
     if args.dry_run {
         return super::plan::run_plan(ctx, &request(ctx, args));
     }
-    let outcome = release::run(&request(ctx, args), &mut Stderr)?;
+    let outcome = release::run(&request(ctx, args), &mut ctx.reporter())?;
     match ctx.format {
         Format::Json => print_json(&outcome),
         Format::Human | Format::Github => print_human(&outcome),
@@ -35,27 +35,58 @@ pub(super) fn run(ctx: &Context, args: &ReleaseArgs) -> Result<i32> {
 }
 
 fn print_json(outcome: &Outcome) {
-    match outcome {
-        Outcome::PullRequest(pr) => output::json(&serde_json::json!({
-            "released": false,
-            "tag": pr.tag,
-            "pr-url": pr.url,
-            "pr-number": pr.number,
-            "pr": if pr.opened { "opened" } else { "updated" },
-        })),
-        Outcome::Released(released) => {
-            output::json(&Json { outputs: &released.outputs, pushed: released.pushed })
-        }
-        Outcome::Nothing(nothing) => output::json(&Json { outputs: &nothing.outputs, pushed: false }),
-    }
+    let json = match outcome {
+        Outcome::PullRequest(pr) => Json {
+            outputs: &pr.outputs,
+            pushed: false,
+            files: &[],
+            notes: None,
+            pr_number: Some(pr.number),
+            pr: Some(if pr.opened { "opened" } else { "updated" }),
+        },
+        Outcome::Released(released) => Json {
+            outputs: &released.outputs,
+            pushed: released.pushed,
+            files: &released.files,
+            notes: Some(&released.notes),
+            pr_number: None,
+            pr: None,
+        },
+        Outcome::Finished(finished) => Json {
+            outputs: &finished.outputs,
+            pushed: true,
+            files: &[],
+            notes: None,
+            pr_number: None,
+            pr: None,
+        },
+        Outcome::Nothing(nothing) => Json {
+            outputs: &nothing.outputs,
+            pushed: false,
+            files: &[],
+            notes: None,
+            pr_number: None,
+            pr: None,
+        },
+    };
+    output::json(&json);
 }
 
-/// `vbump release --format json`: the step outputs and whether the release was pushed.
+/// `vbump release --format json`: the step outputs (the same names and values), whether the
+/// release was pushed, what it committed (the same `files` and `notes` as `vbump plan --format
+/// json`), and for a release pull request its number and whether it was opened or updated.
 #[derive(serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 struct Json<'a> {
     #[serde(flatten)]
     outputs: &'a crate::actions::Outputs,
     pushed: bool,
+    files: &'a [crate::edit::FileEdit],
+    notes: Option<&'a String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pr_number: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pr: Option<&'static str>,
 }
 
 fn print_human(outcome: &Outcome) {
@@ -81,6 +112,11 @@ fn print_human(outcome: &Outcome) {
                     outputs.tag
                 ));
             }
+        }
+        Outcome::Finished(finished) => {
+            let outputs = &finished.outputs;
+            let url = outputs.release_url.as_deref().unwrap_or_default();
+            println!("finished release {}: published its missing GitHub Release {url}", outputs.tag);
         }
         Outcome::PullRequest(pr) => {
             let verb = if pr.opened { "opened" } else { "updated" };

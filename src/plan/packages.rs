@@ -108,10 +108,19 @@ pub(crate) fn build(
             hint: next.err().flatten(),
             highest_stable: tags.iter().map(|t| &t.version).filter(|v| v.pre.is_empty()).max().cloned(),
             changelog: package.changelog.clone(),
+            notes: None,
         });
     }
     let files = edits(root, packages, selected, &plans)?;
-    Ok(Plan { branch: head.branch, head: head.commit.to_string(), packages: plans, files, outside, warnings })
+    Ok(Plan {
+        branch: head.branch,
+        head: head.commit.to_string(),
+        packages: plans,
+        files,
+        outside,
+        warnings,
+        problems: Vec::new(),
+    })
 }
 
 /// One package's next release, by the single-package rules (`decide`); `Err(hint)` when it has

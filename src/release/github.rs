@@ -25,6 +25,32 @@ pub(crate) struct GitHubSteps {
     pub(crate) release_branch: String,
 }
 
+/// The GitHub repository of this run and the server's URL: `GITHUB_REPOSITORY` (an error when it
+/// is not `owner/name` and `strict`), else the remote's URL when it is on the server's host.
+fn repository(session: &Session, strict: bool) -> Result<Option<(Repo, String)>> {
+    let server = env("GITHUB_SERVER_URL").unwrap_or_else(|| "https://github.com".to_string());
+    let server = server.trim_end_matches('/').to_string();
+    let host = server.split_once("://").map_or(server.as_str(), |(_, h)| h).split('/').next().unwrap_or("");
+    let repo = match env("GITHUB_REPOSITORY") {
+        Some(slug) => match Repo::parse(&slug) {
+            Some(repo) => Some(repo),
+            None if strict => {
+                return Err(Error::input(format!("GITHUB_REPOSITORY `{slug}` is not `owner/name`"))
+                    .hint("set it to the repository's `owner/name`, or unset it to use the remote's URL"));
+            }
+            None => None,
+        },
+        None => session.remote_url().and_then(|url| Repo::from_remote_url(&url, host)),
+    };
+    Ok(repo.map(|repo| (repo, server)))
+}
+
+/// `https://github.com/owner/repo`, for links in the release notes and the changelog, when the
+/// repository is known; found without the network, so a plan links exactly as its release does.
+pub(crate) fn repository_url(session: &Session, strict: bool) -> Option<String> {
+    repository(session, strict).ok().flatten().map(|(repo, server)| format!("{server}/{repo}"))
+}
+
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
@@ -46,20 +72,10 @@ impl GitHubSteps {
             release_branch: config.release_branch.clone(),
         };
         if !request.push {
+            steps.repo_url = repository_url(session, false);
             return Ok(steps);
         }
-        let server = env("GITHUB_SERVER_URL").unwrap_or_else(|| "https://github.com".to_string());
-        let server = server.trim_end_matches('/').to_string();
-        let host =
-            server.split_once("://").map_or(server.as_str(), |(_, h)| h).split('/').next().unwrap_or("");
-        let repo = match env("GITHUB_REPOSITORY") {
-            Some(slug) => Some(Repo::parse(&slug).ok_or_else(|| {
-                Error::input(format!("GITHUB_REPOSITORY `{slug}` is not `owner/name`"))
-                    .hint("set it to the repository's `owner/name`, or unset it to use the remote's URL")
-            })?),
-            None => session.url.as_deref().and_then(|url| Repo::from_remote_url(url, host)),
-        };
-        let Some(repo) = repo else {
+        let Some((repo, server)) = repository(session, true)? else {
             steps.skipped = Some(
                 "no GitHub repository is known (GITHUB_REPOSITORY is unset and the remote is not on GitHub)"
                     .into(),

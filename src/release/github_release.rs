@@ -7,13 +7,12 @@ use std::cell::Cell;
 use crate::actions::Actions;
 use crate::error::{Error, Result};
 use crate::forge;
-use crate::notes;
 use crate::plan::{Plan, Previous};
 use crate::report::Reporter;
 use crate::transaction::{Applied, Hooks};
 
 use super::github::GitHubSteps;
-use super::outcome;
+use super::outcome::{self, Finished};
 use super::prepare::Session;
 
 /// The transaction's hooks for a release: after the commit point, the outputs and the GitHub
@@ -51,11 +50,10 @@ impl<'a> AfterCommitPoint<'a> {
         }
         for package in &self.plan.packages {
             let Some(next) = &package.next else { continue };
-            let notes =
-                notes::release_notes(&package.commits, notes::Links { repo_url: self.github.repo_url() });
+            let notes = package.notes.as_deref().unwrap_or_default();
             let kind = forge::ReleaseKind::of(&next.version, package.highest_stable.as_ref());
             let release =
-                client.publish_release(&next.tag, &next.tag, &notes, kind).map_err(after_push(&next.tag))?;
+                client.publish_release(&next.tag, &next.tag, notes, kind).map_err(after_push(&next.tag))?;
             self.actions.output("release-url", &release.url).map_err(|e| {
                 Error::incomplete(
                     format!(
@@ -84,13 +82,13 @@ impl Hooks for AfterCommitPoint<'_> {
 }
 
 /// When HEAD carries a release tag that is on the remote but has no GitHub Release (a run whose
-/// release step failed after the push), creates it. Returns the release's page.
+/// release step failed after the push), creates it: this run finishes that release.
 pub(crate) fn finish_head_release(
     session: &Session,
     github: &GitHubSteps,
     plan: &Plan,
     reporter: &mut dyn Reporter,
-) -> Result<Option<String>> {
+) -> Result<Option<Finished>> {
     let package = plan.package();
     let (Some(client), Previous::Tag { tag, commit, version }) = (github.client(), &package.previous) else {
         return Ok(None);
@@ -105,10 +103,11 @@ pub(crate) fn finish_head_release(
     let body = message.split_once("\n\n").map_or("", |(_, rest)| rest).trim().to_string() + "\n";
     let kind = forge::ReleaseKind::of(version, package.highest_stable.as_ref());
     let release = client.publish_release(tag, tag, &body, kind).map_err(after_push(tag))?;
-    if release.action != forge::ReleaseAction::AlreadyPublished {
-        reporter.note(&format!("created the missing GitHub Release of {tag}: {}", release.url));
+    if release.action == forge::ReleaseAction::AlreadyPublished {
+        return Ok(None);
     }
-    Ok(Some(release.url))
+    reporter.note(&format!("created the missing GitHub Release of {tag}: {}", release.url));
+    Ok(Some(outcome::finished(plan, tag, release.url)))
 }
 
 /// A GitHub failure after the tag was pushed: the release stands, the GitHub Release is missing.

@@ -76,11 +76,57 @@ pub(crate) struct ReleaseRequest {
 }
 
 /// The release's first half, for `vbump plan`, `vbump next` and `--dry-run`: what [`run`] would
-/// release, changing nothing.
+/// release without `--push`, changing nothing. With [`Detail::Full`] the plan holds the changelog
+/// edit, the release notes and every problem that would stop the release; the planned values go
+/// to the step outputs (`released=false`).
 pub(crate) fn plan(request: &ReleaseRequest, detail: Detail, reporter: &mut dyn Reporter) -> Result<Plan> {
     let token = token(request);
     let session = Session::open(request, token.as_ref(), reporter)?;
-    session.plan(request, detail)
+    let mut plan = session.plan(request, detail)?;
+    if detail == Detail::Full {
+        let route = if merged_pr::is_merged_release(&session.workspace, &plan) {
+            Route::TagOnly
+        } else {
+            Route::Push { fallback: false }
+        };
+        let repo_url = github::repository_url(&session, request.push);
+        complete(&session, &mut plan, route, repo_url.as_deref())?;
+    }
+    Actions::from_env().outputs(&outcome::planned_outputs(&plan))?;
+    Ok(plan)
+}
+
+/// The part of the first half that depends on the route: the changelog edit, the release notes,
+/// and the problems that would stop the release (all of them).
+fn complete(session: &Session, plan: &mut Plan, route: Route, repo_url: Option<&str>) -> Result<()> {
+    for package in &mut plan.packages {
+        if package.next.is_some() {
+            package.notes = Some(notes::release_notes(&package.commits, notes::Links { repo_url }));
+        }
+    }
+    if plan.releases().next().is_none() {
+        return Ok(());
+    }
+    if route != Route::TagOnly {
+        let missing =
+            if route == Route::Pr { changelog::Missing::Create } else { changelog::Missing::Refuse };
+        // A missing or unreadable changelog stops the release: a problem, listed with the others.
+        if let Err(problem) = changelog::add(&session.workspace, plan, repo_url, missing) {
+            plan.problems.push(problem);
+        }
+    }
+    if route == Route::Pr {
+        // Nothing local changes; the release PR checks the remote itself.
+        return Ok(());
+    }
+    match tx(session, plan, route) {
+        Ok(tx) => {
+            let problems = transaction::problems_here(&session.git, &tx)?;
+            plan.problems.extend(problems);
+        }
+        Err(detached) => plan.problems.push(detached),
+    }
+    Ok(())
 }
 
 /// Runs the release. On every path the step outputs are written: a run that failed before its
@@ -135,12 +181,16 @@ fn release(
         } else {
             None
         };
-        let outcome = Outcome::Nothing(outcome::nothing(&plan, finished));
+        let outcome = match finished {
+            Some(finished) => Outcome::Finished(finished),
+            None => Outcome::Nothing(outcome::nothing(&plan)),
+        };
         outcome::write(actions, &plan, &outcome)?;
         return Ok(outcome);
     }
 
-    // 5. The route. A merged release PR already made the release commit: the run only tags it,
+    // 5. The route, and with it the rest of the first half: the changelog edit, the notes, and
+    // every problem that would stop the release. A merged release PR already made the release commit: the run only tags it,
     // through the same transaction (preflight, journal, commit point) as a full release.
     let route = if merged_pr::is_merged_release(&session.workspace, &plan) {
         github.warn_about_token(reporter);
@@ -150,10 +200,9 @@ fn release(
         route::decide(github.strategy(), request.push, github.client(), branch, reporter)
             .inspect(|_| github.warn_about_token(reporter))?
     };
-    if route != Route::TagOnly {
-        let missing =
-            if route == Route::Pr { changelog::Missing::Create } else { changelog::Missing::Refuse };
-        changelog::add(&session.workspace, &mut plan, github.repo_url(), missing)?;
+    complete(&session, &mut plan, route, github.repo_url())?;
+    if let Some(problems) = Error::all(std::mem::take(&mut plan.problems)) {
+        return Err(problems);
     }
 
     // 6. The release pull request, or the transaction.
@@ -209,21 +258,15 @@ fn refused_by_protection(error: &Error) -> bool {
     error.kind == Kind::RolledBack && error.cause == Some(Cause::PushRejected { protected: true })
 }
 
-/// Hands the plan to the transaction: one commit, one tag per package with a release.
-fn apply(
-    session: &Session,
-    github: &GitHubSteps,
-    plan: &Plan,
-    route: Route,
-    actions: &Actions,
-    outputs_written: &Cell<bool>,
-    reporter: &mut dyn Reporter,
-) -> Result<Released> {
+/// The transaction request of `plan` on `route`: one commit, one tag per package with a
+/// release. An error when HEAD is detached (there is no branch to release).
+fn tx<'a>(session: &'a Session, plan: &'a Plan, route: Route) -> Result<Tx<'a>> {
     let branch = plan.branch.clone().ok_or_else(|| {
         Error::input("HEAD is detached, so there is no branch to release").hint(
             "check out the branch to release (with actions/checkout, run on `push`, not on `pull_request`)",
         )
     })?;
+    let next = plan.package().next.as_ref().expect("a release plan has a next release");
     let remote = session.remote.clone();
     let mode = match route {
         Route::TagOnly => Mode::TagOnly { remote: session.pushing().then_some(remote) },
@@ -235,10 +278,10 @@ fn apply(
         .iter()
         .filter_map(|package| {
             let next = package.next.as_ref()?;
-            Some(TagSpec { name: next.tag.clone(), message: tag_message(&next.tag, package, github) })
+            Some(TagSpec { name: next.tag.clone(), message: tag_message(&next.tag, package) })
         })
         .collect();
-    let tx = Tx {
+    Ok(Tx {
         root: &session.workspace.root,
         git_dir: session.workspace.git_dir(),
         branch,
@@ -247,7 +290,20 @@ fn apply(
         message: plan.release_message(&session.workspace.config).expect("a release plan has a next release"),
         tags,
         mode,
-    };
+    })
+}
+
+/// Hands the plan to the transaction; after its commit point, the outputs and GitHub Releases.
+fn apply(
+    session: &Session,
+    github: &GitHubSteps,
+    plan: &Plan,
+    route: Route,
+    actions: &Actions,
+    outputs_written: &Cell<bool>,
+    reporter: &mut dyn Reporter,
+) -> Result<Released> {
+    let tx = tx(session, plan, route)?;
     let mut hooks = AfterCommitPoint::new(plan, github, actions, outputs_written, reporter);
     let applied = transaction::apply(&session.git, &tx, &mut hooks)?;
     let release_url = hooks.release_url.take();
@@ -259,7 +315,7 @@ fn apply(
 
 /// The annotated tag's message: the tag name, then the release notes (the same text as the
 /// GitHub Release, which a later run re-creates from this message if it has to).
-fn tag_message(tag: &str, package: &PackagePlan, github: &GitHubSteps) -> String {
-    let notes = notes::release_notes(&package.commits, notes::Links { repo_url: github.repo_url() });
+fn tag_message(tag: &str, package: &PackagePlan) -> String {
+    let notes = package.notes.as_deref().unwrap_or_default();
     format!("{tag}\n\n{notes}").trim_end().to_string() + "\n"
 }

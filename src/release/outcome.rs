@@ -1,8 +1,8 @@
 //! What a release run did ([`Outcome`]), the step outputs it writes, and its Actions summary.
 
 use crate::actions::{Actions, Outputs, PackageRelease};
+use crate::edit::FileEdit;
 use crate::error::{Error, Result};
-use crate::notes;
 use crate::plan::{Plan, Previous};
 use crate::text;
 use crate::transaction::Applied;
@@ -14,6 +14,9 @@ pub(crate) enum Outcome {
     Released(Released),
     /// The release goes through a pull request, which this run opened or updated.
     PullRequest(PullRequest),
+    /// Nothing new to release, but this run finished a release a failed run left incomplete (it
+    /// published the missing GitHub Release of HEAD's tag).
+    Finished(Finished),
     /// Nothing to release.
     Nothing(Nothing),
 }
@@ -26,6 +29,16 @@ pub(crate) struct Released {
     pub(crate) pushed: bool,
     /// The remote pushed to (or to push to).
     pub(crate) remote: String,
+    /// The file edits the release commit holds (as in the plan).
+    pub(crate) files: Vec<FileEdit>,
+    /// The release notes (the tag message's body and the GitHub Release).
+    pub(crate) notes: String,
+}
+
+/// A release finished by this run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Finished {
+    pub(crate) outputs: Outputs,
 }
 
 /// A release pull request opened or updated by this run.
@@ -108,47 +121,71 @@ pub(crate) fn released(
     release_url: Option<String>,
 ) -> Released {
     let outputs = Outputs { release_url, ..released_outputs(plan, applied) };
-    Released { outputs, pushed: applied.pushed, remote: remote.to_string() }
+    let notes = plan.package().notes.clone().unwrap_or_default();
+    Released { outputs, pushed: applied.pushed, remote: remote.to_string(), files: plan.files.clone(), notes }
 }
 
-/// The outcome of a run that opened or updated the release pull request: nothing is released yet.
-pub(crate) fn pull_request(plan: &Plan, number: u64, url: String, opened: bool) -> PullRequest {
+/// The outputs of a plan (`vbump plan`, `--dry-run`, `vbump next`): nothing is released, and the
+/// version, tag and bump are the planned ones (the current ones when there is nothing to release).
+pub(crate) fn planned_outputs(plan: &Plan) -> Outputs {
     if plan.is_multi() {
-        let tag = plan.releases().map(|next| next.tag.as_str()).collect::<Vec<_>>().join(", ");
-        let outputs = Outputs {
+        return Outputs {
             commit: plan.head.clone(),
-            pr_url: Some(url.clone()),
-            releases: Some(Vec::new()),
+            releases: Some(package_releases(plan)),
             ..Outputs::default()
         };
-        return PullRequest { outputs, number, url, opened, tag };
     }
     let package = plan.package();
-    let previous = package.previous.version().to_string();
-    let tag = package.next.as_ref().map(|next| next.tag.clone()).unwrap_or_default();
+    match &package.next {
+        Some(next) => Outputs {
+            released: false,
+            version: next.version.to_string(),
+            previous_version: package.previous.version().to_string(),
+            tag: next.tag.clone(),
+            bump: next.bump.level.to_string(),
+            commit: plan.head.clone(),
+            pr_url: None,
+            release_url: None,
+            releases: None,
+        },
+        None => nothing(plan).outputs,
+    }
+}
+
+/// The outcome of a run that published the missing GitHub Release of `tag` (at HEAD).
+pub(crate) fn finished(plan: &Plan, tag: &str, release_url: String) -> Finished {
+    let version = plan.package().previous.version().to_string();
     let outputs = Outputs {
-        released: false,
-        version: previous.clone(),
-        previous_version: previous,
-        tag: String::new(),
+        released: true,
+        version: version.clone(),
+        previous_version: version,
+        tag: tag.to_string(),
         bump: String::new(),
         commit: plan.head.clone(),
-        pr_url: Some(url.clone()),
-        release_url: None,
+        pr_url: None,
+        release_url: Some(release_url),
         releases: None,
+    };
+    Finished { outputs }
+}
+
+/// The outcome of a run that opened or updated the release pull request: nothing is released
+/// yet; the outputs carry the proposed version, tag and bump (with several packages, the proposed
+/// `releases`), and the PR's page.
+pub(crate) fn pull_request(plan: &Plan, number: u64, url: String, opened: bool) -> PullRequest {
+    let outputs = Outputs { pr_url: Some(url.clone()), ..planned_outputs(plan) };
+    let tag = if plan.is_multi() {
+        plan.releases().map(|next| next.tag.as_str()).collect::<Vec<_>>().join(", ")
+    } else {
+        outputs.tag.clone()
     };
     PullRequest { outputs, number, url, opened, tag }
 }
 
-/// The outcome of a run with nothing to release; `finished` is the GitHub Release it completed.
-pub(crate) fn nothing(plan: &Plan, finished: Option<String>) -> Nothing {
+/// The outcome of a run with nothing to release.
+pub(crate) fn nothing(plan: &Plan) -> Nothing {
     if plan.is_multi() {
-        let outputs = Outputs {
-            commit: plan.head.clone(),
-            release_url: finished,
-            releases: Some(Vec::new()),
-            ..Outputs::default()
-        };
+        let outputs = Outputs { commit: plan.head.clone(), releases: Some(Vec::new()), ..Outputs::default() };
         return Nothing { outputs, last_tag: None, head_is_released: false, hint: None };
     }
     let previous = &plan.package().previous;
@@ -164,7 +201,7 @@ pub(crate) fn nothing(plan: &Plan, finished: Option<String>) -> Nothing {
         bump: String::new(),
         commit: plan.head.clone(),
         pr_url: None,
-        release_url: finished,
+        release_url: None,
         releases: None,
     };
     Nothing { outputs, last_tag, head_is_released, hint: plan.package().hint.clone() }
@@ -180,6 +217,7 @@ pub(crate) fn write(actions: &Actions, plan: &Plan, outcome: &Outcome) -> Result
             })
         }
         Outcome::PullRequest(pr) => actions.outputs(&pr.outputs),
+        Outcome::Finished(finished) => actions.outputs(&finished.outputs),
         Outcome::Nothing(nothing) => {
             actions.outputs(&nothing.outputs)?;
             actions.summary(&summary_markdown(plan, &nothing.outputs))
@@ -213,7 +251,7 @@ pub(crate) fn summary_markdown(plan: &Plan, outputs: &Outputs) -> String {
         outputs.bump,
         text::named_sha(&outputs.commit)
     );
-    md.push_str(&notes::release_notes(&plan.package().commits, notes::Links { repo_url: None }));
+    md.push_str(plan.package().notes.as_deref().unwrap_or_default());
     md.push('\n');
     if !plan.files.is_empty() {
         md.push_str("#### Files changed\n\n");
@@ -245,7 +283,7 @@ fn packages_summary(plan: &Plan, outputs: &Outputs, releases: &[PackageRelease])
     md.push_str(&format!("\nCommit `{}`.\n\n", text::named_sha(&outputs.commit)));
     for package in plan.packages.iter().filter(|p| p.next.is_some()) {
         md.push_str(&format!("#### {}\n\n", package.name.as_deref().unwrap_or_default()));
-        md.push_str(&notes::release_notes(&package.commits, notes::Links { repo_url: None }));
+        md.push_str(package.notes.as_deref().unwrap_or_default());
         md.push('\n');
     }
     md
@@ -254,6 +292,7 @@ fn packages_summary(plan: &Plan, outputs: &Outputs, releases: &[PackageRelease])
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::notes;
     use crate::plan::PackagePlan;
 
     fn commit(kind: &str, description: &str, breaking: bool) -> crate::plan::PlannedCommit {
@@ -284,14 +323,19 @@ mod tests {
                 name: None,
                 path: None,
                 previous: Previous::None { version: semver::Version::new(0, 0, 0) },
-                commits: vec![commit("docs", "typo", false), commit("feat", "new api", true)],
+                commits: Vec::new(),
                 ignored: Vec::new(),
                 next: None,
                 since_stable: None,
                 hint: None,
                 highest_stable: None,
                 changelog: None,
+                notes: Some(notes::release_notes(
+                    &[commit("docs", "typo", false), commit("feat", "new api", true)],
+                    notes::Links { repo_url: None },
+                )),
             }],
+            problems: Vec::new(),
             files: vec![crate::edit::FileEdit {
                 file: "Cargo.toml".into(),
                 before: Vec::new(),

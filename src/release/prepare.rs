@@ -39,7 +39,7 @@ impl Session {
         let mut workspace = Workspace::open(&request.target)?;
         let mut git = Git::new(&workspace.root);
         let remote = remote::name(&workspace.repo, request.remote.as_deref(), workspace.branch().as_deref());
-        let shallow = workspace.repo.is_shallow();
+        let shallow = history::is_shallow(&workspace.repo);
         // Only a push or a shallow clone talks to the remote; a local run spawns no git for it.
         let url = if request.push || shallow { remote::authenticate(&mut git, &remote, token) } else { None };
         if request.push && url.is_none() {
@@ -54,6 +54,14 @@ impl Session {
             workspace = Workspace::open(&request.target)?;
         }
         Ok(Session { workspace, git, remote, url, push: request.push })
+    }
+
+    /// The remote's URL, read from the repository's config when the run did not ask git for it.
+    pub(crate) fn remote_url(&self) -> Option<String> {
+        self.url.clone().or_else(|| {
+            let remote = self.workspace.repo.find_remote(&self.remote).ok()?;
+            remote.url().ok().map(str::to_string)
+        })
     }
 
     /// True when the release is pushed to [`Session::remote`].

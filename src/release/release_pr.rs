@@ -6,7 +6,6 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::forge::PrAction;
-use crate::notes;
 use crate::plan::Plan;
 use crate::transaction;
 
@@ -42,7 +41,7 @@ pub(crate) fn open(session: &Session, github: &GitHubSteps, plan: &Plan) -> Resu
         ))
         .hint("nothing changed locally; check the token's `contents: write` permission and rules on `vbump/*` branches"));
     }
-    let notes = notes::release_notes(&package.commits, notes::Links { repo_url: github.repo_url() });
+    let notes = package.notes.as_deref().unwrap_or_default();
     let body = format!(
         "{notes}\n---\nMerging this pull request releases it: vbump tags the merged commit and publishes the GitHub Release.\n"
     );

@@ -243,35 +243,58 @@ pub(crate) fn completion_failed(store: &Store, journal: &Journal, e: Error) -> E
     .hint("run `vbump recover` once the cause is fixed: it sees the release and brings local up to it")
 }
 
-/// The checks that must pass before anything changes. All errors are exit 2.
+/// [`local_problems`] of `tx`, for a plan that is not applied yet.
+pub(crate) fn problems_here(git: &Git, tx: &Tx<'_>) -> Result<Vec<Error>> {
+    local_problems(git, &Store::new(tx.git_dir), tx)
+}
+
+/// The checks that must pass before anything changes: every problem at once, as one error
+/// (exit 2).
 fn preflight(git: &Git, store: &Store, tx: &Tx<'_>) -> Result<()> {
+    let mut problems = local_problems(git, store, tx)?;
+    if problems.is_empty()
+        && let Some(remote) = tx.remote()
+    {
+        let tags: Vec<&str> = tx.tags.iter().map(|tag| tag.name.as_str()).collect();
+        let head = git.run(&["rev-parse", "HEAD"])?;
+        problems.extend(check_remote(git, remote, &tx.branch, &head, &tags).err());
+    }
+    match Error::all(problems) {
+        Some(error) => Err(error),
+        None => Ok(()),
+    }
+}
+
+/// The problems in this repository that would stop `tx` (the remote is not asked): an
+/// unfinished release's journal, HEAD moved since planning, uncommitted changes in the files the
+/// release writes, and tags that exist already. `vbump plan` reports them too.
+fn local_problems(git: &Git, store: &Store, tx: &Tx<'_>) -> Result<Vec<Error>> {
+    let mut problems = Vec::new();
     if let Some(journal) = store.load()? {
-        return Err(journal::unfinished(store.dir()).hint(format!(
+        problems.push(journal::unfinished(store.dir()).hint(format!(
             "a release of {} did not finish: run `vbump recover` to finish or undo it, then run vbump again",
             journal.tag_list()
         )));
     }
     let head = git.run(&["rev-parse", "HEAD"])?;
     if head != tx.head {
-        return Err(Error::input(format!("HEAD moved to {head} while vbump was planning from {}", tx.head))
-            .hint("run vbump again"));
+        problems.push(
+            Error::input(format!("HEAD moved to {head} while vbump was planning from {}", tx.head))
+                .hint("run vbump again"),
+        );
     }
-    check_clean(git, tx.root, tx.files())?;
+    problems.extend(check_clean(git, tx.root, tx.files()).err());
     for tag in &tx.tags {
         let tag = &tag.name;
         if rollback::resolve(git, &format!("refs/tags/{tag}")).is_some() {
-            return Err(Error::input(format!("tag `{tag}` exists already")).hint(format!(
+            problems.push(Error::input(format!("tag `{tag}` exists already")).hint(format!(
                 "inspect it with `git show {tag}` and `git ls-remote --tags origin {tag}`: if the remote has it, \
                  this version is released (run vbump on the branch's current head to finish what is missing); \
                  delete it only if it exists nowhere else: `git tag -d {tag}`"
             )));
         }
     }
-    if let Some(remote) = tx.remote() {
-        let tags: Vec<&str> = tx.tags.iter().map(|tag| tag.name.as_str()).collect();
-        check_remote(git, remote, &tx.branch, &head, &tags)?;
-    }
-    Ok(())
+    Ok(problems)
 }
 
 /// Every file a release writes (version files, the changelog), on either route: a plain file
