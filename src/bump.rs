@@ -45,7 +45,7 @@ pub struct Rules {
 
 /// The level a release actually applies to `current`: a commit-derived major becomes a minor while
 /// the major version is 0 (when the rules say so). A level forced with `--bump` is applied as is.
-pub fn effective_level(current: &Version, level: Level, forced: bool, rules: Rules) -> Level {
+pub(crate) fn effective_level(current: &Version, level: Level, forced: bool, rules: Rules) -> Level {
     if !forced && level == Level::Major && current.major == 0 && rules.major_zero_breaking_is_minor {
         Level::Minor
     } else {
@@ -59,7 +59,7 @@ pub fn effective_level(current: &Version, level: Level, forced: bool, rules: Rul
 /// 1.3.0-rc.2 is 1.3.0, a minor of 1.3.0-rc.2 is 1.3.0 too (its patch is 0), a minor of 1.2.1-rc.1
 /// is 1.3.0, and a major of 2.0.0-rc.1 is 2.0.0. A number that would pass `u64::MAX` is an error
 /// (exit 2): wrapping to 0 would release a lower version.
-pub fn bump(current: &Version, level: Level) -> Result<Version> {
+pub(crate) fn bump(current: &Version, level: Level) -> Result<Version> {
     let (major, minor, patch) = (current.major, current.minor, current.patch);
     let completes = !current.pre.is_empty();
     let (major, minor, patch) = match level {
@@ -84,13 +84,13 @@ fn increment(number: u64, current: &Version, level: Level) -> Result<u64> {
 }
 
 /// The stable version a pre-release leads to: 1.3.0-rc.2 gives 1.3.0 (build metadata goes too).
-pub fn stable(version: &Version) -> Version {
+pub(crate) fn stable(version: &Version) -> Version {
     Version::new(version.major, version.minor, version.patch)
 }
 
 /// The level that leads from `from` to `to` (their first differing part): how a release whose
 /// version was named rather than bumped (`--promote`, `Release-As`) reports its bump.
-pub fn level_between(from: &Version, to: &Version) -> Level {
+pub(crate) fn level_between(from: &Version, to: &Version) -> Level {
     if from.major != to.major {
         Level::Major
     } else if from.minor != to.minor {
@@ -103,7 +103,7 @@ pub fn level_between(from: &Version, to: &Version) -> Level {
 /// The pre-release `target-id.N` with N one above the highest `target-id.M` in `existing`
 /// (every version tagged in the repository, reachable or not, so a tag is never reused).
 /// `id.MAX` has no successor: an error (exit 2) instead of wrapping to `id.0`.
-pub fn pre_release<'a>(
+pub(crate) fn pre_release<'a>(
     target: &Version,
     id: &str,
     existing: impl IntoIterator<Item = &'a Version>,
@@ -136,7 +136,7 @@ fn pre_number(version: &Version, id: &str) -> Option<u64> {
 /// start and end with a letter (`rc`, `beta`, `alpha.x`, `beta-x`). vbump appends the counter
 /// itself (`rc.1`), so a trailing number or digit (`rc.1`, `rc1`, `rc-1`) is refused: it would
 /// read as, and sort like, a counter of its own.
-pub fn check_pre_id(id: &str) -> Result<()> {
+pub(crate) fn check_pre_id(id: &str) -> Result<()> {
     let part_ok = |part: &str| {
         part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
             && part.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
@@ -153,7 +153,7 @@ pub fn check_pre_id(id: &str) -> Result<()> {
 
 /// Refuses a pre-release that sorts below the pre-release already released for the same version:
 /// after 1.3.0-rc.2, `--pre beta` would give 1.3.0-beta.1, which semver orders before rc.2.
-pub fn check_channel(last: &Version, next: &Version) -> Result<()> {
+pub(crate) fn check_channel(last: &Version, next: &Version) -> Result<()> {
     if last.pre.is_empty() || next.pre.is_empty() || stable(last) != stable(next) || next > last {
         return Ok(());
     }
@@ -183,7 +183,7 @@ pub struct Existing {
 
 /// Never a downgrade: `next` must be above every existing version. The first one it is not above
 /// (the highest) is returned, for the caller to name in its error.
-pub fn not_above<'a>(next: &Version, existing: &'a [Existing]) -> Option<&'a Existing> {
+pub(crate) fn not_above<'a>(next: &Version, existing: &'a [Existing]) -> Option<&'a Existing> {
     // `max_by` keeps the last of equals: reversed, the first listed (a file before a tag) wins.
     existing.iter().rev().filter(|e| &e.version >= next).max_by(|a, b| a.version.cmp(&b.version))
 }

@@ -23,11 +23,11 @@ use crate::error::{Error, Place, Result};
 use crate::locations;
 
 /// Where a plugin marketplace lists its plugins.
-pub const MARKETPLACE: &str = ".claude-plugin/marketplace.json";
+pub(crate) const MARKETPLACE: &str = ".claude-plugin/marketplace.json";
 
 /// A marketplace as vbump reads it.
 #[derive(Debug, Clone)]
-pub struct Catalog {
+pub(crate) struct Catalog {
     /// The local plugins, in the marketplace's order.
     pub plugins: Vec<Plugin>,
     /// The marketplace's own version field, if it has one.
@@ -38,7 +38,7 @@ pub struct Catalog {
 
 /// A local plugin of a marketplace.
 #[derive(Debug, Clone)]
-pub struct Plugin {
+pub(crate) struct Plugin {
     pub name: String,
     /// The plugin folder relative to the repository root, `/`-separated; `""` is the root.
     pub folder: String,
@@ -46,7 +46,7 @@ pub struct Plugin {
 
 impl Catalog {
     /// Reads the marketplace at `root`, `None` when there is none.
-    pub fn read(root: &Path) -> Result<Option<Catalog>> {
+    pub(crate) fn read(root: &Path) -> Result<Option<Catalog>> {
         let Some(text) = edit::read_text(root, Path::new(MARKETPLACE))? else { return Ok(None) };
         let doc = json::parse(&text).map_err(|e| {
             Error::input(e.message)
@@ -84,7 +84,7 @@ impl Catalog {
 
     /// True when the marketplace lists several local plugins: each is a package of its own. One
     /// local plugin (at the root or in a folder) is today's single-package mode.
-    pub fn is_multi(&self) -> bool {
+    pub(crate) fn is_multi(&self) -> bool {
         self.plugins.len() > 1
     }
 }
@@ -92,7 +92,7 @@ impl Catalog {
 /// The policy for the marketplace's own version: as configured, else `follow` when it equals the
 /// version of every plugin that has one (a seed layout, or plugins released in lockstep), else
 /// `independent`, with a line saying so.
-pub fn marketplace_policy(
+pub(crate) fn marketplace_policy(
     configured: Option<MarketplaceVersion>,
     own: Option<&str>,
     plugin_versions: &[Version],

@@ -132,7 +132,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 /// (`security = "patch"`) never has empty notes; types that release nothing have none. Sections
 /// are ordered features, fixes, performance, then other types by name, reverts last.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Section {
+pub(crate) struct Section {
     rank: u8,
     /// The lower-case type.
     name: String,
@@ -140,7 +140,7 @@ pub struct Section {
 
 impl Section {
     /// The section of a commit of type `kind` that the table gave `level`.
-    pub fn of(kind: &str, level: Option<Level>) -> Option<Section> {
+    pub(crate) fn of(kind: &str, level: Option<Level>) -> Option<Section> {
         level?;
         let name = kind.to_ascii_lowercase();
         let rank = match name.as_str() {
@@ -154,7 +154,7 @@ impl Section {
     }
 
     /// Title in GitHub release notes.
-    pub fn release_title(&self) -> String {
+    pub(crate) fn release_title(&self) -> String {
         match self.name.as_str() {
             "feat" => "Features".into(),
             "fix" => "Bug fixes".into(),
@@ -165,7 +165,7 @@ impl Section {
     }
 
     /// Title in the changelog, in Keep a Changelog's vocabulary where it has a word for the type.
-    pub fn changelog_title(&self) -> String {
+    pub(crate) fn changelog_title(&self) -> String {
         match self.name.as_str() {
             "feat" => "Added".into(),
             "fix" => "Fixed".into(),

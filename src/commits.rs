@@ -19,10 +19,47 @@ mod tally;
 
 use regex::Regex;
 use semver::Version;
+use serde::Serialize;
 
 use crate::bump::Level;
 use crate::commit_types::CommitTypes;
-use crate::plan::{IgnoredCommit, PlannedCommit};
+
+/// A commit since the last release that follows Conventional Commits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct PlannedCommit {
+    /// Full hexadecimal object id.
+    pub sha: String,
+    /// The first line of the message, as written.
+    pub subject: String,
+    /// The commit type (`feat`, `fix`, …), lower-cased.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub scope: Option<String>,
+    /// The description after `type(scope): `.
+    pub description: String,
+    /// The commit body (paragraphs after the subject, footers excluded), if any.
+    pub body: Option<String>,
+    pub breaking: bool,
+    /// Text of the `BREAKING CHANGE:` footer, or the description when only `!` marks it.
+    pub breaking_description: Option<String>,
+    /// The level this commit asks for, `None` when its type releases nothing.
+    pub level: Option<Level>,
+    /// Where the message departs from Conventional Commits and how vbump read it anyway
+    /// (`vbump lint` reports the same); empty for a message that follows the specification.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub deviations: Vec<String>,
+}
+
+/// A commit that vbump did not count, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct IgnoredCommit {
+    pub sha: String,
+    /// First line of the message.
+    pub summary: String,
+    pub reason: String,
+}
 
 pub use tally::{Counted, Tally};
 

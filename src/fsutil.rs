@@ -1,7 +1,34 @@
-//! File writes that must survive a crash or must not replace what is there.
+//! File writes that must survive a crash or must not replace what is there: the one place that
+//! knows "synced temp file, rename, sync the directory" (the journal, the version files and
+//! `vbump init` all go through it).
 
+use std::fs::{self, File};
 use std::io::Write as _;
 use std::path::Path;
+
+/// Writes `bytes` to `path` through a synced temp file beside it and a rename, then (with
+/// `sync_dir`) syncs the directory so the new name survives a power cut. A crash leaves the old
+/// content or the new, never half of it.
+pub(crate) fn write_durably(path: &Path, bytes: &[u8], sync_dir: bool) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let temp = path.with_extension("tmp");
+    let mut file = File::create(&temp)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    fs::rename(&temp, path)?;
+    if sync_dir {
+        sync_directory(dir);
+    }
+    Ok(())
+}
+
+/// Fsyncs a directory so a rename in it is durable. Best effort: a file system that cannot sync
+/// directories has nothing more to give.
+pub(crate) fn sync_directory(dir: &Path) {
+    if let Ok(handle) = File::open(dir) {
+        let _ = handle.sync_all();
+    }
+}
 
 /// Why [`create_new`] wrote nothing.
 #[derive(Debug)]

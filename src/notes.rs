@@ -11,8 +11,8 @@ use std::path::Path;
 use semver::Version;
 
 use crate::commit_types::Section;
+use crate::commits::PlannedCommit;
 use crate::edit::{FieldChange, FileEdit};
-use crate::plan::PlannedCommit;
 
 /// One line of the notes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,7 +27,7 @@ struct Entry {
 
 /// Where links point: `https://github.com/owner/repo` (or a GitHub Enterprise Server URL).
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Links<'a> {
+pub(crate) struct Links<'a> {
     pub repo_url: Option<&'a str>,
 }
 
@@ -198,7 +198,7 @@ fn inert_plain(text: &str, before: Option<char>) -> String {
 
 /// The body of the GitHub Release and of the release pull request. Ends with one newline; empty
 /// when no commit has a section (e.g. a `--bump` override over `chore` commits).
-pub fn release_notes(commits: &[PlannedCommit], links: Links<'_>) -> String {
+pub(crate) fn release_notes(commits: &[PlannedCommit], links: Links<'_>) -> String {
     let mut notes = render(commits, links, "###", Heading::release_title);
     if notes.ends_with("\n\n") {
         notes.pop();
@@ -207,7 +207,7 @@ pub fn release_notes(commits: &[PlannedCommit], links: Links<'_>) -> String {
 }
 
 /// The changelog section of `version`, dated `date` (`YYYY-MM-DD`), ending with a blank line.
-pub fn changelog_section(
+pub(crate) fn changelog_section(
     version: &Version,
     date: &str,
     commits: &[PlannedCommit],
@@ -228,7 +228,12 @@ and this project adheres to [Semantic Versioning](https://semver.org/spec/v2.0.0
 /// when it does not exist yet). The section goes right above the newest release heading (below the
 /// title and any `## [Unreleased]` part), or at the end when there is no release yet. Bytes before
 /// and after the insertion point are unchanged; CRLF files get CRLF lines.
-pub fn changelog_edit(file: &Path, existing: Option<&[u8]>, version: &Version, section: &str) -> FileEdit {
+pub(crate) fn changelog_edit(
+    file: &Path,
+    existing: Option<&[u8]>,
+    version: &Version,
+    section: &str,
+) -> FileEdit {
     let before = existing.map(<[u8]>::to_vec).unwrap_or_default();
     let crlf = before.windows(2).any(|w| w == b"\r\n");
     let text = if existing.is_none() { format!("{NEW_CHANGELOG}{section}") } else { section.to_string() };
@@ -288,7 +293,7 @@ fn insertion_point(text: &[u8]) -> usize {
 }
 
 /// `YYYY-MM-DD` of a Unix time in UTC (proleptic Gregorian, Howard Hinnant's days-to-civil).
-pub fn iso_date(unix_seconds: i64) -> String {
+pub(crate) fn iso_date(unix_seconds: i64) -> String {
     let days = unix_seconds.div_euclid(86_400);
     let z = days + 719_468;
     let era = z.div_euclid(146_097);

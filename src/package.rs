@@ -16,7 +16,7 @@ use crate::tags::{self, TagScheme};
 
 /// One package, resolved.
 #[derive(Debug, Clone)]
-pub struct Package {
+pub(crate) struct Package {
     pub name: String,
     pub filter: PathFilter,
     pub tag: TagScheme,
@@ -27,7 +27,7 @@ pub struct Package {
 
 /// The marketplace's own version, when a release may move it.
 #[derive(Debug, Clone)]
-pub struct MarketplaceOwnVersion {
+pub(crate) struct MarketplaceOwnVersion {
     pub location: LocationSpec,
     pub value: String,
     pub policy: MarketplaceVersion,
@@ -35,7 +35,7 @@ pub struct MarketplaceOwnVersion {
 
 /// Every package of a repository in multi-package mode.
 #[derive(Debug, Clone)]
-pub struct Packages {
+pub(crate) struct Packages {
     pub list: Vec<Package>,
     /// The marketplace's own version, when there is a marketplace with one.
     pub marketplace: Option<MarketplaceOwnVersion>,
@@ -46,7 +46,7 @@ pub struct Packages {
 
 impl Packages {
     /// The packages of the repository at `root`, `None` in single-package mode.
-    pub fn resolve(root: &Path, config: &Config) -> Result<Option<Packages>> {
+    pub(crate) fn resolve(root: &Path, config: &Config) -> Result<Option<Packages>> {
         let catalog = Catalog::read(root)?;
         let mut notes = Vec::new();
         let list = if !config.packages.is_empty() {
@@ -101,7 +101,7 @@ impl Packages {
 
     /// The packages named in `names` (`--package`), all of them when `names` is empty. An unknown
     /// name is an error listing the known ones.
-    pub fn select(&self, names: &[String]) -> Result<Vec<&Package>> {
+    pub(crate) fn select(&self, names: &[String]) -> Result<Vec<&Package>> {
         if names.is_empty() {
             return Ok(self.list.iter().collect());
         }
@@ -121,7 +121,7 @@ impl Packages {
 }
 
 /// `--package` in single-package mode names nothing.
-pub fn refuse_selection(names: &[String]) -> Result<()> {
+pub(crate) fn refuse_selection(names: &[String]) -> Result<()> {
     match names.first() {
         None => Ok(()),
         Some(name) => {

@@ -22,7 +22,7 @@ pub(crate) mod packages;
 /// Where the current version came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "source", rename_all = "lowercase")]
-pub enum Previous {
+pub(crate) enum Previous {
     /// The highest release tag reachable from HEAD.
     Tag { version: Version, tag: String, commit: String },
     /// No release tag: the highest version found in the version files. `since` is the commit
@@ -34,7 +34,7 @@ pub enum Previous {
 }
 
 impl Previous {
-    pub fn version(&self) -> &Version {
+    pub(crate) fn version(&self) -> &Version {
         match self {
             Previous::Tag { version, .. } | Previous::Files { version, .. } | Previous::None { version } => {
                 version
@@ -43,47 +43,13 @@ impl Previous {
     }
 }
 
-/// A commit since the last release that follows Conventional Commits.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub struct PlannedCommit {
-    /// Full hexadecimal object id.
-    pub sha: String,
-    /// The first line of the message, as written.
-    pub subject: String,
-    /// The commit type (`feat`, `fix`, …), lower-cased.
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub scope: Option<String>,
-    /// The description after `type(scope): `.
-    pub description: String,
-    /// The commit body (paragraphs after the subject, footers excluded), if any.
-    pub body: Option<String>,
-    pub breaking: bool,
-    /// Text of the `BREAKING CHANGE:` footer, or the description when only `!` marks it.
-    pub breaking_description: Option<String>,
-    /// The level this commit asks for, `None` when its type releases nothing.
-    pub level: Option<Level>,
-    /// Where the message departs from Conventional Commits and how vbump read it anyway
-    /// (`vbump lint` reports the same); empty for a message that follows the specification.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub deviations: Vec<String>,
-}
-
-/// A commit that vbump did not count, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub struct IgnoredCommit {
-    pub sha: String,
-    /// First line of the message.
-    pub summary: String,
-    pub reason: String,
-}
+// What the classifier produces; defined with it in `commits`, part of the plan's JSON.
+pub(crate) use crate::commits::{IgnoredCommit, PlannedCommit};
 
 /// Why the release has the level it has.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "by", rename_all = "kebab-case")]
-pub enum Reason {
+pub(crate) enum Reason {
     /// The commit with the highest level (the first one found, newest first).
     Commit { sha: String },
     /// `--bump` on the command line.
@@ -98,7 +64,7 @@ pub enum Reason {
 
 /// The bump this release makes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Bump {
+pub(crate) struct Bump {
     pub level: Level,
     #[serde(flatten)]
     pub reason: Reason,
@@ -110,14 +76,14 @@ pub struct Bump {
 /// A rule that changes the level the commits ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Rule {
+pub(crate) enum Rule {
     /// `major-zero-breaking-is-minor`: while the major version is 0, a breaking change is a minor.
     MajorZeroBreakingIsMinor,
 }
 
 /// The release a package gets: its level, version and tag, which exist only together.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Next {
+pub(crate) struct Next {
     pub bump: Bump,
     #[serde(rename = "next")]
     pub version: Version,
@@ -132,7 +98,7 @@ pub struct Next {
 /// the JSON keeps the flat single-package shape while there is one.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub struct PackagePlan {
+pub(crate) struct PackagePlan {
     /// The package's name; `None` in a single-package repository (the JSON then has no `name`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -180,7 +146,7 @@ fn serialize_next<S: serde::Serializer>(next: &Option<Next>, serializer: S) -> R
 /// Everything a release would do. Field names are part of the `--format json` interface: with one
 /// package its fields sit at the top level (`previous`, `commits`, …, `tag`).
 #[derive(Debug, Clone)]
-pub struct Plan {
+pub(crate) struct Plan {
     /// The branch HEAD is on, `None` when detached.
     pub branch: Option<String>,
     /// The commit HEAD points at.
@@ -202,14 +168,14 @@ pub struct Plan {
 
 impl Plan {
     /// True when the repository has several packages (each plan entry has a name).
-    pub fn is_multi(&self) -> bool {
+    pub(crate) fn is_multi(&self) -> bool {
         self.packages.iter().any(|package| package.name.is_some())
     }
 
     /// The release commit's message. One package: the template with `{version}` and `{tag}`.
     /// Several: `{tags}` (and `{tag}`, in a template written for one package) is the list of the
     /// tags this release creates, `{version}` the version when exactly one package is released.
-    pub fn release_message(&self, config: &Config) -> Option<String> {
+    pub(crate) fn release_message(&self, config: &Config) -> Option<String> {
         let releases: Vec<&Next> = self.releases().collect();
         if !self.is_multi() {
             return releases.first().map(|next| config.release_message(&next.version));
@@ -228,12 +194,12 @@ impl Plan {
 
     /// The package of a single-package plan. (Callers that handle several iterate
     /// [`Plan::packages`]; this is the one place that assumes one.)
-    pub fn package(&self) -> &PackagePlan {
+    pub(crate) fn package(&self) -> &PackagePlan {
         &self.packages[0]
     }
 
     /// The releases this plan makes, one per package that has one.
-    pub fn releases(&self) -> impl Iterator<Item = &Next> {
+    pub(crate) fn releases(&self) -> impl Iterator<Item = &Next> {
         self.packages.iter().filter_map(|package| package.next.as_ref())
     }
 }
@@ -276,7 +242,7 @@ impl Serialize for Plan {
 
 /// What the user asked for on top of the history.
 #[derive(Debug, Clone, Default)]
-pub struct Request {
+pub(crate) struct Request {
     /// `--bump`: this level instead of the commits' level.
     pub bump: Option<Level>,
     /// `--pre ID`: make a pre-release with this identifier.
@@ -289,7 +255,7 @@ pub struct Request {
 
 /// How much of the history a plan keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Detail {
+pub(crate) enum Detail {
     /// Every commit, classified: for the plan report and the release notes.
     #[default]
     Full,
@@ -298,7 +264,12 @@ pub enum Detail {
 }
 
 /// Computes the plan from the history and the version files (`files`, read at HEAD).
-pub fn build(repo: &Repository, config: &Config, request: &Request, files: &VersionFiles) -> Result<Plan> {
+pub(crate) fn build(
+    repo: &Repository,
+    config: &Config,
+    request: &Request,
+    files: &VersionFiles,
+) -> Result<Plan> {
     let current = files.versions()?;
     let head = history::head(repo)?;
     let tags = history::release_tags(repo, &config.tag_prefix)?;

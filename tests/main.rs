@@ -1,6 +1,9 @@
 //! vbump's integration tests: one binary, one file per user-facing scenario.
 //! Each test builds real git repositories in temp dirs and runs the real `vbump` binary.
 
+// The harness is one binary: `pub` in `support` is how its modules share, not an API.
+#![allow(unreachable_pub)]
+
 mod support;
 
 mod action;

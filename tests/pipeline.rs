@@ -282,3 +282,136 @@ fn relative_paths_are_relative_to_the_dir_option() {
     })
     .code(0);
 }
+
+/// The modules of `src/` (`a`, `a::b`) and the modules each one names outside its own ancestors
+/// (`crate::x::y`, `super::z`), test modules left out.
+fn import_graph() -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    let mut dirs = vec![src.clone()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let relative = path.strip_prefix(&src).unwrap().with_extension("");
+                let mut parts: Vec<String> =
+                    relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+                if parts.last().is_some_and(|p| p == "mod") {
+                    parts.pop();
+                }
+                if parts == ["lib"] || parts == ["main"] || parts.last().is_some_and(|p| p == "tests") {
+                    continue;
+                }
+                files.push((parts.join("::"), path.ends_with("mod.rs"), path));
+            }
+        }
+    }
+    let names: std::collections::BTreeSet<String> = files.iter().map(|(name, _, _)| name.clone()).collect();
+    let resolve = |path: &str| {
+        let parts: Vec<&str> = path.split("::").collect();
+        (1..=parts.len()).rev().map(|n| parts[..n].join("::")).find(|name| names.contains(name))
+    };
+    let path_after = |text: &str, at: usize| {
+        text[at..]
+            .chars()
+            .take_while(|c| c.is_ascii_lowercase() || *c == '_' || *c == ':')
+            .collect::<String>()
+    };
+    let mut graph = std::collections::BTreeMap::new();
+    for (name, is_dir, path) in &files {
+        let text = std::fs::read_to_string(path).unwrap();
+        let text = text.split("#[cfg(test)]\nmod tests").next().unwrap();
+        let code: String = text.lines().map(|l| l.split("//").next().unwrap()).collect::<Vec<_>>().join("\n");
+        let parent = name.rsplit_once("::").map(|(p, _)| p.to_string());
+        let own = if *is_dir { Some(name.clone()) } else { parent.clone() };
+        let mut targets = std::collections::BTreeSet::new();
+        for (at, _) in code.match_indices("crate::") {
+            targets.extend(resolve(&path_after(&code, at + 7)));
+        }
+        // `super` of `a/mod.rs` is the crate root's child `a`'s parent; of `a/b.rs` it is `a`.
+        let scope = if *is_dir { parent.clone() } else { own.clone() };
+        for (at, _) in code.match_indices("super::") {
+            if let Some(scope) = &scope {
+                targets.extend(resolve(&format!("{scope}::{}", path_after(&code, at + 7))));
+            }
+        }
+        if *is_dir {
+            for (at, _) in code.match_indices("::") {
+                let start =
+                    code[..at].rfind(|c: char| !(c.is_ascii_lowercase() || c == '_')).map_or(0, |i| i + 1);
+                let child = format!("{name}::{}", &code[start..at]);
+                if names.contains(&child) {
+                    targets.insert(child);
+                }
+            }
+        }
+        targets.retain(|t| t != name && !name.starts_with(&format!("{t}::")));
+        graph.insert(name.clone(), targets);
+    }
+    graph
+}
+
+/// A cycle in `graph`, if there is one.
+fn cycle(
+    graph: &std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+) -> Option<Vec<String>> {
+    fn visit(
+        node: &str,
+        graph: &std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+        state: &mut std::collections::BTreeMap<String, bool>,
+        stack: &mut Vec<String>,
+    ) -> Option<Vec<String>> {
+        state.insert(node.to_string(), true);
+        stack.push(node.to_string());
+        for next in graph.get(node).into_iter().flatten() {
+            match state.get(next) {
+                Some(true) => {
+                    let from = stack.iter().position(|n| n == next).unwrap();
+                    return Some([&stack[from..], &[next.clone()]].concat());
+                }
+                Some(false) => {}
+                None => {
+                    if let Some(found) = visit(next, graph, state, stack) {
+                        return Some(found);
+                    }
+                }
+            }
+        }
+        stack.pop();
+        state.insert(node.to_string(), false);
+        None
+    }
+    let mut state = std::collections::BTreeMap::new();
+    graph.keys().find_map(|node| {
+        if state.contains_key(node) { None } else { visit(node, graph, &mut state, &mut Vec::new()) }
+    })
+}
+
+#[test]
+fn the_import_graph_has_no_cycle() {
+    let graph = import_graph();
+    assert!(graph.contains_key("release::route") && graph["release"].contains("release::route"), "{graph:?}");
+    assert!(
+        graph["cli::release"].contains("release"),
+        "the graph reads `crate::` paths: {:?}",
+        graph["cli::release"]
+    );
+    assert_eq!(cycle(&graph), None, "module-level import cycle");
+    let mut top: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> = Default::default();
+    for (from, targets) in &graph {
+        let from = from.split("::").next().unwrap().to_string();
+        for to in targets {
+            let to = to.split("::").next().unwrap().to_string();
+            if to != from {
+                top.entry(from.clone()).or_default().insert(to);
+            }
+        }
+    }
+    assert_eq!(cycle(&top), None, "import cycle between top-level modules");
+    // The checker itself finds a cycle.
+    let two: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+        [("a".to_string(), ["b".to_string()].into()), ("b".to_string(), ["a".to_string()].into())].into();
+    assert_eq!(cycle(&two), Some(vec!["a".to_string(), "b".to_string(), "a".to_string()]));
+}

@@ -11,7 +11,7 @@ use crate::locations;
 use crate::report::Reporter as _;
 use crate::workspace::Workspace;
 
-pub fn run(ctx: &Context, args: &InitArgs) -> Result<i32> {
+pub(super) fn run(ctx: &Context, args: &InitArgs) -> Result<i32> {
     let workspace = Workspace::open(&ctx.target)?;
     let detection = locations::detect(&workspace.root, std::path::Path::new(""))?;
     // What was left alone goes to stderr, so `--format json` stays one document.

@@ -29,7 +29,7 @@ struct Message {
     merge: bool,
 }
 
-pub fn run(ctx: &Context, args: &LintArgs) -> Result<i32> {
+pub(super) fn run(ctx: &Context, args: &LintArgs) -> Result<i32> {
     let (messages, config) = collect(ctx, args)?;
     let rules = Rules::from_config(&config);
     let verdicts: Vec<Verdict> = messages

@@ -39,7 +39,7 @@ mod set;
     after_help = help::VBUMP,
     disable_help_subcommand = true
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
     #[command(subcommand)]
@@ -53,7 +53,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Clone, Args)]
-pub struct GlobalArgs {
+pub(crate) struct GlobalArgs {
     /// Run in DIR instead of the current directory; relative paths given to vbump are relative to it.
     #[arg(short = 'C', value_name = "DIR", global = true, default_value = ".")]
     pub dir: PathBuf,
@@ -69,7 +69,7 @@ pub struct GlobalArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     Human,
     Json,
     /// GitHub Actions workflow commands (`::error file=…::`); `check` and `lint` only.
@@ -77,14 +77,14 @@ pub enum Format {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Color {
+pub(crate) enum Color {
     Auto,
     Always,
     Never,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Bump, write, commit, tag and (with --push) push a release.
     #[command(after_help = help::RELEASE)]
     Release(ReleaseArgs),
@@ -127,13 +127,13 @@ pub enum Command {
 }
 
 #[derive(Debug, Clone, Args)]
-pub struct HelpArgs {
+pub(crate) struct HelpArgs {
     /// The command to explain.
     pub command: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]
-pub struct CompletionsArgs {
+pub(crate) struct CompletionsArgs {
     /// The shell to complete in.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
@@ -141,7 +141,7 @@ pub struct CompletionsArgs {
 
 /// How the next version is chosen.
 #[derive(Debug, Clone, Default, Args)]
-pub struct PlanArgs {
+pub(crate) struct PlanArgs {
     /// Force the bump level instead of deriving it from commits (`auto` derives it).
     #[arg(long, value_enum, value_name = "LEVEL")]
     pub bump: Option<BumpArg>,
@@ -158,7 +158,7 @@ pub struct PlanArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum BumpArg {
+pub(crate) enum BumpArg {
     Auto,
     Major,
     Minor,
@@ -167,7 +167,7 @@ pub enum BumpArg {
 
 impl BumpArg {
     /// The forced level, `None` for `auto`.
-    pub fn level(self) -> Option<Level> {
+    pub(crate) fn level(self) -> Option<Level> {
         match self {
             BumpArg::Auto => None,
             BumpArg::Major => Some(Level::Major),
@@ -178,7 +178,7 @@ impl BumpArg {
 }
 
 #[derive(Debug, Clone, Default, Args)]
-pub struct ReleaseArgs {
+pub(crate) struct ReleaseArgs {
     #[command(flatten)]
     pub plan: PlanArgs,
     /// Print the plan and change nothing.
@@ -219,14 +219,14 @@ impl From<StrategyArg> for Strategy {
 }
 
 #[derive(Debug, Clone, Args)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     /// Also fail when the last release tag differs from the files.
     #[arg(long)]
     pub strict: bool,
 }
 
 #[derive(Debug, Clone, Args)]
-pub struct SetArgs {
+pub(crate) struct SetArgs {
     /// The version to write, e.g. 1.4.0.
     pub version: String,
     /// Overwrite locations whose current value is not a valid version too (`vbump check` calls
@@ -236,14 +236,14 @@ pub struct SetArgs {
 }
 
 #[derive(Debug, Clone, Args)]
-pub struct InitArgs {
+pub(crate) struct InitArgs {
     /// Write vbump.toml instead of printing it.
     #[arg(long)]
     pub write: bool,
 }
 
 #[derive(Debug, Clone, Args)]
-pub struct RecoverArgs {
+pub(crate) struct RecoverArgs {
     /// Remote the interrupted release was pushing to.
     #[arg(long, value_name = "NAME")]
     pub remote: Option<String>,
@@ -253,7 +253,7 @@ pub struct RecoverArgs {
 }
 
 #[derive(Debug, Clone, Args)]
-pub struct LintArgs {
+pub(crate) struct LintArgs {
     /// Check this message.
     #[arg(long, value_name = "TEXT", conflicts_with_all = ["message_file", "range"])]
     pub message: Option<String>,

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use super::{Classified, Classifier};
 use crate::bump::Level;
-use crate::plan::{IgnoredCommit, PlannedCommit};
+use crate::commits::{IgnoredCommit, PlannedCommit};
 
 /// The commits of a range as the walk meets them; [`Tally::finish`] gives the result.
 #[derive(Debug, Default)]

@@ -12,7 +12,8 @@ use super::{Config, REFERENCE_URL, RawConfig, syntax_error};
 use crate::error::{Error, Result};
 
 /// The places vbump looks, in order; the last is a table inside `pyproject.toml`.
-pub const CANDIDATES: [&str; 4] = ["vbump.toml", ".vbump.toml", ".config/vbump.toml", "pyproject.toml"];
+pub(super) const CANDIDATES: [&str; 4] =
+    ["vbump.toml", ".vbump.toml", ".config/vbump.toml", "pyproject.toml"];
 
 /// `pyproject.toml`: only `[tool.vbump]` is vbump's; every other key belongs to someone else.
 #[derive(Deserialize)]
@@ -30,7 +31,7 @@ fn is_pyproject(path: &Path) -> bool {
 }
 
 /// The configuration file at `root`, if there is one; more than one is an error naming both.
-pub fn find(root: &Path) -> Result<Option<PathBuf>> {
+pub(super) fn find(root: &Path) -> Result<Option<PathBuf>> {
     let mut found: Vec<PathBuf> = Vec::new();
     for candidate in CANDIDATES {
         let path = root.join(candidate);
@@ -88,7 +89,7 @@ fn has_vbump_table(path: &Path) -> Result<bool> {
 
 /// Reads the settings in `path`: the whole file, or `[tool.vbump]` of a `pyproject.toml` (error
 /// messages then name lines of `pyproject.toml`).
-pub fn load(path: &Path) -> Result<Config> {
+pub(super) fn load(path: &Path) -> Result<Config> {
     let text = read(path)?;
     if !is_pyproject(path) {
         return Config::parse(&text, path);

@@ -35,7 +35,7 @@ pub(super) struct Release {
 
 impl Release {
     /// Validates `raw`; `place_of` turns a byte offset of the file into a `file:line:column`.
-    pub fn from_raw(raw: RawRelease, place_of: &dyn Fn(usize) -> Place) -> Result<Release> {
+    pub(super) fn from_raw(raw: RawRelease, place_of: &dyn Fn(usize) -> Place) -> Result<Release> {
         let author = match raw.author {
             Some(spanned) => {
                 let place = place_of(spanned.span().start);

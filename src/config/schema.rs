@@ -6,7 +6,7 @@
 use super::RawConfig;
 
 /// Where the committed schema is published: the `#:schema` line of README's example names it.
-pub const SCHEMA_URL: &str = "https://raw.githubusercontent.com/vbump/vbump/main/vbump.schema.json";
+pub(super) const SCHEMA_URL: &str = "https://raw.githubusercontent.com/vbump/vbump/main/vbump.schema.json";
 
 /// The schema as pretty-printed JSON with a final newline, exactly as `vbump.schema.json` holds it.
 pub fn json_schema() -> String {

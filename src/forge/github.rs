@@ -65,10 +65,6 @@ impl GitHub {
         self
     }
 
-    pub fn repo(&self) -> &Repo {
-        &self.repo
-    }
-
     fn path(&self, rest: &str) -> String {
         format!("/repos/{}/{}{rest}", segment(&self.repo.owner), segment(&self.repo.name))
     }

@@ -52,14 +52,14 @@ pub(crate) struct Reply {
 
 impl Reply {
     /// GitHub's `message` field, or the status text.
-    pub fn message(&self) -> String {
+    pub(super) fn message(&self) -> String {
         match self.body.get("message").and_then(Value::as_str) {
             Some(m) => m.to_string(),
             None => self.status.canonical_reason().unwrap_or("error").to_string(),
         }
     }
 
-    pub fn ok(&self) -> bool {
+    pub(super) fn ok(&self) -> bool {
         self.status.is_success()
     }
 
@@ -103,7 +103,7 @@ pub(crate) struct Api {
 
 impl Api {
     /// A client for `base` (e.g. `https://api.github.com`), authenticated with `token` if given.
-    pub fn new(base: &str, token: Option<&str>) -> Result<Api> {
+    pub(super) fn new(base: &str, token: Option<&str>) -> Result<Api> {
         let base = base.trim().trim_end_matches('/').to_string();
         if !(base.starts_with("https://") || base.starts_with("http://")) {
             return Err(Error::input(format!("GITHUB_API_URL `{base}` is not an http(s) URL"))
@@ -155,7 +155,12 @@ impl Api {
     /// One request, no retry. `Err` only for transport failures (no HTTP response). A redirect
     /// is followed only by a `GET` and only to the same scheme, host and port, so the token never
     /// goes to another host; a redirect not followed is returned as it is (see [`status_error`]).
-    pub fn send_once(&self, method: &Method, path: &str, body: Option<&Value>) -> Result<Reply, String> {
+    pub(super) fn send_once(
+        &self,
+        method: &Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<Reply, String> {
         let mut uri = format!("{}{}", self.base, path);
         let mut hops = 0;
         loop {
@@ -193,7 +198,7 @@ impl Api {
 
     /// The delay before attempt `attempt` (1-based count of attempts already made) after `reply`,
     /// or `None` when the reply must not be retried or the attempts are used up.
-    pub fn retry_delay(&self, reply: Option<&Reply>, attempt: u32) -> Option<Duration> {
+    pub(super) fn retry_delay(&self, reply: Option<&Reply>, attempt: u32) -> Option<Duration> {
         if attempt >= self.backoff.attempts {
             return None;
         }
@@ -211,7 +216,7 @@ impl Api {
 
     /// A request retried by [`Api::retry_delay`]. Returns the last reply whatever its status; only
     /// a transport failure on the last attempt is an `Err`.
-    pub fn call(&self, method: Method, path: &str, body: Option<&Value>) -> Result<Reply> {
+    pub(super) fn call(&self, method: Method, path: &str, body: Option<&Value>) -> Result<Reply> {
         let mut attempt = 1;
         loop {
             let result = self.send_once(&method, path, body);
@@ -232,7 +237,7 @@ impl Api {
         }
     }
 
-    pub fn sleep(&self, delay: Duration) {
+    pub(super) fn sleep(&self, delay: Duration) {
         std::thread::sleep(delay);
     }
 }

@@ -10,7 +10,7 @@ use crate::error::Result;
 
 /// Passes the step boundary `name`, failing or pausing there when a test asked for it.
 #[cfg(feature = "failpoints")]
-pub fn hit(name: &str) -> Result<()> {
+pub(crate) fn hit(name: &str) -> Result<()> {
     // Unit tests run in parallel threads of one process, so they set points per thread.
     let local = LOCAL.with(|local| local.borrow().clone());
     let Some(spec) = local.or_else(|| std::env::var("VBUMP_FAILPOINTS").ok()) else { return Ok(()) };
@@ -46,6 +46,6 @@ thread_local! {
 
 /// Sets this thread's failpoints (same syntax as `VBUMP_FAILPOINTS`), `None` to clear them.
 #[cfg(all(test, feature = "failpoints"))]
-pub fn set_for_thread(spec: Option<&str>) {
+pub(crate) fn set_for_thread(spec: Option<&str>) {
     LOCAL.with(|local| *local.borrow_mut() = spec.map(str::to_string));
 }

@@ -7,7 +7,7 @@
 //! original bytes back the same way.
 
 use std::collections::BTreeSet;
-use std::fs::{self, File};
+use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 
 /// Writes every edit's `after` bytes, all or nothing. Each file must still hold its `before`
 /// bytes: a file changed since the plan was made is an error and nothing is written.
-pub fn write_atomically(root: &Path, edits: &[FileEdit]) -> Result<()> {
+pub(crate) fn write_atomically(root: &Path, edits: &[FileEdit]) -> Result<()> {
     let mut targets = Vec::with_capacity(edits.len());
     for edit in edits {
         let target = resolve(root, &edit.file)?;
@@ -63,7 +63,7 @@ pub fn write_atomically(root: &Path, edits: &[FileEdit]) -> Result<()> {
 
 /// Puts `bytes` into `root/relative` the same atomic way (temp file, fsync, rename, directory
 /// fsync), keeping its mode bits. Used to restore originals during rollback and recovery.
-pub fn replace_file(root: &Path, relative: &Path, bytes: &[u8]) -> Result<()> {
+pub(crate) fn replace_file(root: &Path, relative: &Path, bytes: &[u8]) -> Result<()> {
     let target = resolve(root, relative)?;
     let temp = stage(&target, bytes, relative)?.expect("stage returns a file");
     temp.persist(&target).map_err(|e| io_error("cannot restore", relative, &e.error))?;
@@ -74,7 +74,7 @@ pub fn replace_file(root: &Path, relative: &Path, bytes: &[u8]) -> Result<()> {
 /// A file vbump is about to write must be inside the work tree, reached through no symbolic
 /// link (git would commit the link, and the write would land wherever it points), and, if it
 /// exists, a regular file. Exit 2 naming it.
-pub fn check_writable(root: &Path, relative: &Path) -> Result<()> {
+pub(crate) fn check_writable(root: &Path, relative: &Path) -> Result<()> {
     let plain = relative.components().all(|c| matches!(c, std::path::Component::Normal(_)));
     if !plain || relative.as_os_str().is_empty() {
         return Err(Error::input(format!("`{}` is outside the repository", relative.display()))
@@ -103,7 +103,7 @@ pub fn check_writable(root: &Path, relative: &Path) -> Result<()> {
 }
 
 /// Removes temp files a killed release left beside `relative` (`.vbump-*.tmp`). Best effort.
-pub fn remove_leftover_temps(root: &Path, relative: &Path) {
+pub(crate) fn remove_leftover_temps(root: &Path, relative: &Path) {
     let dir = root.join(relative);
     let Some(dir) = dir.parent() else { return };
     let Ok(entries) = fs::read_dir(dir) else { return };
@@ -167,11 +167,7 @@ fn restore(replaced: Vec<(&PathBuf, &FileEdit)>, cause: Error) -> Error {
 /// that cannot sync directories has nothing more to give.
 fn sync_directories<'a>(targets: impl Iterator<Item = &'a Path>) {
     let dirs: BTreeSet<&Path> = targets.filter_map(Path::parent).collect();
-    parallel(dirs, |dir| {
-        if let Ok(handle) = File::open(dir) {
-            let _ = handle.sync_all();
-        }
-    });
+    parallel(dirs, crate::fsutil::sync_directory);
 }
 
 /// Most threads [`parallel`] starts: enough to overlap sync latencies, few enough to be polite.

@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 
 /// What a finished git process said. Both streams are already redacted.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Output {
+pub(crate) struct Output {
     pub success: bool,
     pub stdout: String,
     pub stderr: String,
@@ -29,7 +29,7 @@ const NETWORK_COMMANDS: &[&str] = &["push", "fetch", "ls-remote", "pull", "clone
 
 /// git, run in one directory, maybe with a token for one remote URL.
 #[derive(Debug, Clone)]
-pub struct Git {
+pub(crate) struct Git {
     dir: PathBuf,
     /// Configuration for the commands that talk to the remote, passed through the environment:
     /// `(key, value)` pairs (the token's header). Local commands never get it, so no hook or
@@ -45,7 +45,7 @@ pub struct Git {
 
 impl Git {
     /// git running in `dir` (a work tree).
-    pub fn new(dir: impl Into<PathBuf>) -> Git {
+    pub(crate) fn new(dir: impl Into<PathBuf>) -> Git {
         Git {
             dir: dir.into(),
             network_config: Vec::new(),
@@ -58,7 +58,7 @@ impl Git {
     /// Authenticates network operations against `remote_url` with `token`, when the URL may carry
     /// it: https, or http to a loopback address (local test servers). Returns whether it will.
     /// Without a token (or for ssh and file remotes) git's own credentials are used unchanged.
-    pub fn authenticate(&mut self, remote_url: &str, token: Option<&Secret>) -> bool {
+    pub(crate) fn authenticate(&mut self, remote_url: &str, token: Option<&Secret>) -> bool {
         let Some(token) = token.filter(|t| !t.expose().is_empty()) else { return false };
         let Some(base) = token_base_url(remote_url) else { return false };
         let key = format!("http.{base}.extraheader");
@@ -74,17 +74,17 @@ impl Git {
     }
 
     /// Commits and tags made by this `Git` use this identity when git config has none.
-    pub fn default_identity(&mut self, name: impl Into<String>, email: impl Into<String>) {
+    pub(crate) fn default_identity(&mut self, name: impl Into<String>, email: impl Into<String>) {
         self.identity = Some((name.into(), email.into()));
     }
 
     /// Runs git with `args`; stdout without its final newline, or an error naming the command.
-    pub fn run<S: AsRef<OsStr>>(&self, args: &[S]) -> Result<String> {
+    pub(crate) fn run<S: AsRef<OsStr>>(&self, args: &[S]) -> Result<String> {
         self.run_with_input(args, None)
     }
 
     /// Like [`Git::run`], feeding `input` on stdin.
-    pub fn run_with_input<S: AsRef<OsStr>>(&self, args: &[S], input: Option<&[u8]>) -> Result<String> {
+    pub(crate) fn run_with_input<S: AsRef<OsStr>>(&self, args: &[S], input: Option<&[u8]>) -> Result<String> {
         let out = self.output(args, input)?;
         if out.success {
             Ok(out.stdout.strip_suffix('\n').unwrap_or(&out.stdout).to_string())
@@ -95,7 +95,7 @@ impl Git {
 
     /// Runs git and returns what it said, whether it succeeded or not. Only failing to start git
     /// at all is an error.
-    pub fn output<S: AsRef<OsStr>>(&self, args: &[S], input: Option<&[u8]>) -> Result<Output> {
+    pub(crate) fn output<S: AsRef<OsStr>>(&self, args: &[S], input: Option<&[u8]>) -> Result<Output> {
         let mut cmd = self.command(args);
         cmd.stdin(if input.is_some() { Stdio::piped() } else { Stdio::null() });
         cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
@@ -118,7 +118,7 @@ impl Git {
 
     /// The error for a failed command: arguments, directory and git's own words; for a redirect
     /// refused because it would carry the token, where the remote moved to.
-    pub fn failure<S: AsRef<OsStr>>(&self, args: &[S], out: &Output) -> Error {
+    pub(crate) fn failure<S: AsRef<OsStr>>(&self, args: &[S], out: &Output) -> Error {
         let said = out.stderr.trim();
         let said = if said.is_empty() { out.stdout.trim() } else { said };
         // Said in the message itself: callers wrap it with hints of their own.
@@ -145,7 +145,7 @@ impl Git {
     }
 
     /// Removes the token from `text`.
-    pub fn redact(&self, text: &str) -> String {
+    pub(crate) fn redact(&self, text: &str) -> String {
         match &self.secret {
             Some(secret) => secret.redact(text),
             None => text.to_string(),
@@ -246,7 +246,7 @@ fn redirect_target(dir: &Path, url: &str) -> Option<String> {
 
 /// `scheme://host[:port]/` of a remote URL that may carry a token, `None` for one that may not.
 /// Plain http is allowed only to a loopback host, where nothing leaves the machine.
-pub fn token_base_url(url: &str) -> Option<String> {
+pub(crate) fn token_base_url(url: &str) -> Option<String> {
     let (scheme, rest) = url.split_once("://")?;
     let authority = rest.split('/').next().filter(|a| !a.is_empty())?;
     // Credentials embedded in the URL are the user's choice; our header would fight them.

@@ -8,13 +8,13 @@
 //! or the new one, never half of one. The journal is removed when the release reaches a clean
 //! state (released, or rolled back).
 
-use std::fs::{self, File};
-use std::io::Write;
+use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::fsutil;
 
 /// The layout version of `journal.json`. Format 2 lists the release's tags (`tags`); format 1 (one
 /// `tag` and its `version`) is still read, so a release interrupted by an older vbump recovers.
@@ -24,7 +24,7 @@ const FORMAT: u32 = 2;
 /// How far a release got. Each step is recorded before it is attempted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Step {
+pub(crate) enum Step {
     /// Backups are taken; files are being written.
     WritingFiles,
     /// Files are written; the release commit is being made.
@@ -38,7 +38,7 @@ pub enum Step {
 /// The journal of one release.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub struct Journal {
+pub(crate) struct Journal {
     pub format: u32,
     /// The branch being released.
     pub branch: String,
@@ -60,13 +60,13 @@ pub struct Journal {
 
 /// Where a repository keeps its journal.
 #[derive(Debug, Clone)]
-pub struct Store {
+pub(crate) struct Store {
     dir: PathBuf,
 }
 
 impl Store {
     /// The journal store inside `git_dir` (the `.git` directory).
-    pub fn new(git_dir: &Path) -> Store {
+    pub(crate) fn new(git_dir: &Path) -> Store {
         Store { dir: git_dir.join("vbump") }
     }
 
@@ -75,29 +75,29 @@ impl Store {
     }
 
     /// The directory holding the journal, for messages.
-    pub fn dir(&self) -> &Path {
+    pub(crate) fn dir(&self) -> &Path {
         &self.dir
     }
 
     /// The file holding every original.
-    pub fn backup(&self) -> PathBuf {
+    pub(crate) fn backup(&self) -> PathBuf {
         self.dir.join("backup")
     }
 
     /// True when an unfinished release left its journal.
-    pub fn exists(&self) -> bool {
+    pub(crate) fn exists(&self) -> bool {
         self.path().exists()
     }
 
     /// The file holding the bytes the release writes (same layout as the backup): undoing
     /// restores a file only while it still holds exactly these.
-    pub fn written_path(&self) -> PathBuf {
+    pub(crate) fn written_path(&self) -> PathBuf {
         self.dir.join("written")
     }
 
     /// Starts a journal: saves each file's original bytes and the bytes the release will write,
     /// then the journal itself.
-    pub fn begin(&self, journal: &Journal, originals: &[&[u8]], written: &[&[u8]]) -> Result<()> {
+    pub(crate) fn begin(&self, journal: &Journal, originals: &[&[u8]], written: &[&[u8]]) -> Result<()> {
         if self.exists() {
             return Err(unfinished(&self.path()));
         }
@@ -114,7 +114,7 @@ impl Store {
     /// Only the first record syncs the directory. A later record lost to a power cut leaves an
     /// earlier step on disk, which is safe: recovery finds the release commit from the branch
     /// (its parent and message), not only from the record.
-    pub fn record(&self, journal: &Journal) -> Result<()> {
+    pub(crate) fn record(&self, journal: &Journal) -> Result<()> {
         self.write(journal, false)
     }
 
@@ -125,7 +125,7 @@ impl Store {
     }
 
     /// Reads the journal, `None` when there is none.
-    pub fn load(&self) -> Result<Option<Journal>> {
+    pub(crate) fn load(&self) -> Result<Option<Journal>> {
         let path = self.path();
         let text = match fs::read(&path) {
             Ok(text) => text,
@@ -161,13 +161,13 @@ impl Store {
     }
 
     /// The original bytes of the `index`-th file.
-    pub fn original(&self, index: usize) -> Result<Vec<u8>> {
+    pub(crate) fn original(&self, index: usize) -> Result<Vec<u8>> {
         entry(&self.backup(), index)
     }
 
     /// The bytes the release wrote to the `index`-th file; `None` for a journal written before
     /// vbump recorded them.
-    pub fn written(&self, index: usize) -> Result<Option<Vec<u8>>> {
+    pub(crate) fn written(&self, index: usize) -> Result<Option<Vec<u8>>> {
         let path = self.written_path();
         if !path.exists() {
             return Ok(None);
@@ -178,7 +178,7 @@ impl Store {
     /// Removes what an interrupted run left in the journal directory besides a journal (backups,
     /// temp files of a write cut short); returns whether there was anything. Only called when
     /// there is no journal: then nothing refers to them.
-    pub fn remove_leftovers(&self) -> bool {
+    pub(crate) fn remove_leftovers(&self) -> bool {
         if self.exists() || !self.dir.exists() {
             return false;
         }
@@ -186,7 +186,7 @@ impl Store {
     }
 
     /// Removes the journal and its backups: the release is in a clean state.
-    pub fn finish(&self) -> Result<()> {
+    pub(crate) fn finish(&self) -> Result<()> {
         // The journal goes first: backups without a journal are harmless leftovers, a journal
         // without backups could not restore anything.
         match fs::remove_file(self.path()) {
@@ -194,7 +194,7 @@ impl Store {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => return Err(io_error("cannot remove", &self.path(), &e)),
         }
-        sync_directory(&self.dir);
+        fsutil::sync_directory(&self.dir);
         let _ = fs::remove_dir_all(&self.dir);
         Ok(())
     }
@@ -328,34 +328,13 @@ fn truncated(path: &Path) -> Error {
 }
 
 /// The error for a release started while another one's journal exists.
-pub fn unfinished(path: &Path) -> Error {
+pub(crate) fn unfinished(path: &Path) -> Error {
     Error::input(format!("an interrupted release left its journal at `{}`", path.display()))
         .hint("run `vbump recover` to finish or undo it, then run vbump again")
 }
 
-/// Writes `bytes` to `path` through a synced temp file and a rename, then (with `sync_dir`) syncs
-/// the directory so the new name survives a power cut.
 fn write_durably(path: &Path, bytes: &[u8], sync_dir: bool) -> Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let write = || -> std::io::Result<()> {
-        let temp = path.with_extension("tmp");
-        let mut file = File::create(&temp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        fs::rename(&temp, path)
-    };
-    write().map_err(|e| io_error("cannot write", path, &e))?;
-    if sync_dir {
-        sync_directory(dir);
-    }
-    Ok(())
-}
-
-/// Fsyncs a directory so a rename in it is durable (best effort where unsupported).
-fn sync_directory(dir: &Path) {
-    if let Ok(handle) = File::open(dir) {
-        let _ = handle.sync_all();
-    }
+    fsutil::write_durably(path, bytes, sync_dir).map_err(|e| io_error("cannot write", path, &e))
 }
 
 fn io_error(what: &str, path: &Path, e: &std::io::Error) -> Error {

@@ -21,11 +21,11 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 
 /// The lock file's name inside git's common directory.
-pub const FILE_NAME: &str = "vbump.lock";
+pub(crate) const FILE_NAME: &str = "vbump.lock";
 
 /// Who holds a lock, as its file says.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Owner {
+pub(crate) struct Owner {
     pub pid: u32,
     /// When the owning process started, in seconds since the Unix epoch (`None` where unknown).
     pub started: Option<u64>,
@@ -35,7 +35,7 @@ pub struct Owner {
 
 /// What to do with a lock left by a process that no longer runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stale {
+pub(crate) enum Stale {
     /// Report it and stop (exit 2): a killed run may have left work for `vbump recover`.
     Refuse,
     /// Take it over: the caller is `vbump recover`, which finishes what the killed run left.
@@ -44,7 +44,7 @@ pub enum Stale {
 
 /// A held lock; dropping it removes the file and releases it.
 #[derive(Debug)]
-pub struct Lock {
+pub(crate) struct Lock {
     path: PathBuf,
     /// Kept open: on Unix the `flock` lives as long as this descriptor.
     file: Option<File>,
@@ -54,7 +54,7 @@ pub struct Lock {
 
 impl Lock {
     /// Takes the lock of the repository whose common git directory is `common_dir`, for `command`.
-    pub fn acquire(common_dir: &Path, command: &str, stale: Stale) -> Result<Lock> {
+    pub(crate) fn acquire(common_dir: &Path, command: &str, stale: Stale) -> Result<Lock> {
         let path = common_dir.join(FILE_NAME);
         let me = Owner {
             pid: std::process::id(),
@@ -140,7 +140,7 @@ impl Lock {
     }
 
     /// The lock file, for messages.
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.path
     }
 }
@@ -164,7 +164,7 @@ fn unknown_owner() -> Owner {
 }
 
 /// Reads the owner a lock file names; `None` when it is empty or unreadable (just created).
-pub fn read_owner(path: &Path) -> Option<Owner> {
+pub(crate) fn read_owner(path: &Path) -> Option<Owner> {
     let mut text = String::new();
     File::open(path).ok()?.read_to_string(&mut text).ok()?;
     let field = |name: &str| {
@@ -215,7 +215,7 @@ fn same_file(file: &File, path: &Path) -> bool {
 }
 
 /// When process `pid` started, in seconds since the Unix epoch; `None` where this is unknown.
-pub fn process_start(pid: u32) -> Option<u64> {
+pub(crate) fn process_start(pid: u32) -> Option<u64> {
     os::process_start(pid)
 }
 
@@ -227,16 +227,16 @@ mod os {
     use std::path::Path;
 
     /// An exclusive `flock` without waiting; false when another process holds one.
-    pub fn try_lock(file: &File) -> bool {
+    pub(super) fn try_lock(file: &File) -> bool {
         // SAFETY: flock on a descriptor we own; no memory is passed.
         unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) == 0 }
     }
 
-    pub fn can_tell_liveness() -> bool {
+    pub(super) fn can_tell_liveness() -> bool {
         true
     }
 
-    pub fn same_file(file: &File, path: &Path) -> bool {
+    pub(super) fn same_file(file: &File, path: &Path) -> bool {
         match (file.metadata(), std::fs::metadata(path)) {
             (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
             _ => false,
@@ -244,7 +244,7 @@ mod os {
     }
 
     /// From `/proc` (Linux): the process's start in clock ticks after boot, plus the boot time.
-    pub fn process_start(pid: u32) -> Option<u64> {
+    pub(super) fn process_start(pid: u32) -> Option<u64> {
         let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
         // The command name (field 2) may hold spaces and parentheses: count after the last `)`.
         let after = &stat[stat.rfind(')')? + 2..];

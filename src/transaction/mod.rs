@@ -11,19 +11,19 @@
 //! before it undoes everything ([`rollback::undo`], exit 3); nothing after it is undone, and
 //! [`Hooks::after_commit_point`] runs the steps that follow (the GitHub Release).
 
-pub mod failpoint;
-pub mod files;
-pub mod git;
-pub mod journal;
-pub mod lock;
-pub mod recover;
-pub mod rollback;
-pub mod secret;
+pub(crate) mod failpoint;
+pub(crate) mod files;
+pub(crate) mod git;
+pub(crate) mod journal;
+pub(crate) mod lock;
+pub(crate) mod recover;
+pub(crate) mod rollback;
+pub(crate) mod secret;
 
 use std::path::Path;
 
-pub use git::Git;
-pub use secret::Secret;
+pub(crate) use git::Git;
+pub(crate) use secret::Secret;
 
 use crate::edit::FileEdit;
 use crate::error::{Cause, Error, Kind, Result};

@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 
 /// What recovery did.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Recovered {
+pub(crate) enum Recovered {
     /// No journal: nothing was interrupted.
     Nothing,
     /// No journal, but an interrupted run's backups and temp files, now removed.
@@ -25,7 +25,7 @@ pub enum Recovered {
 }
 
 /// Reads the journal in `git_dir` and brings the repository at `root` to a clean state.
-pub fn recover(git: &Git, root: &Path, git_dir: &Path) -> Result<Recovered> {
+pub(crate) fn recover(git: &Git, root: &Path, git_dir: &Path) -> Result<Recovered> {
     let store = Store::new(git_dir);
     let Some(journal) = store.load()? else {
         // A run killed while it removed its journal leaves backups and temp files behind.

@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 /// it still points at the release commit), the index entries and the files' bytes. Returns the
 /// error to report: `cause` as a rolled-back error (exit 3), or an incomplete one (exit 4) naming
 /// what remains and how to finish.
-pub fn undo(git: &Git, root: &Path, store: &Store, journal: &Journal, cause: Error) -> Error {
+pub(crate) fn undo(git: &Git, root: &Path, store: &Store, journal: &Journal, cause: Error) -> Error {
     let remains = undo_steps(git, root, store, journal);
     if remains.is_empty() {
         if let Err(e) = store.finish() {
@@ -55,7 +55,7 @@ pub fn undo(git: &Git, root: &Path, store: &Store, journal: &Journal, cause: Err
 /// index and the files only when the branch is back at the original commit, and a file only while
 /// its bytes are still the ones the run wrote. Everything else is left alone and listed with its
 /// exact state. Running it again after a partial undo does only what is still missing.
-pub fn undo_steps(git: &Git, root: &Path, store: &Store, journal: &Journal) -> Vec<String> {
+pub(crate) fn undo_steps(git: &Git, root: &Path, store: &Store, journal: &Journal) -> Vec<String> {
     let mut remains = Vec::new();
     let branch_ref = format!("refs/heads/{}", journal.branch);
     let release = release_commit(git, journal);
@@ -208,7 +208,7 @@ fn explain_lock(message: &str) -> String {
 
 /// Makes local match a release whose commit point passed: the branch at the release commit, every
 /// tag present, the files as committed; then removes the journal.
-pub fn complete(git: &Git, root: &Path, store: &Store, journal: &Journal) -> Result<()> {
+pub(crate) fn complete(git: &Git, root: &Path, store: &Store, journal: &Journal) -> Result<()> {
     let release = release_commit(git, journal).ok_or_else(|| {
         Error::input("the journal records no release commit, so the release cannot be completed")
     })?;
@@ -261,7 +261,7 @@ pub fn complete(git: &Git, root: &Path, store: &Store, journal: &Journal) -> Res
 /// True when the release reached its commit point: the remote holds every tag at the release
 /// commit (a push: the tags travel in one atomic push, so they arrive together or not at all), or
 /// every local tag exists at it (a local release: the last tag made is the commit point).
-pub fn commit_point_passed(git: &Git, journal: &Journal) -> Result<bool> {
+pub(crate) fn commit_point_passed(git: &Git, journal: &Journal) -> Result<bool> {
     let Some(release) = release_commit(git, journal) else { return Ok(false) };
     let release = release.as_str();
     let tag_refs: Vec<String> = journal.tags.iter().map(|tag| format!("refs/tags/{tag}")).collect();
@@ -312,7 +312,7 @@ fn release_commit(git: &Git, journal: &Journal) -> Option<String> {
 }
 
 /// The object a revision names, `None` when it names nothing.
-pub fn resolve(git: &Git, rev: &str) -> Option<String> {
+pub(crate) fn resolve(git: &Git, rev: &str) -> Option<String> {
     git.run(&["rev-parse", "--verify", "--quiet", "--end-of-options", rev]).ok().filter(|s| !s.is_empty())
 }
 

@@ -6,11 +6,11 @@ use std::fmt;
 /// A credential (a GitHub token). Only [`Secret::expose`] reveals it, and only git's environment and
 /// the HTTP client should ever see that.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
+pub(crate) struct Secret(String);
 
 impl Secret {
     /// Wraps a token; surrounding whitespace (a trailing newline from a file) is dropped.
-    pub fn new(token: impl Into<String>) -> Secret {
+    pub(crate) fn new(token: impl Into<String>) -> Secret {
         Secret(token.into().trim().to_string())
     }
 
@@ -19,7 +19,7 @@ impl Secret {
     /// The variable is removed from vbump's environment, so no process vbump starts (git, and
     /// the hooks, filters and helpers git starts) inherits it; git gets the token only as the
     /// header of the commands that talk to the remote ([`super::Git::authenticate`]).
-    pub fn from_env(var: &str) -> Option<Secret> {
+    pub(crate) fn from_env(var: &str) -> Option<Secret> {
         let value = std::env::var(var).ok()?;
         // SAFETY: called by the command-line entry points before vbump starts any thread (the
         // HTTP runtime is created later), so nothing reads the environment concurrently.
@@ -29,19 +29,19 @@ impl Secret {
     }
 
     /// The token itself, for the one place that must send it.
-    pub fn expose(&self) -> &str {
+    pub(crate) fn expose(&self) -> &str {
         &self.0
     }
 
     /// The value of an HTTP `Authorization` header carrying the token the way GitHub expects from
     /// git: basic auth with the user name `x-access-token`.
-    pub fn basic_auth_header(&self) -> String {
+    pub(crate) fn basic_auth_header(&self) -> String {
         format!("Authorization: basic {}", base64(format!("x-access-token:{}", self.0).as_bytes()))
     }
 
     /// `text` with every occurrence of the token, and of the base64 forms in which it travels,
     /// replaced by `***`.
-    pub fn redact(&self, text: &str) -> String {
+    pub(crate) fn redact(&self, text: &str) -> String {
         if self.0.is_empty() {
             return text.to_string();
         }
