@@ -247,7 +247,7 @@ fn tag_pushed_but_release_missing_is_finished_by_a_rerun() {
     let outputs = std::fs::read_to_string(&output).unwrap();
     assert!(outputs.starts_with("released=true\nversion=1.3.0\n"), "{outputs}");
     assert!(
-        outputs.contains(&format!("tag=v1.3.0\n")) && outputs.contains(&format!("release-url={url}\n")),
+        outputs.contains("tag=v1.3.0\n") && outputs.contains(&format!("release-url={url}\n")),
         "{outputs}"
     );
     let value: serde_json::Value = serde_json::from_str(&rerun.stdout).unwrap();

@@ -369,7 +369,7 @@ fn cycle(
             match state.get(next) {
                 Some(true) => {
                     let from = stack.iter().position(|n| n == next).unwrap();
-                    return Some([&stack[from..], &[next.clone()]].concat());
+                    return Some([&stack[from..], std::slice::from_ref(next)].concat());
                 }
                 Some(false) => {}
                 None => {

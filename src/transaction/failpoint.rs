@@ -35,7 +35,7 @@ pub(crate) fn hit(name: &str) -> Result<()> {
 /// Passes the step boundary `name` (fault injection is not compiled in).
 #[cfg(not(feature = "failpoints"))]
 #[inline(always)]
-pub fn hit(_name: &str) -> Result<()> {
+pub(crate) fn hit(_name: &str) -> Result<()> {
     Ok(())
 }
 
