@@ -123,11 +123,10 @@ fn next_on_a_shallow_clone_without_a_remote_is_exit_2_with_the_fix() {
     assert_eq!(out.stdout, "");
 }
 
-#[test]
-fn a_branch_merged_since_the_release_is_fetched_whole_before_planning() {
-    // v1.0.0, then a topic branch with a breaking change and many fixes, merged with a merge commit:
-    // depth 1 plus the first deepening reach the tag through main while the breaking change still
-    // lies beyond the shallow boundary on the topic branch.
+/// v1.0.0, then a topic branch with a breaking change and many fixes, merged with a merge commit:
+/// depth 1 plus the first deepening reach the tag through main while the breaking change still
+/// lies beyond the shallow boundary on the topic branch.
+fn breaking_topic_merged_since_v1_0_0() -> TestRepo {
     let repo = TestRepo::new();
     repo.commit("chore: initial commit").annotated_tag("v1.0.0");
     repo.git(["checkout", "--quiet", "-b", "topic"]);
@@ -138,6 +137,12 @@ fn a_branch_merged_since_the_release_is_fetched_whole_before_planning() {
     repo.git(["checkout", "--quiet", "main"]);
     repo.commit("docs: on main");
     repo.git(["merge", "--quiet", "--no-ff", "-m", "Merge branch 'topic'", "topic"]);
+    repo
+}
+
+#[test]
+fn a_branch_merged_since_the_release_is_fetched_whole_before_planning() {
+    let repo = breaking_topic_merged_since_v1_0_0();
     repo.vbump(["next"]).expect(0, "2.0.0\n", "");
     repo.origin();
     let url = format!("file://{}", repo.sandbox().join("origin.git").display());
@@ -151,16 +156,7 @@ fn a_branch_merged_since_the_release_is_fetched_whole_before_planning() {
 /// and the breaking change beyond the boundary is missed.
 #[test]
 fn a_linked_worktree_of_a_shallow_clone_is_deepened_past_a_merged_branch_too() {
-    let repo = TestRepo::new();
-    repo.commit("chore: initial commit").annotated_tag("v1.0.0");
-    repo.git(["checkout", "--quiet", "-b", "topic"]);
-    repo.commit("feat!: new storage format");
-    for i in 0..100 {
-        repo.commit(&format!("fix: step {i}"));
-    }
-    repo.git(["checkout", "--quiet", "main"]);
-    repo.commit("docs: on main");
-    repo.git(["merge", "--quiet", "--no-ff", "-m", "Merge branch 'topic'", "topic"]);
+    let repo = breaking_topic_merged_since_v1_0_0();
     repo.origin();
     let url = format!("file://{}", repo.sandbox().join("origin.git").display());
     shallow_clone(&repo, &url);
