@@ -308,6 +308,17 @@ fn import_graph() -> std::collections::BTreeMap<String, std::collections::BTreeS
             }
         }
     }
+    // Modules compiled only for tests (`#[cfg(test)] mod corpus;`) are not part of the graph.
+    let mut test_only = std::collections::BTreeSet::new();
+    for (name, _, path) in &files {
+        let text = std::fs::read_to_string(path).unwrap();
+        for (at, _) in text.match_indices("#[cfg(test)]\nmod ") {
+            let child: String =
+                text[at + 17..].chars().take_while(|c| c.is_ascii_lowercase() || *c == '_').collect();
+            test_only.insert(format!("{name}::{child}"));
+        }
+    }
+    files.retain(|(name, _, _)| !test_only.contains(name));
     let names: std::collections::BTreeSet<String> = files.iter().map(|(name, _, _)| name.clone()).collect();
     let resolve = |path: &str| {
         let parts: Vec<&str> = path.split("::").collect();
