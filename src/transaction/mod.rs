@@ -245,13 +245,15 @@ pub(crate) fn completion_failed(store: &Store, journal: &Journal, e: Error) -> E
 
 /// [`local_problems`] of `tx`, for a plan that is not applied yet.
 pub(crate) fn problems_here(git: &Git, tx: &Tx<'_>) -> Result<Vec<Error>> {
-    local_problems(git, &Store::new(tx.git_dir), tx)
+    // The journal is not looked at here: `release::guard`, which every command runs first, warns
+    // about an unfinished one (and stops a writing command).
+    local_problems(git, None, tx)
 }
 
 /// The checks that must pass before anything changes: every problem at once, as one error
 /// (exit 2).
 fn preflight(git: &Git, store: &Store, tx: &Tx<'_>) -> Result<()> {
-    let mut problems = local_problems(git, store, tx)?;
+    let mut problems = local_problems(git, Some(store), tx)?;
     if problems.is_empty()
         && let Some(remote) = tx.remote()
     {
@@ -268,9 +270,11 @@ fn preflight(git: &Git, store: &Store, tx: &Tx<'_>) -> Result<()> {
 /// The problems in this repository that would stop `tx` (the remote is not asked): an
 /// unfinished release's journal, HEAD moved since planning, uncommitted changes in the files the
 /// release writes, and tags that exist already. `vbump plan` reports them too.
-fn local_problems(git: &Git, store: &Store, tx: &Tx<'_>) -> Result<Vec<Error>> {
+fn local_problems(git: &Git, store: Option<&Store>, tx: &Tx<'_>) -> Result<Vec<Error>> {
     let mut problems = Vec::new();
-    if let Some(journal) = store.load()? {
+    if let Some(store) = store
+        && let Some(journal) = store.load()?
+    {
         problems.push(journal::unfinished(store.dir()).hint(format!(
             "a release of {} did not finish: run `vbump recover` to finish or undo it, then run vbump again",
             journal.tag_list()
