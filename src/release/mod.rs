@@ -266,7 +266,6 @@ fn tx<'a>(session: &'a Session, plan: &'a Plan, route: Route) -> Result<Tx<'a>> 
             "check out the branch to release (with actions/checkout, run on `push`, not on `pull_request`)",
         )
     })?;
-    let _next = plan.package().next.as_ref().expect("a release plan has a next release");
     let remote = session.remote.clone();
     let mode = match route {
         Route::TagOnly => Mode::TagOnly { remote: session.pushing().then_some(remote) },

@@ -121,7 +121,22 @@ pub(crate) fn released(
     release_url: Option<String>,
 ) -> Released {
     let outputs = Outputs { release_url, ..released_outputs(plan, applied) };
-    let notes = plan.package().notes.clone().unwrap_or_default();
+    // One package: its notes; several: each released package's, under its name.
+    let notes = if plan.is_multi() {
+        let released = plan.packages.iter().filter(|p| p.next.is_some());
+        released
+            .map(|p| {
+                format!(
+                    "## {}\n\n{}",
+                    p.name.as_deref().unwrap_or_default(),
+                    p.notes.as_deref().unwrap_or_default()
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    } else {
+        plan.package().notes.clone().unwrap_or_default()
+    };
     Released { outputs, pushed: applied.pushed, remote: remote.to_string(), files: plan.files.clone(), notes }
 }
 
