@@ -23,8 +23,11 @@ import json
 import random
 import sys
 
+import fast_import
+from fast_import import data, weighted
+
 rng = random.Random(20261201)
-out = sys.stdout.buffer
+out = fast_import.out
 clock = 1_700_000_000
 mark = 0
 
@@ -37,20 +40,6 @@ NOUNS = ["empty input", "unicode paths", "long prompts", "retries", "timeouts", 
 VERBS = ["add", "handle", "support", "remove", "rename", "simplify", "document", "validate", "cache"]
 
 
-def weighted(choices):
-    total = sum(w for _, w in choices)
-    pick = rng.uniform(0, total)
-    for value, weight in choices:
-        pick -= weight
-        if pick <= 0:
-            return value
-    return choices[-1][0]
-
-
-def data(payload: bytes):
-    out.write(b"data %d\n" % len(payload))
-    out.write(payload)
-    out.write(b"\n")
 
 
 def commit(ref, parents, text, files):
@@ -142,7 +131,7 @@ def main():
             path = f"plugins/{n}/{rng.choice(FILES)}"
             revisions[path] += 1
             touched[path] = f"# {path}\nrev {revisions[path]}\n".encode()
-        kind = weighted(kinds)
+        kind = weighted(rng, kinds)
         scope = first if rng.random() < 0.5 else ""
         subject = f"{kind}({scope}): " if scope else f"{kind}: "
         return touched, f"{subject}{rng.choice(VERBS)} {rng.choice(NOUNS)}\n"

@@ -15,6 +15,9 @@ The output is deterministic for a given N (fixed seed, fixed clock).
 import random
 import sys
 
+import fast_import
+from fast_import import data, weighted
+
 TYPES = [("feat", 24), ("fix", 30), ("chore", 14), ("docs", 10), ("refactor", 8), ("test", 6),
          ("perf", 3), ("ci", 3), ("build", 2)]
 SCOPES = ["parser", "cli", "api", "config", "core", "io", "net", "deps", "ui", "db", "auth", "docs"]
@@ -36,20 +39,11 @@ FILES = [f"src/{name}.rs" for name in ("lib", "main", "parser", "cli", "config",
                                        "auth", "cache", "error", "report", "retry", "json", "path")]
 
 rng = random.Random(20261122)
-out = sys.stdout.buffer
+out = fast_import.out
 clock = 1_700_000_000  # advances 10-600 s per commit
 mark = 0
 contents = {f: 0 for f in FILES}
 
-
-def weighted(choices):
-    total = sum(w for _, w in choices)
-    pick = rng.uniform(0, total)
-    for value, weight in choices:
-        pick -= weight
-        if pick <= 0:
-            return value
-    return choices[-1][0]
 
 
 def sentence(lo, hi):
@@ -73,7 +67,7 @@ def paragraph():
 def message():
     if rng.random() < 0.02:
         return rng.choice(NON_CONVENTIONAL) + "\n"
-    kind = weighted(TYPES)
+    kind = weighted(rng, TYPES)
     scope = f"({rng.choice(SCOPES)})" if rng.random() < 0.6 else ""
     bang = "!" if rng.random() < 0.0005 else ""
     subject = f"{kind}{scope}{bang}: {rng.choice(VERBS)} {rng.choice(NOUNS)}"
@@ -92,11 +86,6 @@ def message():
         parts.append("\n".join(trailers))
     return "\n\n".join(parts) + "\n"
 
-
-def data(payload: bytes):
-    out.write(b"data %d\n" % len(payload))
-    out.write(payload)
-    out.write(b"\n")
 
 
 def commit(ref, parents, text, change=True):
