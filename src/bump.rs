@@ -38,7 +38,7 @@ impl std::fmt::Display for Level {
 
 /// The rules that turn a level into a version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Rules {
+pub(crate) struct Rules {
     /// While the major version is 0, a breaking change (a commit-derived major) bumps the minor.
     pub major_zero_breaking_is_minor: bool,
 }
@@ -175,7 +175,7 @@ pub(crate) fn check_channel(last: &Version, next: &Version) -> Result<()> {
 
 /// A version already in the repository (a version file's value or a release tag) and where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Existing {
+pub(crate) struct Existing {
     pub version: Version,
     /// `file:line (`location`)` or `tag `v1.2.3``, as the error names it.
     pub place: String,

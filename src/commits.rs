@@ -14,7 +14,7 @@
 
 #[cfg(test)]
 mod corpus;
-pub mod grammar;
+pub(crate) mod grammar;
 mod tally;
 
 use regex::Regex;
@@ -27,7 +27,7 @@ use crate::commit_types::CommitTypes;
 /// A commit since the last release that follows Conventional Commits.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub struct PlannedCommit {
+pub(crate) struct PlannedCommit {
     /// Full hexadecimal object id.
     pub sha: String,
     /// The first line of the message, as written.
@@ -54,24 +54,24 @@ pub struct PlannedCommit {
 /// A commit that vbump did not count, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub struct IgnoredCommit {
+pub(crate) struct IgnoredCommit {
     pub sha: String,
     /// First line of the message.
     pub summary: String,
     pub reason: String,
 }
 
-pub use tally::{Counted, Tally};
+pub(crate) use tally::{Counted, Tally};
 
 /// What vbump makes of one commit.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Classified {
+pub(crate) enum Classified {
     Conventional(PlannedCommit),
     Ignored(IgnoredCommit),
 }
 
 /// Classifies commit messages: the commit-type table, and how vbump's own release commits look.
-pub struct Classifier<'a> {
+pub(crate) struct Classifier<'a> {
     types: &'a CommitTypes,
     release_subject: ReleaseSubject,
 }
@@ -79,22 +79,22 @@ pub struct Classifier<'a> {
 impl<'a> Classifier<'a> {
     /// `release_template` is the configured release commit message (`chore(release): {tag}`);
     /// subjects matching it, with any version in the placeholders, are vbump's own commits.
-    pub fn new(types: &'a CommitTypes, release_template: &str, tag_prefix: &str) -> Self {
+    pub(crate) fn new(types: &'a CommitTypes, release_template: &str, tag_prefix: &str) -> Self {
         Classifier { types, release_subject: ReleaseSubject::new(release_template, tag_prefix) }
     }
 
     /// The commit-type table.
-    pub fn types(&self) -> &CommitTypes {
+    pub(crate) fn types(&self) -> &CommitTypes {
         self.types
     }
 
     /// Is this subject the subject of a release commit vbump made?
-    pub fn is_release_commit(&self, message: &str) -> bool {
+    pub(crate) fn is_release_commit(&self, message: &str) -> bool {
         self.release_subject.matches(subject(message))
     }
 
     /// Classifies one commit.
-    pub fn classify(&self, sha: &str, message: &str) -> Classified {
+    pub(crate) fn classify(&self, sha: &str, message: &str) -> Classified {
         let reading = grammar::read(message);
         let ignored = |reason: String| {
             Classified::Ignored(IgnoredCommit {
@@ -221,14 +221,14 @@ pub(crate) fn git_revert_subject(subject: &str) -> Option<&str> {
 /// template's first line with any version in `{version}` / `{tag}`, optionally followed by the
 /// ` (#12)` GitHub appends when it squash-merges a release pull request. The one matcher both the
 /// classifier (release commits are not changes) and the merged-release-PR check use.
-pub struct ReleaseSubject(Option<Regex>);
+pub(crate) struct ReleaseSubject(Option<Regex>);
 
 /// A semver version, as the placeholders hold it.
 const VERSION: &str = r"\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?";
 
 impl ReleaseSubject {
     /// The matcher for `template` (`chore(release): {tag}`) with tags named `tag_prefix` + version.
-    pub fn new(template: &str, tag_prefix: &str) -> ReleaseSubject {
+    pub(crate) fn new(template: &str, tag_prefix: &str) -> ReleaseSubject {
         let first_line = template.lines().next().unwrap_or_default();
         // `regex::escape` turns `{version}` into `\{version\}`; the first placeholder captures the
         // version (a name may appear once in a regex), later ones only match one.
@@ -249,26 +249,26 @@ impl ReleaseSubject {
     }
 
     /// Is `subject` a release commit's subject?
-    pub fn matches(&self, subject: &str) -> bool {
+    pub(crate) fn matches(&self, subject: &str) -> bool {
         self.0.as_ref().is_some_and(|re| re.is_match(subject.trim()))
     }
 
     /// The version a release commit's subject names (`None` for other subjects, or when the
     /// template has no placeholder).
-    pub fn version(&self, subject: &str) -> Option<Version> {
+    pub(crate) fn version(&self, subject: &str) -> Option<Version> {
         self.0.as_ref()?.captures(subject.trim())?.name("v")?.as_str().parse().ok()
     }
 }
 
 /// The first line of a message.
-pub fn subject(message: &str) -> &str {
+pub(crate) fn subject(message: &str) -> &str {
     message.lines().next().unwrap_or_default()
 }
 
 /// The value of a `Release-As: X.Y.Z` footer (release-please's override of the next version), as
 /// written; `None` without one. The token is matched case-insensitively on any line after the
 /// subject, as release-please does; when a message has several, the last one wins.
-pub fn release_as(message: &str) -> Option<&str> {
+pub(crate) fn release_as(message: &str) -> Option<&str> {
     message
         .lines()
         .skip(1)

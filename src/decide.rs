@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 
 /// What the history says.
 #[derive(Debug, Clone)]
-pub struct Facts<'a> {
+pub(crate) struct Facts<'a> {
     /// The version of the last release HEAD contains (tag, else the files, else 0.0.0).
     pub previous: &'a Version,
     /// The last *stable* release tag's version HEAD contains, when it differs from `previous`
@@ -38,7 +38,7 @@ pub struct Facts<'a> {
 
 /// What the user asked for.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Ask {
+pub(crate) struct Ask {
     /// `--bump LEVEL`.
     pub bump: Option<Level>,
     /// `--pre ID`.
@@ -49,7 +49,7 @@ pub struct Ask {
 
 /// Why the next version is what it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Why {
+pub(crate) enum Why {
     /// The commits ask for `level` (after the 0.x rule).
     Commits { level: Level },
     /// `--bump` on the command line.
@@ -65,7 +65,7 @@ pub enum Why {
 
 /// The decision.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Decision {
+pub(crate) enum Decision {
     Release {
         next: Version,
         why: Why,
@@ -78,7 +78,7 @@ pub enum Decision {
 
 /// Applies the rules. Errors (exit 2): a bad `--pre` identifier, `--promote` with `--pre` or
 /// `--bump` or without a pre-release to promote, a channel that sorts lower, arithmetic overflow.
-pub fn decide(facts: &Facts<'_>, ask: &Ask) -> Result<Decision> {
+pub(crate) fn decide(facts: &Facts<'_>, ask: &Ask) -> Result<Decision> {
     if let Some(id) = &ask.pre {
         bump::check_pre_id(id)?;
     }
@@ -160,7 +160,7 @@ fn promote_hint(previous: &Version) -> Option<String> {
 
 /// Never a downgrade: `next` must be above every version in `existing` (the version files' values
 /// and the release tags HEAD contains). The error names the highest offender and what to do.
-pub fn never_lower(next: &Version, existing: &[Existing], tag_prefix: &str) -> Result<()> {
+pub(crate) fn never_lower(next: &Version, existing: &[Existing], tag_prefix: &str) -> Result<()> {
     let Some(offender) = bump::not_above(next, existing) else { return Ok(()) };
     let held = &offender.version;
     let relation = if held == next { "equal to" } else { "lower than" };

@@ -11,7 +11,7 @@ pub(crate) use walk::Commit;
 
 /// A tag whose name is the prefix followed by a semantic version.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReleaseTag {
+pub(crate) struct ReleaseTag {
     pub name: String,
     pub version: Version,
     /// The commit the tag points at (annotated tags are peeled).
@@ -20,14 +20,14 @@ pub struct ReleaseTag {
 
 /// Where HEAD is.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Head {
+pub(crate) struct Head {
     pub commit: Oid,
     /// The branch HEAD is on, `None` when detached.
     pub branch: Option<String>,
 }
 
 /// HEAD's commit and branch. An unborn branch (no commit yet) is an error.
-pub fn head(repo: &Repository) -> Result<Head> {
+pub(crate) fn head(repo: &Repository) -> Result<Head> {
     let reference = repo.head().map_err(|e| {
         if e.code() == git2::ErrorCode::UnbornBranch {
             Error::input("the repository has no commits yet").hint("commit something, then run vbump")
@@ -42,14 +42,14 @@ pub fn head(repo: &Repository) -> Result<Head> {
 
 /// Every tag named `prefix` + semver, peeled to its commit, highest version first.
 /// Other tags (`latest`, `v1.0`, `nightly`, another prefix) are not release tags and are skipped.
-pub fn release_tags(repo: &Repository, prefix: &str) -> Result<Vec<ReleaseTag>> {
+pub(crate) fn release_tags(repo: &Repository, prefix: &str) -> Result<Vec<ReleaseTag>> {
     let scheme = TagScheme::prefixed(prefix);
     Ok(release_tags_of(repo, &[&scheme])?.pop().unwrap_or_default())
 }
 
 /// The release tags of each scheme (one list per scheme, highest version first), read in one pass
 /// over the tags: a catalog of 300 packages lists its refs once, not 300 times.
-pub fn release_tags_of(repo: &Repository, schemes: &[&TagScheme]) -> Result<Vec<Vec<ReleaseTag>>> {
+pub(crate) fn release_tags_of(repo: &Repository, schemes: &[&TagScheme]) -> Result<Vec<Vec<ReleaseTag>>> {
     let mut tags = vec![Vec::new(); schemes.len()];
     for reference in repo.references_glob("refs/tags/*")? {
         let reference = reference?;
@@ -74,7 +74,7 @@ pub fn release_tags_of(repo: &Repository, schemes: &[&TagScheme]) -> Result<Vec<
 }
 
 /// The highest of `tags` (sorted highest first) whose commit HEAD contains.
-pub fn last_release<'t>(
+pub(crate) fn last_release<'t>(
     repo: &Repository,
     head: Oid,
     tags: &'t [ReleaseTag],
@@ -90,7 +90,7 @@ pub fn last_release<'t>(
 /// The reachable release tags of one tag prefix: what a repository tagged under a prefix other
 /// than the configured one looks like (`1.0.0`, `name-v1.7.0`, `release/1.2.0`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PrefixTags {
+pub(crate) struct PrefixTags {
     /// What comes before the version: `""`, `v`, `name-v`.
     pub prefix: String,
     /// The highest tag of this prefix HEAD contains.
@@ -99,7 +99,7 @@ pub struct PrefixTags {
 
 /// Splits a tag name into its prefix and the semantic version it ends with, taking the longest
 /// version (`v1.2.3` is `v` + 1.2.3; `name-v1.7.0` is `name-v` + 1.7.0).
-pub fn split_tag(name: &str) -> Option<(&str, Version)> {
+pub(crate) fn split_tag(name: &str) -> Option<(&str, Version)> {
     name.char_indices()
         .filter(|(_, c)| c.is_ascii_digit())
         .find_map(|(i, _)| Version::parse(&name[i..]).ok().map(|version| (&name[..i], version)))
@@ -108,7 +108,7 @@ pub fn split_tag(name: &str) -> Option<(&str, Version)> {
 /// For every tag prefix, its highest tag that HEAD contains; prefixes with none are left out.
 /// Ordered highest version first (then by prefix). Used when no tag of the configured prefix is
 /// reachable, to name the `tag-prefix` that would match, and by `vbump init` to infer it.
-pub fn reachable_prefixes(repo: &Repository, head: Oid) -> Result<Vec<PrefixTags>> {
+pub(crate) fn reachable_prefixes(repo: &Repository, head: Oid) -> Result<Vec<PrefixTags>> {
     let mut by_prefix: std::collections::BTreeMap<String, Vec<ReleaseTag>> = Default::default();
     for reference in repo.references_glob("refs/tags/*")? {
         let reference = reference?;
@@ -140,7 +140,7 @@ pub fn reachable_prefixes(repo: &Repository, head: Oid) -> Result<Vec<PrefixTags
 /// Without a release tag this is where the history to count starts: the commits before it made the
 /// version the files hold, so counting them again would release a feature a second time. Only
 /// commits whose version files' blobs differ from the parent's are read.
-pub fn last_version_change<T: PartialEq>(
+pub(crate) fn last_version_change<T: PartialEq>(
     repo: &Repository,
     head: Oid,
     paths: &[std::path::PathBuf],
@@ -280,7 +280,7 @@ pub(crate) fn range_commits(repo: &Repository, range: &str) -> Result<Vec<RangeC
 ///
 /// Without a reachable tag the commits are read from `untagged_start()` (exclusive; `None`: the
 /// whole history), which is only called then.
-pub fn since_last_release<'t, S: Default>(
+pub(crate) fn since_last_release<'t, S: Default>(
     repo: &Repository,
     head: Oid,
     tags: &'t [ReleaseTag],
@@ -313,7 +313,7 @@ pub fn since_last_release<'t, S: Default>(
 /// Returns whether `since` is in `head`'s history (`true` when `since` is `None` or is `head`).
 /// When it is not, the commits visited are those of `head` that `since` lacks, which are not "the
 /// commits since a release": callers discard them.
-pub fn walk_since(
+pub(crate) fn walk_since(
     repo: &Repository,
     head: Oid,
     since: Option<Oid>,

@@ -24,23 +24,24 @@ use suggest::{guess_type, lower_first};
 /// Which commit types are allowed: every type in the commit-type table, the standard ones and
 /// those `[bump]` adds.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rules {
+pub(crate) struct Rules {
     types: CommitTypes,
 }
 
 impl Rules {
     /// The types the configuration knows.
-    pub fn from_config(config: &Config) -> Rules {
+    pub(crate) fn from_config(config: &Config) -> Rules {
         Rules { types: config.types.clone() }
     }
 
-    /// The rules of a commit-type table.
-    pub fn new(types: CommitTypes) -> Rules {
+    /// The rules of a commit-type table (tests build them without a configuration).
+    #[cfg(test)]
+    pub(crate) fn new(types: CommitTypes) -> Rules {
         Rules { types }
     }
 
     /// The allowed types, sorted, for messages.
-    pub fn types(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn types(&self) -> impl Iterator<Item = &str> {
         self.types.names()
     }
 
@@ -51,7 +52,7 @@ impl Rules {
 
 /// Whether a message is still being written or is already in history.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Origin {
+pub(crate) enum Origin {
     /// A message being written (`--message`, `--message-file`, a PR title).
     Draft,
     /// A commit already made (`--range`).
@@ -60,7 +61,7 @@ pub enum Origin {
 
 /// One problem in a message.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Finding {
+pub(crate) struct Finding {
     /// 1-based line in the message.
     pub line: usize,
     /// 1-based column (in characters) in that line.
@@ -74,7 +75,7 @@ pub struct Finding {
 
 /// What lint made of one message.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Verdict {
+pub(crate) enum Verdict {
     /// The message follows the convention.
     Ok,
     /// The message was not checked, for the reason given (e.g. a merge commit's default message),
@@ -86,7 +87,7 @@ pub enum Verdict {
 
 /// Removes what git strips before committing: `#` comment lines and everything below the scissors
 /// line that `git commit --verbose` adds. A `commit-msg` hook receives the message before that.
-pub fn strip_comments(text: &str) -> String {
+pub(crate) fn strip_comments(text: &str) -> String {
     let mut kept = String::with_capacity(text.len());
     for line in text.split_inclusive('\n') {
         let bare = line.trim_end_matches(['\n', '\r']);
@@ -101,7 +102,7 @@ pub fn strip_comments(text: &str) -> String {
 }
 
 /// Checks one message.
-pub fn check(message: &str, rules: &Rules, origin: Origin) -> Verdict {
+pub(crate) fn check(message: &str, rules: &Rules, origin: Origin) -> Verdict {
     let trimmed = message.trim_start_matches(['\n', '\r']);
     // Findings count lines from the first line of the text as given, blank lead-in included.
     let lead = message[..message.len() - trimmed.len()].matches('\n').count();
@@ -186,7 +187,7 @@ fn check_trimmed(message: &str, rules: &Rules, origin: Origin) -> Verdict {
 
 /// A merge commit is git's wording and is not checked; when its body carries conventional lines
 /// (GitHub puts the pull request's title there), the reason says what the release reads.
-pub fn check_merge(message: &str, rules: &Rules) -> Verdict {
+pub(crate) fn check_merge(message: &str, rules: &Rules) -> Verdict {
     Verdict::Skipped(with_reading("a merge commit", message, rules))
 }
 

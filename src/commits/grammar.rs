@@ -12,7 +12,7 @@ use std::fmt;
 
 /// Where a message departs from Conventional Commits 1.0, and how vbump read it anyway.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Deviation {
+pub(crate) struct Deviation {
     /// 1-based line of the normalised message.
     pub line: usize,
     /// 1-based column, in characters.
@@ -22,7 +22,7 @@ pub struct Deviation {
 
 /// The kinds of [`Deviation`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DeviationKind {
+pub(crate) enum DeviationKind {
     /// Line breaks are bare carriage returns (read as line feeds).
     BareCarriageReturns,
     /// `fixup!`, `squash!` or `amend!` before the header (read as the header behind it).
@@ -87,7 +87,7 @@ impl fmt::Display for DeviationKind {
 
 /// A `type(scope)!: description` header as read.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Header {
+pub(crate) struct Header {
     /// The 1-based line of the message it was read from.
     pub line: usize,
     /// The type as written.
@@ -101,7 +101,7 @@ pub struct Header {
 
 impl Header {
     /// Reads `line` (line number `at`) as a header; `None` when it is not one at all.
-    pub fn parse(line: &str, at: usize) -> Option<Header> {
+    pub(crate) fn parse(line: &str, at: usize) -> Option<Header> {
         // The colon that ends the prefix is the first one after which the prefix reads as
         // `type(scope)!`: a scope may hold a colon (`feat(ng:list): …`).
         let mut colons = line.match_indices(':').map(|(i, _)| i);
@@ -143,7 +143,7 @@ impl Header {
     }
 
     /// Is the header exactly as the specification writes it?
-    pub fn is_strict(&self) -> bool {
+    pub(crate) fn is_strict(&self) -> bool {
         self.deviations.is_empty()
     }
 }
@@ -220,7 +220,7 @@ fn prefix(text: &str) -> Option<(Header, bool)> {
 
 /// A commit message as vbump reads it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Reading {
+pub(crate) struct Reading {
     /// The message with line feeds only, leading blank lines and trailing white space removed.
     pub text: String,
     /// The subject as written (first line of `text`).
@@ -240,7 +240,7 @@ pub struct Reading {
 
 impl Reading {
     /// Every departure from the specification: the header's, then the rest, by line.
-    pub fn all_deviations(&self) -> Vec<&Deviation> {
+    pub(crate) fn all_deviations(&self) -> Vec<&Deviation> {
         let mut all: Vec<&Deviation> = self.header.iter().flat_map(|h| &h.deviations).collect();
         all.extend(&self.deviations);
         all.sort_by_key(|d| (d.line, d.column));
@@ -289,7 +289,7 @@ fn is_footer(line: &str) -> bool {
 }
 
 /// Reads one commit message.
-pub fn read(message: &str) -> Reading {
+pub(crate) fn read(message: &str) -> Reading {
     let mut deviations = Vec::new();
     let normalised;
     let message = if message.contains('\r') {

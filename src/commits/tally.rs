@@ -15,7 +15,7 @@ use crate::commits::{IgnoredCommit, PlannedCommit};
 
 /// The commits of a range as the walk meets them; [`Tally::finish`] gives the result.
 #[derive(Debug, Default)]
-pub struct Tally {
+pub(crate) struct Tally {
     /// How many commits were pushed: the position of the next one (0 is the newest).
     seen: usize,
     /// The highest level, the position of the newest commit asking for it, and its sha.
@@ -49,7 +49,7 @@ impl Revert {
 
 /// What a range of commits asks for.
 #[derive(Debug, Default)]
-pub struct Counted {
+pub(crate) struct Counted {
     /// The highest level asked for and the newest commit that asked for it.
     pub decided: Option<(Level, String)>,
     /// Counted commits, newest first (empty unless kept).
@@ -63,7 +63,7 @@ pub struct Counted {
 impl Tally {
     /// Adds the next commit of the walk. `keep` keeps every commit for the report and the notes;
     /// without it only what decides the level is held, so memory stays flat however long the range.
-    pub fn push(&mut self, classifier: &Classifier<'_>, keep: bool, sha: &str, message: &str) {
+    pub(crate) fn push(&mut self, classifier: &Classifier<'_>, keep: bool, sha: &str, message: &str) {
         let position = self.seen;
         self.seen += 1;
         let commit = match classifier.classify(sha, message) {
@@ -115,7 +115,7 @@ impl Tally {
     }
 
     /// The result, once the walk is over: reverts whose commit was not in the range count now.
-    pub fn finish(mut self, classifier: &Classifier<'_>, keep: bool) -> Counted {
+    pub(crate) fn finish(mut self, classifier: &Classifier<'_>, keep: bool) -> Counted {
         for revert in std::mem::take(&mut self.reverts) {
             match revert.cancelled {
                 None => self.count(revert.position, revert.commit, keep),
