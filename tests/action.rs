@@ -475,6 +475,7 @@ fn action_passes_every_input_to_the_binary() {
         &["plan", "-C", ".", "--bump", "major"],
     );
     assert_args(&run_step(&[("command", "check")]), &["check", "-C", ".", "--format", "github"]);
+    assert_args(&run_step(&[("command", "audit")]), &["audit", "-C", ".", "--format", "github"]);
     assert_args(&run_step(&[("command", "lint")]), &["lint", "-C", ".", "--format", "github"]);
 }
 
@@ -550,7 +551,7 @@ fn action_rejects_bad_inputs_before_running_vbump() {
     assert!(run.args.is_empty(), "vbump must not run: {run:#?}");
     let run = run_step(&[("command", "publish")]);
     assert_eq!(run.code, 2);
-    assert!(run.stdout.contains("input 'command' must be release, plan, check or lint"), "{}", run.stdout);
+    assert!(run.stdout.contains("input 'command' must be release, plan, check, audit or lint"), "{}", run.stdout);
     // A value cannot smuggle a second workflow command onto its own line.
     let run = run_step(&[("command", "x\n::add-mask::y")]);
     assert_eq!(run.code, 2);
