@@ -551,7 +551,11 @@ fn action_rejects_bad_inputs_before_running_vbump() {
     assert!(run.args.is_empty(), "vbump must not run: {run:#?}");
     let run = run_step(&[("command", "publish")]);
     assert_eq!(run.code, 2);
-    assert!(run.stdout.contains("input 'command' must be release, plan, check, audit or lint"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("input 'command' must be release, plan, check, audit or lint"),
+        "{}",
+        run.stdout
+    );
     // A value cannot smuggle a second workflow command onto its own line.
     let run = run_step(&[("command", "x\n::add-mask::y")]);
     assert_eq!(run.code, 2);
