@@ -367,10 +367,7 @@ pub(crate) fn build(
     };
 
     let tag = config.tag_name(&next);
-    if repo.find_reference(&format!("refs/tags/{tag}")).is_ok() {
-        return Err(Error::input(format!("the next version's tag `{tag}` exists already but HEAD does not contain it"))
-            .hint(format!("inspect it with `git log -1 {tag}`; delete it if it is a leftover, or release from the branch that has it")));
-    }
+    plan.problems.extend(existing_tag(repo, &tag));
     let existing = existing_versions(repo, config, &head, &next, &current, last)?;
     if let Err(e) = decide::never_lower(&next, &existing, &config.tag_prefix) {
         return Err(name_other_prefixes(repo, head.commit, &config.tag_prefix, e)?);
@@ -384,6 +381,19 @@ pub(crate) fn build(
     };
     plan.packages[0].next = Some(Next { bump: Bump { level, reason, rule }, version: next, tag });
     Ok(plan)
+}
+
+/// The problem of a next tag that exists already (HEAD does not contain it, or it would be the
+/// last release): a problem, not an error, so that the release's first half goes on and a re-run
+/// of a run whose push landed can recognise that release (`release::landed`). The transaction's
+/// preflight says the same, in the same words (listed once).
+pub(crate) fn existing_tag(repo: &Repository, tag: &str) -> Option<Error> {
+    repo.find_reference(&format!("refs/tags/{tag}")).ok()?;
+    Some(Error::input(format!("tag `{tag}` exists already")).hint(format!(
+        "inspect it with `git show {tag}` and `git ls-remote --tags origin {tag}`: if the remote has it, \
+         this version is released (run vbump on the branch's current head to finish what is missing); \
+         delete it only if it exists nowhere else: `git tag -d {tag}`"
+    )))
 }
 
 /// After a pre-release, a stable release is counted from the last stable release HEAD contains:

@@ -469,33 +469,194 @@ fn release_and_pr_runs_write_every_output_the_action_declares() {
     assert_eq!(via_pr, ["bump", "commit", "pr-url", "previous-version", "released", "tag", "version"]);
 }
 
-/// RUNBOOK, "A run was cancelled or the runner died", as written: the push landed but the GitHub
-/// Release did not. Re-running the same run (a fresh checkout of the commit before the release)
-/// stops with exit 2 and touches nothing; a run on the branch's current head finishes the release.
+/// A new runner's checkout of `sha` from `origin`, as actions/checkout makes it for a push event
+/// (and for "Re-run jobs", which checks out the run's own commit again): one commit deep, no
+/// tags, the branch at `sha`.
+fn checkout_like_actions(origin: &std::path::Path, sha: &str) -> TestRepo {
+    let run = TestRepo::new();
+    let url = format!("file://{}", origin.display());
+    run.git(["remote", "add", "origin", &url]);
+    run.git([
+        "fetch",
+        "--quiet",
+        "--no-tags",
+        "--depth=1",
+        "origin",
+        &format!("+{sha}:refs/remotes/origin/main"),
+    ]);
+    run.git(["checkout", "--quiet", "--force", "-B", "main", "refs/remotes/origin/main"]);
+    run
+}
+
+/// Every ref of the bare remote with what it points at.
+fn remote_refs(repo: &TestRepo) -> String {
+    repo.origin_git(["for-each-ref", "--format=%(refname) %(objectname)"])
+}
+
+/// Runs `vbump release --push` in Actions (outputs to a file); returns the outcome and the outputs.
+fn release_in_actions(repo: &TestRepo, fake: &GitHubFake) -> (Outcome, String) {
+    let output = repo.sandbox().join("github_output");
+    let out = repo.vbump_with(["release", "--push"], |cmd| {
+        fake.env(cmd, TOKEN);
+        cmd.env("SOURCE_DATE_EPOCH", "1700000000");
+        cmd.env("GITHUB_ACTIONS", "true").env("GITHUB_OUTPUT", &output);
+    });
+    (out, std::fs::read_to_string(&output).unwrap_or_default())
+}
+
+/// RUNBOOK, "A run failed, was cancelled, or the runner died", as written: the push landed and
+/// the GitHub Release did not; the user re-runs the same run. The new runner checks out the
+/// run's own commit, before the release (shallow, no tags): vbump finds this very release on
+/// the remote and finishes it: the GitHub Release, and outputs naming the release commit.
 #[test]
-fn runbook_after_a_landed_push_a_run_on_the_current_head_finishes_the_release() {
+fn rerunning_the_same_run_after_a_landed_push_finishes_the_release() {
+    let runbook = include_str!("../RUNBOOK.md");
+    assert!(
+        runbook.contains("**A run failed, was cancelled, or the runner died.** Re-run it (*Re-run jobs*).")
+    );
     let fake = GitHubFake::start();
     fake.refuse("POST", "/repos/octo/hello/releases");
     let (repo, origin) = feature_since_v1_2_0();
+    // With a changelog: its section is dated by the first run; the re-run runs days later.
+    repo.file("CHANGELOG.md", "# Changelog\n").file("vbump.toml", "changelog = \"CHANGELOG.md\"\n");
+    repo.commit("docs: changelog");
+    repo.git(["push", "--quiet", "origin", "main"]);
     let before_release = repo.rev("HEAD");
+    release(&repo, &fake, TOKEN).code(4).stderr_has("could not be made");
+    fake.heal();
+    let release_commit = repo.origin_git(["rev-parse", "refs/tags/v1.3.0^{commit}"]);
+    assert_eq!(repo.origin_git(["rev-parse", "main"]), release_commit);
+
+    let rerun = checkout_like_actions(&origin, &before_release);
+    let remote_before = remote_refs(&repo);
+    let output = rerun.sandbox().join("github_output");
+    let out = rerun.vbump_with(["release", "--push"], |cmd| {
+        fake.env(cmd, TOKEN);
+        // Three days later.
+        cmd.env("SOURCE_DATE_EPOCH", "1700259200");
+        cmd.env("GITHUB_ACTIONS", "true").env("GITHUB_OUTPUT", &output);
+    });
+    out.code(0)
+        .stderr_has(&format!("v1.3.0 is already on `origin` as {release_commit}"))
+        .stdout_has("finished release v1.3.0");
+    let outputs = std::fs::read_to_string(&output).unwrap();
+    for line in [
+        "released=true",
+        "version=1.3.0",
+        "tag=v1.3.0",
+        &format!("commit={release_commit}"),
+        "release-url=https://github.com/octo/hello/releases/tag/v1.3.0",
+    ] {
+        assert!(outputs.lines().any(|l| l == line), "no `{line}` in\n{outputs}");
+    }
+    // Nothing on the remote moved; nothing local either (the branch stays where the run began).
+    assert_eq!(remote_refs(&repo), remote_before);
+    assert_eq!(rerun.rev("HEAD"), before_release);
+    assert_eq!(rerun.git(["status", "--porcelain"]), "");
+    let releases = fake.state().releases.clone();
+    assert_eq!(releases.len(), 1);
+    assert_eq!((releases[0].tag.as_str(), releases[0].draft), ("v1.3.0", false));
+    assert!(releases[0].body.contains("add --quiet"), "{}", releases[0].body);
+
+    // A second re-run finds everything done and changes nothing.
+    let again = checkout_like_actions(&origin, &before_release);
+    let (out, _) = release_in_actions(&again, &fake);
+    out.code(0).stdout_has("finished release v1.3.0");
+    assert_eq!(fake.state().releases.len(), 1);
+    assert_eq!(remote_refs(&repo), remote_before);
+}
+
+/// The same re-run when the push never reached the remote (the runner died before it): the
+/// remote has nothing of the release, and the re-run simply releases.
+#[test]
+fn rerunning_the_same_run_when_the_push_never_landed_releases() {
+    let fake = GitHubFake::start();
+    let (repo, origin) = feature_since_v1_2_0();
+    let before_release = repo.rev("HEAD");
+    // The first run was refused at the push (rolled back, exit 3): nothing reached the remote.
+    protect_remote(&origin, "main", true);
+    release(&repo, &fake, TOKEN).code(3);
+    protect_remote(&origin, "main", false);
+    assert_eq!(remote_tags(&repo), "v1.2.0");
+
+    let rerun = checkout_like_actions(&origin, &before_release);
+    let (out, outputs) = release_in_actions(&rerun, &fake);
+    out.code(0).stdout_has("released v1.3.0");
+    let release_commit = repo.origin_git(["rev-parse", "refs/tags/v1.3.0^{commit}"]);
+    assert_eq!(repo.origin_git(["rev-parse", "main"]), release_commit);
+    assert_eq!(repo.origin_git(["rev-parse", &format!("{release_commit}^")]), before_release);
+    assert!(outputs.contains(&format!("commit={release_commit}\n")), "{outputs}");
+    assert_eq!(fake.state().releases.len(), 1);
+}
+
+/// A re-run of an old run whose version was meanwhile released from a later commit (another
+/// merge landed first): the tag on the remote is not this run's release. Exit 2, naming what the
+/// remote holds and why it is not this release, and nothing changes; the RUNBOOK's next step (a
+/// run on the branch's current head) finishes that release.
+#[test]
+fn rerunning_an_old_run_whose_version_was_released_elsewhere_stops_and_says_why() {
+    let fake = GitHubFake::start();
+    let (repo, origin) = feature_since_v1_2_0();
+    let old_run = repo.rev("HEAD");
+    repo.commit("fix: another merge");
+    repo.git(["push", "--quiet", "origin", "main"]);
+    fake.refuse("POST", "/repos/octo/hello/releases");
     release(&repo, &fake, TOKEN).code(4);
     fake.heal();
-    assert_eq!(remote_tags(&repo), "v1.2.0\nv1.3.0");
+    let remote_before = remote_refs(&repo);
 
-    // The same run again: a new runner checks out the event's commit (before the release).
-    let rerun = TestRepo::bare_sandbox();
-    std::fs::create_dir_all(rerun.path()).unwrap();
-    rerun.git(["clone", "--quiet", origin.to_str().unwrap(), rerun.path().to_str().unwrap()]);
-    rerun.git(["reset", "--quiet", "--hard", &before_release]);
-    let remote_before = repo.origin_git(["for-each-ref", "--format=%(refname) %(objectname)"]);
-    release(&rerun, &fake, TOKEN).code(2).stderr_has("v1.3.0");
-    assert_eq!(repo.origin_git(["for-each-ref", "--format=%(refname) %(objectname)"]), remote_before);
+    let rerun = checkout_like_actions(&origin, &old_run);
+    let (out, outputs) = release_in_actions(&rerun, &fake);
+    out.code(2)
+        .stderr_has("`origin` already has v1.3.0 at")
+        .stderr_has(&format!("its first parent is {}, not HEAD", repo.rev("HEAD~1")))
+        .stderr_has("run vbump on the branch's current head");
+    assert!(outputs.contains("released=false\n"), "{outputs}");
+    assert_eq!(remote_refs(&repo), remote_before);
     assert!(fake.state().releases.is_empty());
 
-    // What the RUNBOOK says to do instead: run on the branch's current head.
-    let head_run = TestRepo::bare_sandbox();
-    std::fs::create_dir_all(head_run.path()).unwrap();
-    head_run.git(["clone", "--quiet", origin.to_str().unwrap(), head_run.path().to_str().unwrap()]);
-    release(&head_run, &fake, TOKEN).code(0).stderr_has("created the missing GitHub Release of v1.3.0");
+    // What the RUNBOOK says next: a run on the branch's current head finishes the release.
+    let head_run = checkout_like_actions(&origin, &repo.origin_git(["rev-parse", "main"]));
+    let (out, _) = release_in_actions(&head_run, &fake);
+    out.code(0).stderr_has("created the missing GitHub Release of v1.3.0");
     assert_eq!(fake.state().releases.len(), 1);
+}
+
+/// The remote's tag is on a child of HEAD that vbump did not make (another message, or other
+/// files): not this run's release, exit 2 with the difference, nothing changed.
+#[test]
+fn a_tag_on_a_commit_vbump_did_not_make_is_not_taken_for_the_release() {
+    let fake = GitHubFake::start();
+    let (repo, origin) = feature_since_v1_2_0();
+    let head = repo.rev("HEAD");
+    // Someone tagged a hand-made commit v1.3.0 and pushed it.
+    repo.file("Cargo.toml", "[package]\nname = \"hello\"\nversion = \"1.3.0\"\n").commit("bump by hand");
+    repo.git(["tag", "-a", "v1.3.0", "-m", "v1.3.0"]);
+    repo.git(["push", "--quiet", "origin", "main", "v1.3.0"]);
+    let remote_before = remote_refs(&repo);
+
+    let rerun = checkout_like_actions(&origin, &head);
+    let (out, _) = release_in_actions(&rerun, &fake);
+    out.code(2).stderr_has("its message starts `bump by hand`, not `chore(release): v1.3.0`");
+    assert_eq!(remote_refs(&repo), remote_before);
+    assert!(fake.state().releases.is_empty());
+
+    // Same message, other files: still not the plan's release.
+    let other = TestRepo::new();
+    let url = format!("file://{}", origin.display());
+    other.git(["remote", "add", "origin", &url]);
+    other.git(["fetch", "--quiet", "origin", "main"]);
+    other.git(["checkout", "--quiet", "-B", "main", &head]);
+    // vbump's own release commit (locally), with one more file amended into it.
+    other.vbump(["release"]).code(0);
+    other.file("extra.txt", "not in the plan\n");
+    other.git(["add", "extra.txt"]);
+    other.git(["commit", "--quiet", "--amend", "--no-edit", "--cleanup=verbatim"]);
+    other.git(["tag", "-f", "-a", "v1.3.0", "-m", "v1.3.0"]);
+    other.git(["push", "--quiet", "--force", "origin", "main", "v1.3.0"]);
+    let remote_before = remote_refs(&repo);
+    let (out, _) = release_in_actions(&checkout_like_actions(&origin, &head), &fake);
+    out.code(2).stderr_has("its files are not the ones the plan writes");
+    assert_eq!(remote_refs(&repo), remote_before);
+    assert!(fake.state().releases.is_empty());
 }

@@ -115,8 +115,15 @@ fn print_human(outcome: &Outcome) {
         }
         Outcome::Finished(finished) => {
             let outputs = &finished.outputs;
-            let url = outputs.release_url.as_deref().unwrap_or_default();
-            println!("finished release {}: published its missing GitHub Release {url}", outputs.tag);
+            let release = match &outputs.release_url {
+                Some(url) => format!("its GitHub Release is {url}"),
+                None => "no GitHub Release (the GitHub steps did not run)".to_string(),
+            };
+            super::output::print(&format!(
+                "finished release {} ({}): {release}",
+                outputs.tag,
+                text::named_sha(&outputs.commit)
+            ));
         }
         Outcome::PullRequest(pr) => {
             let verb = if pr.opened { "opened" } else { "updated" };

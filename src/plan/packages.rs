@@ -93,7 +93,7 @@ pub(crate) fn build(
         let current = current_files.versions()?;
         let mut own_warnings = Vec::new();
         let previous = super::previous_version(last, None, &current, &mut own_warnings);
-        let next = next_release(repo, request, config, package, &previous, last, &read, tags, head.commit)?;
+        let next = next_release(request, config, package, &previous, last, &read, tags, head.commit)?;
         own_warnings.extend(read.warnings);
         warnings.extend(own_warnings.into_iter().map(|w| format!("{}: {w}", package.name)));
         let path = package.filter.path();
@@ -112,6 +112,11 @@ pub(crate) fn build(
         });
     }
     let files = edits(root, packages, selected, &plans)?;
+    let problems = plans
+        .iter()
+        .filter_map(|plan| plan.next.as_ref())
+        .filter_map(|next| super::existing_tag(repo, &next.tag))
+        .collect();
     Ok(Plan {
         branch: head.branch,
         head: head.commit.to_string(),
@@ -119,7 +124,7 @@ pub(crate) fn build(
         files,
         outside,
         warnings,
-        problems: Vec::new(),
+        problems,
     })
 }
 
@@ -127,7 +132,6 @@ pub(crate) fn build(
 /// nothing to release (the hint says what would release it, if anything).
 #[allow(clippy::too_many_arguments)]
 fn next_release(
-    repo: &Repository,
     request: &Request,
     config: &Config,
     package: &Package,
@@ -173,10 +177,6 @@ fn next_release(
         _ => None,
     };
     let tag = package.tag.format(&version);
-    if repo.find_reference(&format!("refs/tags/{tag}")).is_ok() {
-        return Err(Error::input(format!("the next version's tag `{tag}` exists already but HEAD does not contain it"))
-            .hint(format!("inspect it with `git log -1 {tag}`; delete it if it is a leftover, or release from the branch that has it")));
-    }
     if let Some(tag) = last {
         let existing =
             [bump::Existing { version: tag.version.clone(), place: format!("the tag `{}`", tag.name) }];

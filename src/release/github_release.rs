@@ -4,7 +4,7 @@
 
 use std::cell::Cell;
 
-use crate::actions::Actions;
+use crate::actions::{Actions, Outputs};
 use crate::error::{Error, Result};
 use crate::forge;
 use crate::plan::{Plan, Previous};
@@ -12,6 +12,7 @@ use crate::report::Reporter;
 use crate::transaction::{Applied, Hooks};
 
 use super::github::GitHubSteps;
+use super::landed::Landed;
 use super::outcome::{self, Finished};
 use super::prepare::Session;
 
@@ -79,6 +80,24 @@ impl Hooks for AfterCommitPoint<'_> {
         self.publish(applied)?;
         written.map_err(|e| outcome::after_commit_point(&applied.tags, "its step outputs", e))
     }
+}
+
+/// Finishes the release an earlier run of this commit pushed ([`super::landed`]): the step outputs
+/// (with the release commit the remote holds) and each tag's GitHub Release, exactly as after the
+/// commit point of a release; nothing local changes.
+pub(crate) fn finish_landed(
+    plan: &Plan,
+    github: &GitHubSteps,
+    actions: &Actions,
+    written: &Cell<bool>,
+    reporter: &mut dyn Reporter,
+    landed: Landed,
+) -> Result<Finished> {
+    let applied = Applied { tags: landed.tags, commit: landed.commit, pushed: true, warnings: Vec::new() };
+    let mut hooks = AfterCommitPoint::new(plan, github, actions, written, reporter);
+    hooks.after_commit_point(&applied)?;
+    let release_url = hooks.release_url.take();
+    Ok(Finished { outputs: Outputs { release_url, ..outcome::released_outputs(plan, &applied) } })
 }
 
 /// When HEAD carries a release tag that is on the remote but has no GitHub Release (a run whose

@@ -10,7 +10,8 @@
 //! 3. connect to GitHub and check the token, before anything changes ([`github`]);
 //! 4. with nothing to release, finish a GitHub Release a failed run left missing;
 //! 5. choose the route: push, release pull request, or tag a merged release PR ([`route`],
-//!    [`merged_pr`]);
+//!    [`merged_pr`]); when the remote already holds this very release (a re-run of a run whose
+//!    push landed, [`landed`]), finish it instead;
 //! 6. the release pull request ([`release_pr`]), or the transaction, whose commit point is
 //!    followed by the step outputs and the GitHub Release ([`github_release`]);
 //! 7. the outputs and summary of the run ([`outcome`]).
@@ -26,6 +27,7 @@ pub(crate) mod changelog;
 pub(crate) mod github;
 pub(crate) mod github_release;
 pub(crate) mod guard;
+pub(crate) mod landed;
 pub(crate) mod merged_pr;
 pub(crate) mod outcome;
 pub(crate) mod prepare;
@@ -122,7 +124,12 @@ fn complete(session: &Session, plan: &mut Plan, route: Route, repo_url: Option<&
     match tx(session, plan, route) {
         Ok(tx) => {
             let problems = transaction::problems_here(&session.git, &tx)?;
-            plan.problems.extend(problems);
+            // The planner already named an existing tag in the same words: listed once.
+            let new: Vec<Error> = problems
+                .into_iter()
+                .filter(|p| !plan.problems.iter().any(|q| q.message == p.message))
+                .collect();
+            plan.problems.extend(new);
         }
         Err(detached) => plan.problems.push(detached),
     }
@@ -201,6 +208,26 @@ fn release(
             .inspect(|_| github.warn_about_token(reporter))?
     };
     complete(&session, &mut plan, route, github.repo_url())?;
+    // A re-run of a run whose push landed plans that very release again: finish it instead.
+    if request.push
+        && matches!(route, Route::Push { .. })
+        && let Some(landed) = landed::find(&session, &plan)?
+    {
+        reporter.note(&format!(
+            "{} is already on `{}` as {}, this plan's release of HEAD (an earlier run of this commit pushed it): finishing what is missing",
+            landed.tags.join(", "),
+            session.remote,
+            landed.commit
+        ));
+        let tags = landed.tags.clone();
+        let finished =
+            github_release::finish_landed(&plan, &github, actions, outputs_written, reporter, landed)?;
+        // The outputs are written (as after a commit point); the summary is left.
+        actions
+            .summary(&outcome::summary_markdown(&plan, &finished.outputs))
+            .map_err(|e| outcome::after_commit_point(&tags, "the step summary", e))?;
+        return Ok(Outcome::Finished(finished));
+    }
     if let Some(problems) = Error::all(std::mem::take(&mut plan.problems)) {
         return Err(problems);
     }

@@ -28,7 +28,7 @@ pub(crate) fn open(session: &Session, github: &GitHubSteps, plan: &Plan) -> Resu
     // Like the push route: no uncommitted edit may ride along in the release, no link be followed.
     transaction::check_clean(git, &session.workspace.root, &plan.files)?;
     let title = session.workspace.config.release_message(&next.version);
-    let tree = release_tree(&session.workspace.repo, git, plan)?;
+    let tree = release_tree(&session.workspace.repo, git, &plan.head, &plan.files)?;
     let commit =
         git.run_with_input(&["commit-tree", &tree, "-p", &plan.head, "-F", "-"], Some(title.as_bytes()))?;
     let release_branch = &github.release_branch;
@@ -49,14 +49,20 @@ pub(crate) fn open(session: &Session, github: &GitHubSteps, plan: &Plan) -> Resu
     Ok(outcome::pull_request(plan, pr.number, pr.url, pr.action == PrAction::Opened))
 }
 
-/// The tree of HEAD with the plan's file edits applied, written to the object database only.
+/// The tree of `head` with `edits` applied, written to the object database only (the release PR's
+/// commit, and what a landed release commit must hold, `landed`).
 /// Each blob is made as `git add` would make it (`git hash-object -w --path`): clean filters and
 /// `eol`/`text` attributes apply, so a CRLF work tree of an `eol=crlf` file stores LF as usual.
-fn release_tree(repo: &git2::Repository, git: &crate::transaction::Git, plan: &Plan) -> Result<String> {
-    let head = repo.find_commit(git2::Oid::from_str(&plan.head)?)?;
+pub(super) fn release_tree(
+    repo: &git2::Repository,
+    git: &crate::transaction::Git,
+    head: &str,
+    edits: &[crate::edit::FileEdit],
+) -> Result<String> {
+    let head = repo.find_commit(git2::Oid::from_str(head)?)?;
     let mut index = git2::Index::new()?;
     index.read_tree(&head.tree()?)?;
-    for edit in &plan.files {
+    for edit in edits {
         let path = edit.file.to_string_lossy().replace('\\', "/");
         let blob = git.run_with_input(
             &["hash-object", "-w", "--stdin", &format!("--path={path}")],
