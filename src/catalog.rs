@@ -16,7 +16,7 @@ use std::path::Path;
 
 use semver::Version;
 
-use crate::config::{LocationSpec, MarketplaceVersion, Selector};
+use crate::config::{LocationSpec, MarketplaceVersion};
 use crate::edit;
 use crate::edit::{json, pointer};
 use crate::error::{Error, Place, Result};
@@ -34,6 +34,17 @@ pub(crate) struct Catalog {
     pub own_version: Option<LocationSpec>,
     /// Its value.
     pub own_value: Option<String>,
+    /// The plugins fetched from elsewhere (an object `source`), which vbump leaves alone.
+    pub remote: Vec<RemotePlugin>,
+}
+
+/// A plugin whose `source` is an object (`github`, `url`, `git-subdir`, …): not a package here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct RemotePlugin {
+    /// The entry's name (its index when it has none).
+    pub name: String,
+    /// The source's kind (`github`, `url`, …), as the entry says.
+    pub kind: String,
 }
 
 /// A local plugin of a marketplace.
@@ -60,10 +71,17 @@ impl Catalog {
         let entries =
             pointer::Pointer::parse("/plugins").ok().and_then(|p| doc.elements_at(&p)).unwrap_or_default();
         let mut plugins = Vec::new();
+        let mut remote = Vec::new();
         for (index, entry) in entries.iter().enumerate() {
             let name = string(entry, "/name");
             // An object source (`github`, `url`, `git-subdir`) is fetched from elsewhere: left alone.
-            let Some(source) = string(entry, "/source") else { continue };
+            let Some(source) = string(entry, "/source") else {
+                remote.push(RemotePlugin {
+                    name: name.unwrap_or_else(|| format!("entry {index}")),
+                    kind: string(entry, "/source/source").unwrap_or_else(|| "not a local path".to_string()),
+                });
+                continue;
+            };
             let Some(folder) = locations::resolve_source(&source, plugin_root.as_deref()) else {
                 return Err(Error::input(format!(
                     "the plugin source `{source}` (entry {index}) leaves the repository"
@@ -77,9 +95,11 @@ impl Catalog {
         }
         let (own_version, own_value) = ["/metadata/version", "/version"]
             .iter()
-            .find_map(|at| string(&doc, at).map(|value| (Some(json_spec(MARKETPLACE, at)), Some(value))))
+            .find_map(|at| {
+                string(&doc, at).map(|value| (Some(LocationSpec::json(MARKETPLACE, at)), Some(value)))
+            })
             .unwrap_or((None, None));
-        Ok(Some(Catalog { plugins, own_version, own_value }))
+        Ok(Some(Catalog { plugins, own_version, own_value, remote }))
     }
 
     /// True when the marketplace lists several local plugins: each is a package of its own. One
@@ -101,8 +121,7 @@ pub(crate) fn marketplace_policy(
         return (policy, None);
     }
     let Some(own) = own else { return (MarketplaceVersion::Independent, None) };
-    let equal = Version::parse(own).is_ok_and(|own| plugin_versions.iter().all(|v| *v == own));
-    if equal && !plugin_versions.is_empty() {
+    if locations::own_version::moves_with(own, plugin_versions) {
         (MarketplaceVersion::Follow, None)
     } else {
         let note = format!(
@@ -110,15 +129,6 @@ pub(crate) fn marketplace_policy(
              (set `marketplace-version = \"follow\"` in vbump.toml to move it with them)"
         );
         (MarketplaceVersion::Independent, Some(note))
-    }
-}
-
-fn json_spec(file: &str, at: &str) -> LocationSpec {
-    LocationSpec {
-        file: file.into(),
-        selector: Selector::Json(at.to_string()),
-        optional: false,
-        declared_at: None,
     }
 }
 
@@ -134,6 +144,7 @@ mod tests {
     }
 
     fn pointer_of(spec: &LocationSpec) -> &str {
+        use crate::config::Selector;
         let Selector::Json(p) = &spec.selector else { panic!("a JSON location") };
         p
     }
@@ -149,6 +160,7 @@ mod tests {
         );
         let folders: Vec<_> = c.plugins.iter().map(|p| (p.name.as_str(), p.folder.as_str())).collect();
         assert_eq!(folders, [("fmt", "plugins/formatter"), ("lint", "tools/lint"), ("anon", "plugins/anon")]);
+        assert_eq!(c.remote, [RemotePlugin { name: "far".into(), kind: "github".into() }]);
         assert_eq!(pointer_of(c.own_version.as_ref().unwrap()), "/metadata/version");
         assert_eq!(c.own_value.as_deref(), Some("3.0.0"));
         assert!(c.is_multi());

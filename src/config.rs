@@ -95,9 +95,10 @@ struct RawConfig {
     #[schemars(with = "Option<Vec<RawPackage>>")]
     package: Option<Vec<toml::Spanned<RawPackage>>>,
     /// What a release does to a plugin marketplace's own version (`metadata.version` or
-    /// `version`): `follow` moves it by the highest bump of the packages released, `independent`
-    /// never touches it. Without it: `follow` when it equals every plugin's version, else
-    /// `independent`.
+    /// `version`): `follow` moves it by the highest bump of the packages released (with a single
+    /// plugin: keeps it equal to the plugin), `independent` never touches it and `check` does not
+    /// compare it. Without it: `follow` when it equals every plugin's version today, else
+    /// `independent`, with one line saying so. `vbump init` writes the choice down.
     marketplace_version: Option<MarketplaceVersion>,
 }
 
@@ -173,6 +174,18 @@ pub struct LocationSpec {
     /// Where this location was declared (`vbump.toml:12`), or `None` when auto-detected.
     #[serde(skip)]
     pub declared_at: Option<Place>,
+}
+
+impl LocationSpec {
+    /// The auto-detected location of the JSON value at `pointer` in `file`.
+    pub(crate) fn json(file: impl Into<PathBuf>, pointer: &str) -> LocationSpec {
+        LocationSpec {
+            file: file.into(),
+            selector: Selector::Json(pointer.to_string()),
+            optional: false,
+            declared_at: None,
+        }
+    }
 }
 
 /// What a release does to a plugin marketplace's own version (`metadata.version` or `version`),

@@ -25,6 +25,7 @@ mod init;
 mod lint;
 mod locations;
 mod lock;
+mod marketplace_version;
 mod never_lower;
 mod next;
 mod overrides;

@@ -55,13 +55,15 @@ struct Report {
 
 pub(super) fn run(ctx: &Context, args: &CheckArgs) -> Result<i32> {
     let workspace = Workspace::open(&ctx.target)?;
-    let specs = crate::locations::resolve(&workspace.root, &workspace.config)?;
-    let files = VersionFiles::read(&workspace.root, &specs)?;
+    let resolved = crate::locations::resolve_noted(&workspace.root, &workspace.config)?;
+    let files = VersionFiles::read(&workspace.root, &resolved.locations)?;
     if files.fields().is_empty() {
         return Err(no_locations());
     }
     let tag = workspace.last_release()?;
-    let report = assess(&files, tag, args.strict);
+    let mut report = assess(&files, tag, args.strict);
+    // A marketplace version left alone is no finding, but the user should know it is not checked.
+    report.warnings.splice(0..0, resolved.notes());
     match ctx.format {
         Format::Human => {
             super::output::print(&table(&report));

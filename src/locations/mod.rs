@@ -23,6 +23,7 @@
 pub mod audit;
 mod cargo;
 mod npm;
+pub(crate) mod own_version;
 mod plain;
 mod plugins;
 
@@ -66,11 +67,37 @@ impl std::fmt::Display for Skipped {
     }
 }
 
-/// The locations to use: the configured ones, else those detected at the repository root.
+/// The locations to use: the configured ones, else those detected at the repository root (with
+/// the marketplace's own version dropped when it is independent of the plugin, see `own_version`).
 pub fn resolve(root: &Path, config: &Config) -> Result<Vec<LocationSpec>> {
+    Ok(resolve_noted(root, config)?.locations)
+}
+
+/// The locations of a single-package repository, and what the user should be told about them.
+#[derive(Debug, Clone)]
+pub(crate) struct Resolved {
+    pub locations: Vec<LocationSpec>,
+    /// What was decided about a marketplace's own version among the detected locations.
+    pub marketplace: Option<own_version::Choice>,
+}
+
+impl Resolved {
+    /// Lines for the user (the marketplace's own version left alone without configuration).
+    pub(crate) fn notes(&self) -> Vec<String> {
+        self.marketplace.as_ref().and_then(own_version::Choice::note).into_iter().collect()
+    }
+}
+
+/// Like [`resolve`], with the decision about the marketplace's own version. Configured locations
+/// are used as written: they say themselves whether that version is managed.
+pub(crate) fn resolve_noted(root: &Path, config: &Config) -> Result<Resolved> {
     match &config.locations {
-        Some(locations) => Ok(locations.clone()),
-        None => Ok(detect(root, Path::new(""))?.locations),
+        Some(locations) => Ok(Resolved { locations: locations.clone(), marketplace: None }),
+        None => {
+            let detected = detect(root, Path::new(""))?.locations;
+            let (locations, marketplace) = own_version::apply(root, config.marketplace_version, detected)?;
+            Ok(Resolved { locations, marketplace })
+        }
     }
 }
 

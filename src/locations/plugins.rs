@@ -32,7 +32,7 @@ pub(crate) const MANIFESTS: &[&str] = &[
 ];
 
 /// Marketplace catalogs, relative to the catalog's root folder.
-const CATALOGS: &[&str] = &[
+pub(super) const CATALOGS: &[&str] = &[
     ".claude-plugin/marketplace.json",
     ".codex-plugin/marketplace.json",
     ".cursor-plugin/marketplace.json",
@@ -50,8 +50,13 @@ pub(super) fn manifests(scan: &mut Scan<'_>) -> Result<()> {
     manifests_of(scan, &folder)
 }
 
+/// A plugin folder below the root may keep its manifest directly in it (MadAppGang/magus:
+/// `plugins/dev/plugin.json`). At the repository root that name is too common to mean a plugin.
+const BARE_MANIFEST: &str = "plugin.json";
+
 fn manifests_of(scan: &mut Scan<'_>, folder: &Path) -> Result<()> {
-    for manifest in MANIFESTS {
+    let bare = (folder != Path::new("")).then_some(BARE_MANIFEST);
+    for manifest in MANIFESTS.iter().copied().chain(bare) {
         let file = super::normalise(&folder.join(manifest));
         let Some(text) = scan.read(&file)? else { continue };
         let doc = parse_json(&text, &file)?;

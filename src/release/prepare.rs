@@ -92,8 +92,10 @@ impl Session {
             return plan::packages::build(repo, root, config, &packages, &selected, &plan_request);
         }
         package::refuse_selection(&request.packages)?;
-        let specs = crate::locations::resolve(&workspace.root, &workspace.config)?;
-        let files = VersionFiles::read(&workspace.root, &specs)?;
-        plan::build(&workspace.repo, &workspace.config, &plan_request, &files)
+        let resolved = crate::locations::resolve_noted(&workspace.root, &workspace.config)?;
+        let files = VersionFiles::read(&workspace.root, &resolved.locations)?;
+        let mut plan = plan::build(&workspace.repo, &workspace.config, &plan_request, &files)?;
+        plan.warnings.splice(0..0, resolved.notes());
+        Ok(plan)
     }
 }
