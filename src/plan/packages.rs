@@ -94,6 +94,13 @@ pub(crate) fn build(
         let mut own_warnings = Vec::new();
         let previous = super::previous_version(last, None, &current, &mut own_warnings);
         let next = next_release(request, config, package, &previous, last, &read, tags, head.commit)?;
+        let next = match next {
+            Ok(next) => {
+                never_below_files(&next.version, &current, package)?;
+                Ok(next)
+            }
+            nothing => nothing,
+        };
         own_warnings.extend(read.warnings);
         warnings.extend(own_warnings.into_iter().map(|w| format!("{}: {w}", package.name)));
         let path = package.filter.path();
@@ -183,6 +190,26 @@ fn next_release(
         decide::never_lower(&version, &existing, package.tag.prefix())?;
     }
     Ok(Ok(Next { bump: Bump { level, reason, rule }, version, tag }))
+}
+
+/// A package's files may hold a higher version than its last tag (MadAppGang/magus: `plugins/dev/v2.7.0`
+/// tagged, plugin.json at 4.4.2): a release that would write a lower version is refused, as in
+/// single-package mode. An equal version is left to the tag rules (a merged release PR's files
+/// already say the version its tag-only run tags).
+fn never_below_files(
+    next: &Version,
+    current: &[(&crate::edit::Field, Version)],
+    package: &Package,
+) -> Result<()> {
+    let higher: Vec<bump::Existing> = current
+        .iter()
+        .filter(|(_, version)| version > next)
+        .map(|(field, version)| bump::Existing {
+            version: version.clone(),
+            place: format!("{}:{} (`{}`)", field.file.display(), field.line, field.location),
+        })
+        .collect();
+    decide::never_lower(next, &higher, package.tag.prefix())
 }
 
 /// Every released package's locations take its new version, in one edit per file; the
