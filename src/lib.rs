@@ -32,6 +32,7 @@ pub(crate) mod notes;
 pub(crate) mod package;
 pub(crate) mod path_filter;
 pub(crate) mod plan;
+pub(crate) mod proposal;
 pub(crate) mod refname;
 pub(crate) mod tags;
 pub(crate) mod text;

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use crate::catalog::{self, Catalog};
 use crate::config::{Config, LocationSpec, MarketplaceVersion};
 use crate::error::{Error, Result};
-use crate::locations;
+use crate::locations::{self, Skipped};
 use crate::path_filter::PathFilter;
 use crate::tags::{self, TagScheme};
 
@@ -20,6 +20,8 @@ pub(crate) struct Package {
     pub name: String,
     pub filter: PathFilter,
     pub tag: TagScheme,
+    /// The tag template as written (`{name}--v{version}`), for `vbump init` and messages.
+    pub tag_template: String,
     pub changelog: Option<PathBuf>,
     /// Its version locations; empty when it has none (its version lives in its tags only).
     pub locations: Vec<LocationSpec>,
@@ -42,6 +44,9 @@ pub(crate) struct Packages {
     /// Things the user should know: the policy chosen without configuration, plugins with no
     /// version anywhere (Claude Code caches them under `unknown/` and never updates them).
     pub notes: Vec<String>,
+    /// What detection saw in the package folders and left alone, each with the reason (`vbump
+    /// init` prints them).
+    pub skipped: Vec<Skipped>,
 }
 
 impl Packages {
@@ -49,17 +54,19 @@ impl Packages {
     pub(crate) fn resolve(root: &Path, config: &Config) -> Result<Option<Packages>> {
         let catalog = Catalog::read(root)?;
         let mut notes = Vec::new();
+        let mut skipped = Vec::new();
         let list = if !config.packages.is_empty() {
             let mut list = Vec::with_capacity(config.packages.len());
             for package in &config.packages {
                 let locations = match &package.locations {
                     Some(locations) => locations.clone(),
-                    None => detect_in(root, package.filter.path())?,
+                    None => detect_in(root, package.filter.path(), &mut skipped)?,
                 };
                 list.push(Package {
                     name: package.name.clone(),
                     filter: package.filter.clone(),
                     tag: package.tag.clone(),
+                    tag_template: package.tag_template.clone(),
                     changelog: package.changelog.clone(),
                     locations,
                 });
@@ -67,7 +74,7 @@ impl Packages {
             list
         } else {
             match &catalog {
-                Some(catalog) if catalog.is_multi() => from_catalog(root, catalog)?,
+                Some(catalog) if catalog.is_multi() => from_catalog(root, catalog, &mut skipped)?,
                 _ => return Ok(None),
             }
         };
@@ -96,7 +103,7 @@ impl Packages {
                 Some(MarketplaceOwnVersion { location, value, policy })
             }
         };
-        Ok(Some(Packages { list, marketplace, notes }))
+        Ok(Some(Packages { list, marketplace, notes, skipped }))
     }
 
     /// The packages named in `names` (`--package`), all of them when `names` is empty. An unknown
@@ -133,7 +140,7 @@ pub(crate) fn refuse_selection(names: &[String]) -> Result<()> {
 
 /// The packages of a marketplace listing several local plugins. A plugin at the repository root
 /// owns what no other plugin's folder holds.
-fn from_catalog(root: &Path, catalog: &Catalog) -> Result<Vec<Package>> {
+fn from_catalog(root: &Path, catalog: &Catalog, skipped: &mut Vec<Skipped>) -> Result<Vec<Package>> {
     let folders: Vec<&str> = catalog.plugins.iter().map(|p| p.folder.as_str()).collect();
     let mut list = Vec::with_capacity(catalog.plugins.len());
     for (i, plugin) in catalog.plugins.iter().enumerate() {
@@ -159,17 +166,25 @@ fn from_catalog(root: &Path, catalog: &Catalog) -> Result<Vec<Package>> {
             name: plugin.name.clone(),
             filter,
             tag,
+            tag_template: tags::PACKAGE_DEFAULT.to_string(),
             changelog: None,
-            locations: detect_in(root, &plugin.folder)?,
+            locations: detect_in(root, &plugin.folder, skipped)?,
         });
     }
     Ok(list)
 }
 
 /// The version locations of the package in `folder`, as detection finds them (its marketplace
-/// entry, its plugin manifests, its other manifests; files named relative to the root).
-fn detect_in(root: &Path, folder: &str) -> Result<Vec<LocationSpec>> {
-    Ok(locations::detect(root, Path::new(folder))?.locations)
+/// entry, its plugin manifests, its other manifests; files named relative to the root). What it
+/// left alone is added to `skipped`.
+fn detect_in(root: &Path, folder: &str, skipped: &mut Vec<Skipped>) -> Result<Vec<LocationSpec>> {
+    let detection = locations::detect(root, Path::new(folder))?;
+    for seen in detection.skipped {
+        if !skipped.contains(&seen) {
+            skipped.push(seen);
+        }
+    }
+    Ok(detection.locations)
 }
 
 /// The version a location holds today, when it reads as one.

@@ -12,6 +12,8 @@ use crate::error::{Error, Result};
 /// A compiled glob, and the folder it cannot match outside of (its literal leading segments).
 #[derive(Debug, Clone)]
 pub(crate) struct Glob {
+    /// The glob as written (what `vbump init` writes back).
+    text: String,
     regex: Regex,
     base: String,
 }
@@ -50,11 +52,16 @@ impl Glob {
         } else {
             &literal[..]
         };
-        Ok(Glob { regex, base: base_segments.join("/") })
+        Ok(Glob { text: text.to_string(), regex, base: base_segments.join("/") })
     }
 
     pub(crate) fn matches(&self, path: &str) -> bool {
         self.regex.is_match(path)
+    }
+
+    /// The glob as written.
+    pub(crate) fn text(&self) -> &str {
+        &self.text
     }
 
     /// The folder every match lies in (`""`: anywhere).
@@ -92,6 +99,10 @@ impl PathFilter {
 
     pub(crate) fn include(&self) -> &[Glob] {
         &self.include
+    }
+
+    pub(crate) fn exclude(&self) -> &[Glob] {
+        &self.exclude
     }
 
     /// True when the folder alone decides: any change under it belongs to the package.

@@ -82,6 +82,52 @@ impl TagScheme {
     }
 }
 
+/// The template most packages' existing tags follow, among `tags` (tag names) and the package
+/// `names`: `plugins/{name}/v{version}` for MadAppGang/magus's `plugins/dev/v2.7.0`. A tag counts
+/// for a template when it is that template filled with one package's name and a semver version;
+/// the template that names the most packages wins (the default on a tie). `None` when no tag names
+/// a package.
+pub(crate) fn template_in_use<'t>(tags: impl IntoIterator<Item = &'t str>, names: &[&str]) -> Option<String> {
+    let mut packages_of: std::collections::BTreeMap<String, std::collections::BTreeSet<usize>> =
+        Default::default();
+    for tag in tags {
+        for (index, name) in names.iter().enumerate() {
+            for template in templates_of(tag, name) {
+                packages_of.entry(template).or_default().insert(index);
+            }
+        }
+    }
+    let most = packages_of.values().map(std::collections::BTreeSet::len).max()?;
+    let mut best = packages_of.into_iter().filter(|(_, packages)| packages.len() == most).map(|(t, _)| t);
+    let first = best.next()?;
+    Some(if first == PACKAGE_DEFAULT || best.any(|t| t == PACKAGE_DEFAULT) {
+        PACKAGE_DEFAULT.to_string()
+    } else {
+        first
+    })
+}
+
+/// Every template that makes `tag` from the package `name` and a version: the name replaced by
+/// `{name}` wherever it occurs, the version at the end replaced by `{version}`.
+fn templates_of(tag: &str, name: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    if name.is_empty() || tag.contains(['{', '}']) {
+        return found;
+    }
+    for (at, _) in tag.match_indices(name) {
+        let (before, after) = (&tag[..at], &tag[at + name.len()..]);
+        // The version is a suffix that parses as semver and does not start inside a number.
+        let start = after.char_indices().map(|(i, _)| i).find(|&i| {
+            let digit_before = after[..i].ends_with(|c: char| c.is_ascii_digit());
+            !digit_before && Version::parse(&after[i..]).is_ok()
+        });
+        if let Some(start) = start {
+            found.push(format!("{before}{{name}}{}{{version}}", &after[..start]));
+        }
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,5 +176,30 @@ mod tests {
         let invalid = TagScheme::from_template("v{version}..x", None).unwrap_err();
         assert!(invalid.message.contains("git refuses"), "{invalid}");
         assert_eq!(invalid.exit_code(), 2);
+    }
+
+    #[test]
+    fn the_template_in_use_is_the_one_most_packages_follow() {
+        // MadAppGang/magus's tags: several namings over the years, `plugins/{name}/v{version}` for most.
+        let tags = [
+            "plugins/dev/v2.7.0",
+            "plugins/code-analysis/v5.1.0",
+            "plugins/designer/v0.3.0",
+            "claudish/v1.5.0",
+            "claudish@2.3.0",
+            "mcp/claudish/v2.4.0",
+            "tools/claudeup/v3.1.0",
+            "v0.1.0",
+        ];
+        let names = ["dev", "code-analysis", "designer", "claudish", "go"];
+        assert_eq!(template_in_use(tags, &names).as_deref(), Some("plugins/{name}/v{version}"));
+        assert_eq!(template_in_use(["a--v1.0.0", "b/v1.0.0"], &["a", "b"]).as_deref(), Some(PACKAGE_DEFAULT));
+        assert_eq!(template_in_use(["v1.0.0", "release-2"], &["a"]), None);
+        // `dev` inside `devtools` makes a template only `dev` follows.
+        let tags = ["plugins/devtools/v1.0.0", "plugins/lint/v2.0.0"];
+        assert_eq!(
+            template_in_use(tags, &["dev", "devtools", "lint"]).as_deref(),
+            Some("plugins/{name}/v{version}")
+        );
     }
 }

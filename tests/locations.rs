@@ -78,14 +78,23 @@ fn single_plugin_under_plugin_root_is_detected_and_its_drift_reported() {
 }
 
 #[test]
-fn marketplace_of_many_subfolder_plugins_is_left_alone() {
-    for (dir, file) in [
-        ("ReScienceLab__opc-skills", ".claude-plugin/marketplace.json"),
-        ("anthropics__claude-code", ".claude-plugin/marketplace.json"),
-        ("MadAppGang__magus", ".claude-plugin/marketplace.json"),
-    ] {
-        let repo = with_fixtures(dir, &[file]);
-        assert_eq!(init_locations(&repo), vec![], "{dir}");
+fn marketplace_of_many_subfolder_plugins_is_no_version_of_the_repository() {
+    // Each plugin is a package of its own (tests/packages.rs): nothing at the root follows them,
+    // and the marketplace's own version is no package's location.
+    for (dir, plugins) in
+        [("ReScienceLab__opc-skills", 9), ("anthropics__claude-code", 13), ("MadAppGang__magus", 16)]
+    {
+        let repo = with_fixtures(dir, &[".claude-plugin/marketplace.json"]);
+        let out = repo.vbump(["init", "--format", "json"]);
+        let proposal: serde_json::Value = serde_json::from_str(&out.code(0).stdout).unwrap();
+        let packages = proposal["packages"].as_array().unwrap();
+        assert_eq!(packages.len(), plugins, "{dir}");
+        for package in packages {
+            for location in package["locations"].as_array().unwrap() {
+                let pointer = location["selector"]["json"].as_str().unwrap();
+                assert!(pointer.starts_with("/plugins/"), "{dir}: {pointer}");
+            }
+        }
     }
 }
 
@@ -154,7 +163,10 @@ fn skipped_values_are_explained() {
     dynamic.vbump(["init"]).code(0).stderr_has("the version is computed from git tags at build time");
 
     let catalog = with_fixtures("ReScienceLab__opc-skills", &[".claude-plugin/marketplace.json"]);
-    catalog.vbump(["init"]).code(0).stderr_has("each plugin folder is a package of its own");
+    catalog
+        .vbump(["init"])
+        .code(0)
+        .stderr_has("the marketplace's own version (1.0.4) differs from its plugins'");
 
     let inherited = TestRepo::new();
     inherited.file("Cargo.toml", "[package]\nname = \"x\"\nversion.workspace = true\n").commit("chore: init");

@@ -28,7 +28,21 @@ const OPC_ALL_WARNINGS: &str = "vbump: warning: the marketplace's own version (1
      vbump: warning: requesthunt: skills/requesthunt/.claude-plugin/plugin.json:3 (`/version`) says 2.0.0 \
      but the last release tag `requesthunt--v1.0.0` says 1.0.0\n";
 
-fn real_catalog(fixture: &str, folder: &str) -> TestRepo {
+/// The real MadAppGang/magus catalog: 16 plugins whose manifests sit at `plugins/<name>/plugin.json`,
+/// `metadata.version` 10.0.0 (the catalog's own), and a helper `package.json` in `plugins/designer`.
+pub fn magus_catalog() -> TestRepo {
+    real_catalog("MadAppGang__magus", "plugins")
+}
+
+/// The real GRCEngClub/claude-grc-engineering catalog: 66 plugins, 53 of them two folders deep,
+/// every one and `metadata.version` at 0.1.0.
+pub fn grc_catalog() -> TestRepo {
+    real_catalog("GRCEngClub__claude-grc-engineering", "plugins")
+}
+
+/// A repository holding a real catalog's files (fixtures/real/`fixture`) at their paths, with a
+/// README in each plugin folder (every plugin's source lies under `folder`).
+pub fn real_catalog(fixture: &str, folder: &str) -> TestRepo {
     let repo = TestRepo::new();
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/real").join(fixture);
     for entry in std::fs::read_dir(&dir).unwrap() {
@@ -47,7 +61,7 @@ fn real_catalog(fixture: &str, folder: &str) -> TestRepo {
 }
 
 /// Tags every package of the anthropics catalog at HEAD with its current version.
-fn tag_anthropics(repo: &TestRepo) {
+pub fn tag_anthropics(repo: &TestRepo) {
     for (name, version) in [
         ("agent-sdk-dev", "1.0.0"),
         ("claude-opus-4-5-migration", "1.0.0"),
@@ -255,4 +269,84 @@ fn a_remote_refusing_one_tag_rolls_the_whole_release_back() {
     out.code(3).stderr_has("tags of twitter are protected");
     assert_eq!(repo.state(), before, "nothing of the release is left, locally or on the remote");
     assert_eq!(repo.origin_git(["tag", "--list", "reddit--v1.1.0"]), "", "no tag went through alone");
+}
+
+#[test]
+fn magus_a_fix_releases_one_plugin_its_manifest_and_entry_together() {
+    let repo = magus_catalog();
+    let before = repo.state();
+    repo.file("plugins/designer/README.md", "# designer\n\nscreenshots\n")
+        .commit("fix: designer compares screenshots again");
+    let note = "vbump: warning: the marketplace's own version (10.0.0) differs from its plugins': left alone \
+                (set `marketplace-version = \"follow\"` in vbump.toml to move it with them)\n";
+    repo.vbump(["next"]).expect(0, "designer 0.5.2\n", note);
+    repo.vbump(["release"]).code(0);
+    repo.assert_released("designer--v0.5.2", false);
+    let after = repo.state();
+    let changed: Vec<&String> = after
+        .keys()
+        .filter(|k| k.starts_with("file:") && !k.ends_with("README.md") && before.get(*k) != after.get(*k))
+        .collect();
+    assert_eq!(changed, ["file:.claude-plugin/marketplace.json", "file:plugins/designer/plugin.json"]);
+    assert!(repo.read_text("plugins/designer/plugin.json").contains("\"version\": \"0.5.2\""));
+    assert!(
+        repo.read_text("plugins/designer/package.json").contains("\"version\": \"0.1.0\""),
+        "the helper package"
+    );
+}
+
+#[test]
+fn grc_plugins_two_folders_deep_are_packages_and_the_catalog_version_follows_them() {
+    let repo = grc_catalog();
+    let out = repo.vbump(["init", "--format", "json"]);
+    let proposal: serde_json::Value = serde_json::from_str(&out.code(0).stdout).unwrap();
+    assert_eq!(out.stderr, "", "every plugin and the catalog agree on 0.1.0: nothing to say");
+    let packages = proposal["packages"].as_array().unwrap();
+    assert_eq!(packages.len(), 66);
+    let deep = packages.iter().filter(|p| p["path"].as_str().unwrap().matches('/').count() == 2).count();
+    assert_eq!(deep, 53, "plugins/frameworks/soc2, plugins/connectors/…");
+    for package in packages {
+        let (name, path) = (package["name"].as_str().unwrap(), package["path"].as_str().unwrap());
+        let files: Vec<&str> =
+            package["locations"].as_array().unwrap().iter().map(|l| l["file"].as_str().unwrap()).collect();
+        assert_eq!(
+            files,
+            [format!("{path}/.claude-plugin/plugin.json").as_str(), ".claude-plugin/marketplace.json"],
+            "{name}"
+        );
+    }
+    assert_eq!(proposal["marketplace-version"]["policy"], "follow");
+
+    let before = repo.state();
+    repo.file("plugins/frameworks/soc2/README.md", "# soc2\n\nCC6.1\n").commit("fix: soc2 maps CC6.1");
+    repo.vbump(["next"]).expect(0, "soc2 0.1.1\n", "");
+    repo.vbump(["release"]).code(0);
+    repo.assert_released("soc2--v0.1.1", false);
+    let after = repo.state();
+    let changed: Vec<&String> = after
+        .keys()
+        .filter(|k| k.starts_with("file:") && !k.ends_with("README.md") && before.get(*k) != after.get(*k))
+        .collect();
+    assert_eq!(
+        changed,
+        ["file:.claude-plugin/marketplace.json", "file:plugins/frameworks/soc2/.claude-plugin/plugin.json"]
+    );
+    let marketplace = repo.read_text(".claude-plugin/marketplace.json");
+    // soc2's entry and the catalog's own version moved by the patch; the other 65 entries did not.
+    assert_eq!(marketplace.matches("\"version\": \"0.1.1\"").count(), 2, "{marketplace}");
+    assert_eq!(marketplace.matches("\"version\": \"0.1.0\"").count(), 65);
+}
+
+#[test]
+fn a_package_whose_files_are_ahead_of_its_last_tag_is_never_lowered() {
+    // magus's files say dev 4.4.2; its last tag in this naming says 2.7.0.
+    let repo = magus_catalog();
+    repo.annotated_tag("dev--v2.7.0");
+    repo.file("plugins/dev/skills/notes.md", "n\n").commit("fix: dev skill notes");
+    let before = repo.state();
+    repo.vbump(["release"])
+        .code(2)
+        .stderr_has("the next version 2.7.1 would be lower than 4.4.2, which plugins/dev/plugin.json:3 (`/version`) already holds")
+        .stderr_has("`git tag dev--v4.4.2 <commit>`");
+    assert_eq!(repo.state(), before);
 }

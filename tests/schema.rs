@@ -18,7 +18,8 @@ fn instance(toml_text: &str) -> Value {
     serde_json::to_value(table).unwrap()
 }
 
-fn problems(toml_text: &str) -> Vec<String> {
+/// What the schema finds wrong with a `vbump.toml` text, one line per problem.
+pub fn problems(toml_text: &str) -> Vec<String> {
     let validator = validator();
     let instance = instance(toml_text);
     validator.iter_errors(&instance).map(|e| format!("{}: {e}", e.instance_path())).collect()
