@@ -148,7 +148,7 @@ fn render(
 /// `@` (it reads the same but notifies nobody: notes are posted on every release), and `<` becomes
 /// `&lt;` so no HTML (comments hiding text, links, images) is rendered. Code spans are left as
 /// written: GitHub renders neither mentions nor HTML inside them, and escapes would show there.
-fn inert(text: &str) -> String {
+pub(crate) fn inert(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while !rest.is_empty() {

@@ -30,6 +30,7 @@ mod never_lower;
 mod next;
 mod overrides;
 mod packages;
+mod packages_pr;
 mod parsing;
 mod pipeline;
 mod plan;

@@ -160,7 +160,7 @@ fn configured_packages_with_globs_and_their_own_tag_template() {
 
 /// opc-skills with every skill tagged at its version, then a feature for `reddit` and a fix for
 /// `twitter` (and a README change outside every skill).
-fn opc_skills_with_two_changes() -> TestRepo {
+pub fn opc_skills_with_two_changes() -> TestRepo {
     let repo = opc_skills_catalog();
     for name in ["requesthunt", "domain-hunter", "logo-creator", "banner-creator", "nanobanana", "reddit"] {
         repo.annotated_tag(&format!("{name}--v1.0.0"));

@@ -91,6 +91,9 @@ struct Json<'a> {
 
 fn print_human(outcome: &Outcome) {
     match outcome {
+        Outcome::Released(released) if released.outputs.releases.as_ref().is_some_and(|r| r.len() > 1) => {
+            print_packages_released(released);
+        }
         Outcome::Released(released) => {
             let outputs = &released.outputs;
             if let Some(url) = &outputs.release_url {
@@ -144,5 +147,32 @@ fn print_human(outcome: &Outcome) {
                 super::output::print(&format!("hint: {hint}"));
             }
         }
+    }
+}
+
+/// A release of several packages: one line per package, then how to push when it was not pushed.
+/// (The flat keys are empty then; `releases` holds each package.)
+fn print_packages_released(released: &release::Released) {
+    let outputs = &released.outputs;
+    let releases = outputs.releases.as_deref().unwrap_or_default();
+    let remote = &released.remote;
+    let whereto = if released.pushed { format!(", pushed to `{remote}`") } else { String::new() };
+    if outputs.release_url.is_some() {
+        let tags: Vec<&str> = releases.iter().map(|r| r.tag.as_str()).collect();
+        super::output::print(&format!("published a GitHub Release for each of {}", tags.join(", ")));
+    }
+    for r in releases {
+        super::output::print(&format!(
+            "released {} ({} → {}, {}) as {}{whereto}",
+            r.tag,
+            r.previous_version,
+            r.version,
+            r.bump,
+            text::named_sha(&outputs.commit)
+        ));
+    }
+    if !released.pushed {
+        let refs: Vec<String> = releases.iter().map(|r| format!("refs/tags/{}", r.tag)).collect();
+        super::output::print(&format!("push it with: git push --atomic {remote} HEAD {}", refs.join(" ")));
     }
 }

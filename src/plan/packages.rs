@@ -242,7 +242,7 @@ fn edits(
 }
 
 /// A matcher for the subjects of release commits made from `template` with any tags in it.
-fn release_subject(template: &str) -> Option<Regex> {
+pub(crate) fn release_subject(template: &str) -> Option<Regex> {
     let first_line = template.lines().next().unwrap_or_default();
     let escaped = regex::escape(first_line);
     let pattern = escaped.replace(r"\{tags\}", ".+").replace(r"\{tag\}", ".+").replace(r"\{version\}", ".+");

@@ -86,7 +86,7 @@ pub(crate) fn plan(request: &ReleaseRequest, detail: Detail, reporter: &mut dyn 
     let session = Session::open(request, token.as_ref(), reporter)?;
     let mut plan = session.plan(request, detail)?;
     if detail == Detail::Full {
-        let route = if merged_pr::is_merged_release(&session.workspace, &plan) {
+        let route = if merged_pr::tag_only(&session.workspace, &mut plan)? {
             Route::TagOnly
         } else {
             Route::Push { fallback: false }
@@ -172,8 +172,10 @@ fn release(
     check_release_branch(&session.workspace)?;
     session.use_identity(request.author.as_ref())?;
 
-    // 2. The plan.
+    // 2. The plan, and whether HEAD is a merged release PR (which settles, with several packages,
+    // which packages this run releases and which warnings hold).
     let mut plan = session.plan(request, Detail::Full)?;
+    let merged_release_pr = merged_pr::tag_only(&session.workspace, &mut plan)?;
     for warning in &plan.warnings {
         reporter.warn(warning);
     }
@@ -199,7 +201,7 @@ fn release(
     // 5. The route, and with it the rest of the first half: the changelog edit, the notes, and
     // every problem that would stop the release. A merged release PR already made the release commit: the run only tags it,
     // through the same transaction (preflight, journal, commit point) as a full release.
-    let route = if merged_pr::is_merged_release(&session.workspace, &plan) {
+    let route = if merged_release_pr {
         github.warn_about_token(reporter);
         Route::TagOnly
     } else {

@@ -69,16 +69,7 @@ pub(crate) struct Nothing {
 pub(crate) fn released_outputs(plan: &Plan, applied: &Applied) -> Outputs {
     if plan.is_multi() {
         let releases = package_releases(plan);
-        let flat = match releases.as_slice() {
-            [only] => Outputs {
-                version: only.version.clone(),
-                previous_version: only.previous_version.clone(),
-                tag: only.tag.clone(),
-                bump: only.bump.clone(),
-                ..Outputs::default()
-            },
-            _ => Outputs::default(),
-        };
+        let flat = flat_keys(&releases);
         return Outputs { released: true, commit: applied.commit.clone(), releases: Some(releases), ..flat };
     }
     let package = plan.package();
@@ -93,6 +84,22 @@ pub(crate) fn released_outputs(plan: &Plan, applied: &Applied) -> Outputs {
         pr_url: None,
         release_url: None,
         releases: None,
+    }
+}
+
+/// The flat single-package keys (`version`, `previous-version`, `tag`, `bump`) of a release of
+/// several packages: those of the one package released when there is exactly one, so workflows
+/// written for one package keep working; empty otherwise.
+fn flat_keys(releases: &[PackageRelease]) -> Outputs {
+    match releases {
+        [only] => Outputs {
+            version: only.version.clone(),
+            previous_version: only.previous_version.clone(),
+            tag: only.tag.clone(),
+            bump: only.bump.clone(),
+            ..Outputs::default()
+        },
+        _ => Outputs::default(),
     }
 }
 
@@ -144,11 +151,9 @@ pub(crate) fn released(
 /// version, tag and bump are the planned ones (the current ones when there is nothing to release).
 pub(crate) fn planned_outputs(plan: &Plan) -> Outputs {
     if plan.is_multi() {
-        return Outputs {
-            commit: plan.head.clone(),
-            releases: Some(package_releases(plan)),
-            ..Outputs::default()
-        };
+        let releases = package_releases(plan);
+        let flat = flat_keys(&releases);
+        return Outputs { commit: plan.head.clone(), releases: Some(releases), ..flat };
     }
     let package = plan.package();
     match &package.next {
