@@ -414,3 +414,44 @@ fn a_package_without_a_version_file_is_carried_by_its_tag_in_the_release_commit(
     }
     assert_eq!(fake.state().releases.len(), 2);
 }
+
+/// RUNBOOK, "A catalog of plugins": the release PR it shows is the one vbump opens (with the
+/// commit links the notes carry written as short SHAs).
+#[test]
+fn the_runbooks_release_pr_of_a_catalog_is_what_vbump_opens() {
+    let repo = TestRepo::new();
+    let plugin = |name: &str, version: &str| {
+        format!("{{\n  \"name\": \"{name}\",\n  \"version\": \"{version}\"\n}}\n")
+    };
+    repo.file(
+        ".claude-plugin/marketplace.json",
+        "{\n  \"name\": \"tools\",\n  \"owner\": {\"name\": \"octo\"},\n  \"plugins\": [\n    \
+         {\"name\": \"formatter\", \"source\": \"./plugins/formatter\", \"version\": \"1.2.0\"},\n    \
+         {\"name\": \"linter\", \"source\": \"./plugins/linter\", \"version\": \"0.4.0\"}\n  ]\n}\n",
+    )
+    .file("plugins/formatter/.claude-plugin/plugin.json", plugin("formatter", "1.2.0"))
+    .file("plugins/linter/.claude-plugin/plugin.json", plugin("linter", "0.4.0"))
+    .commit("chore: the catalog")
+    .annotated_tag("formatter--v1.2.0")
+    .annotated_tag("linter--v0.4.0");
+    repo.file("plugins/formatter/commands/check.md", "check\n").commit("feat(cli): add --check");
+    repo.file("plugins/linter/empty.md", "empty\n").commit("fix: no false positive on empty files");
+    repo.origin();
+    protect_remote(&origin(&repo), "main", true);
+    let fake = GitHubFake::start();
+    fake.state().protect_without_bypass();
+
+    release(&repo, &fake, &[]).0.code(0).stdout_has("opened release pull request #1");
+    let runbook = include_str!("../RUNBOOK.md");
+    let section = &runbook[runbook.find("*The release pull request.* Where protection").unwrap()..];
+    let start = section.find("```markdown\n").unwrap() + "```markdown\n".len();
+    let shown = &section[start..start + section[start..].find("```\n").unwrap()];
+    let links =
+        regex::Regex::new(r"\(\[([0-9a-f]{7})\]\(https://github\.com/octo/hello/commit/[0-9a-f]{40}\)\)")
+            .unwrap();
+    let s = fake.state();
+    let body = links.replace_all(&s.pulls[0].body, "($1)").into_owned();
+    let (feat, fix) = (&repo.rev("HEAD~1")[..7], &repo.rev("HEAD")[..7]);
+    assert_eq!(body, shown.replace("abc1234", feat).replace("def5678", fix));
+    assert_eq!(s.pulls[0].title, "chore(release): formatter--v1.3.0, linter--v0.4.1");
+}
