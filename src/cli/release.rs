@@ -101,14 +101,14 @@ fn print_human(outcome: &Outcome) {
             }
             let remote = &released.remote;
             let whereto = if released.pushed { format!(", pushed to `{remote}`") } else { String::new() };
-            super::output::print(&format!(
-                "released {} ({} → {}, {}) as {}{whereto}",
-                outputs.tag,
-                outputs.previous_version,
-                outputs.version,
-                outputs.bump,
-                text::named_sha(&outputs.commit)
-            ));
+            print_released(
+                &outputs.tag,
+                &outputs.previous_version,
+                &outputs.version,
+                &outputs.bump,
+                &outputs.commit,
+                &whereto,
+            );
             if !released.pushed {
                 super::output::print(&format!(
                     "push it with: git push --atomic {remote} HEAD refs/tags/{}",
@@ -162,17 +162,16 @@ fn print_packages_released(released: &release::Released) {
         super::output::print(&format!("published a GitHub Release for each of {}", tags.join(", ")));
     }
     for r in releases {
-        super::output::print(&format!(
-            "released {} ({} → {}, {}) as {}{whereto}",
-            r.tag,
-            r.previous_version,
-            r.version,
-            r.bump,
-            text::named_sha(&outputs.commit)
-        ));
+        print_released(&r.tag, &r.previous_version, &r.version, &r.bump, &outputs.commit, &whereto);
     }
     if !released.pushed {
         let refs: Vec<String> = releases.iter().map(|r| format!("refs/tags/{}", r.tag)).collect();
         super::output::print(&format!("push it with: git push --atomic {remote} HEAD {}", refs.join(" ")));
     }
+}
+
+/// `released TAG (PREVIOUS → VERSION, BUMP) as COMMIT[, pushed to `REMOTE`]`.
+fn print_released(tag: &str, previous: &str, version: &str, bump: &str, commit: &str, whereto: &str) {
+    let commit = text::named_sha(commit);
+    super::output::print(&format!("released {tag} ({previous} → {version}, {bump}) as {commit}{whereto}"));
 }
