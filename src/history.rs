@@ -47,6 +47,11 @@ pub(crate) fn release_tags(repo: &Repository, prefix: &str) -> Result<Vec<Releas
     Ok(release_tags_of(repo, &[&scheme])?.pop().unwrap_or_default())
 }
 
+/// Every tag's name (`plugins/dev/v2.7.0`), release or not.
+pub(crate) fn tag_names(repo: &Repository) -> Result<Vec<String>> {
+    Ok(repo.tag_names(None)?.iter().filter_map(|name| name.ok().flatten().map(str::to_string)).collect())
+}
+
 /// The release tags of each scheme (one list per scheme, highest version first), read in one pass
 /// over the tags: a catalog of 300 packages lists its refs once, not 300 times.
 pub(crate) fn release_tags_of(repo: &Repository, schemes: &[&TagScheme]) -> Result<Vec<Vec<ReleaseTag>>> {

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use crate::catalog::{self, Catalog};
 use crate::config::{Config, LocationSpec, MarketplaceVersion};
 use crate::error::{Error, Result};
+use crate::history;
 use crate::locations::{self, Skipped};
 use crate::path_filter::PathFilter;
 use crate::tags::{self, TagScheme};
@@ -142,6 +143,7 @@ pub(crate) fn refuse_selection(names: &[String]) -> Result<()> {
 /// owns what no other plugin's folder holds.
 fn from_catalog(root: &Path, catalog: &Catalog, skipped: &mut Vec<Skipped>) -> Result<Vec<Package>> {
     let folders: Vec<&str> = catalog.plugins.iter().map(|p| p.folder.as_str()).collect();
+    let template = template_in_use(root, catalog)?;
     let mut list = Vec::with_capacity(catalog.plugins.len());
     for (i, plugin) in catalog.plugins.iter().enumerate() {
         if let Some(first) = catalog.plugins[..i].iter().find(|p| p.name == plugin.name) {
@@ -160,18 +162,29 @@ fn from_catalog(root: &Path, catalog: &Catalog, skipped: &mut Vec<Skipped>) -> R
                 folders.iter().filter(|f| !f.is_empty()).map(|f| format!("{f}/**")).collect();
             filter = filter.with_globs(&[], &others)?;
         }
-        let tag = TagScheme::from_template(tags::PACKAGE_DEFAULT, Some(&plugin.name))
+        let tag = TagScheme::from_template(&template, Some(&plugin.name))
             .map_err(|e| e.in_file(catalog::MARKETPLACE))?;
         list.push(Package {
             name: plugin.name.clone(),
             filter,
             tag,
-            tag_template: tags::PACKAGE_DEFAULT.to_string(),
+            tag_template: template.clone(),
             changelog: None,
             locations: detect_in(root, &plugin.folder, skipped)?,
         });
     }
     Ok(list)
+}
+
+/// The tag template of a catalog's packages: the one their existing tags follow
+/// (`plugins/{name}/v{version}` in MadAppGang/magus), else `{name}--v{version}`, so that releases
+/// continue the naming a catalog already has.
+fn template_in_use(root: &Path, catalog: &Catalog) -> Result<String> {
+    let default = || tags::PACKAGE_DEFAULT.to_string();
+    let Ok(repo) = git2::Repository::open(root) else { return Ok(default()) };
+    let names: Vec<&str> = catalog.plugins.iter().map(|p| p.name.as_str()).collect();
+    let tag_names = history::tag_names(&repo)?;
+    Ok(tags::template_in_use(tag_names.iter().map(String::as_str), &names).unwrap_or_else(default))
 }
 
 /// The version locations of the package in `folder`, as detection finds them (its marketplace

@@ -6,8 +6,8 @@
 //!   when it is not `v`, and for a single-plugin marketplace the `marketplace-version` choice.
 //! - Several packages (a marketplace listing several local plugins, or `[[package]]` tables):
 //!   each as a `[[package]]` with its name, path, tag template, globs and every location as
-//!   `[[package.location]]`, and the `marketplace-version` choice. The tag template is the one the
-//!   repository's tags already follow (`plugins/{name}/v{version}`), else the default.
+//!   `[[package.location]]`, and the `marketplace-version` choice. The tag template is the one
+//!   vbump uses: for a marketplace, the one its tags already follow (`plugins/{name}/v{version}`).
 //!
 //! Reading the written file back gives the same packages and locations (a test holds this), so a
 //! plan made with it is the plan `init` described.
@@ -21,7 +21,6 @@ use crate::config::{LocationSpec, MarketplaceVersion, Selector};
 use crate::error::Result;
 use crate::locations::{self, Skipped, own_version};
 use crate::package::Packages;
-use crate::tags;
 use crate::workspace::Workspace;
 
 /// The proposal for one repository.
@@ -100,14 +99,6 @@ impl Proposal {
     }
 
     fn of_packages(workspace: &Workspace, packages: Packages) -> Result<Proposal> {
-        let names: Vec<&str> = packages.list.iter().map(|p| p.name.as_str()).collect();
-        // Packages from a marketplace have the default template; the tags may say otherwise.
-        let in_use = if workspace.config.packages.is_empty() {
-            let tags = workspace.repo.tag_names(None)?;
-            tags::template_in_use(tags.iter().filter_map(|name| name.ok().flatten()), &names)
-        } else {
-            None
-        };
         let proposed = packages
             .list
             .iter()
@@ -116,7 +107,7 @@ impl Proposal {
                 ProposedPackage {
                     name: package.name.clone(),
                     path: if path.is_empty() { ".".to_string() } else { path.to_string() },
-                    tag: in_use.clone().unwrap_or_else(|| package.tag_template.clone()),
+                    tag: package.tag_template.clone(),
                     include: package.filter.include().iter().map(|g| g.text().to_string()).collect(),
                     exclude: package.filter.exclude().iter().map(|g| g.text().to_string()).collect(),
                     locations: package.locations.clone(),
