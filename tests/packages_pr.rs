@@ -382,7 +382,8 @@ fn a_package_without_a_version_file_is_carried_by_its_tag_in_the_release_commit(
     let repo = TestRepo::new();
     repo.file(
         "vbump.toml",
-        "[[package]]\nname = \"fmt\"\npath = \"crates/fmt\"\n\n[[package]]\nname = \"docs\"\npath = \"docs\"\n",
+        "[[package]]\nname = \"fmt\"\npath = \"crates/fmt\"\nchangelog = \"crates/fmt/CHANGELOG.md\"\n\n\
+         [[package]]\nname = \"docs\"\npath = \"docs\"\n",
     )
     .file("crates/fmt/Cargo.toml", "[package]\nname = \"fmt\"\nversion = \"0.3.0\"\n")
     .file("docs/index.md", "# docs\n")
@@ -400,8 +401,14 @@ fn a_package_without_a_version_file_is_carried_by_its_tag_in_the_release_commit(
         .0
         .code(0)
         .stdout_has("opened release pull request #1 for fmt--v0.4.0, docs--v1.0.1");
-    // docs' version lives in its tags only: the release commit changes fmt's manifest alone.
-    assert_eq!(repo.origin_git(["diff", "--name-only", "main", "vbump/release"]), "crates/fmt/Cargo.toml");
+    // docs' version lives in its tags only: the release commit changes fmt's files alone, its
+    // manifest and its own changelog (created by the PR, as on the single-package PR route).
+    assert_eq!(
+        repo.origin_git(["diff", "--name-only", "main", "vbump/release"]),
+        "crates/fmt/CHANGELOG.md\ncrates/fmt/Cargo.toml"
+    );
+    let changelog = repo.origin_git(["show", "vbump/release:crates/fmt/CHANGELOG.md"]);
+    assert!(changelog.contains("## [0.4.0] - 2023-11-14\n\n### Added\n\n- fmt options"), "{changelog}");
 
     let merged = merge_release_pr(&repo, &fake, Merge::Squash);
     release(&repo, &fake, &[])
@@ -413,6 +420,11 @@ fn a_package_without_a_version_file_is_carried_by_its_tag_in_the_release_commit(
         assert_eq!(repo.origin_git(["rev-parse", &format!("{tag}^{{commit}}")]), merged, "{tag}");
     }
     assert_eq!(fake.state().releases.len(), 2);
+    assert_eq!(
+        repo.origin_git(["show", "main:crates/fmt/CHANGELOG.md"]),
+        changelog,
+        "tagging adds no section"
+    );
 }
 
 /// RUNBOOK, "A catalog of plugins": the release PR it shows is the one vbump opens (with the
