@@ -467,3 +467,45 @@ fn the_runbooks_release_pr_of_a_catalog_is_what_vbump_opens() {
     assert_eq!(body, shown.replace("abc1234", feat).replace("def5678", fix));
     assert_eq!(s.pulls[0].title, "chore(release): formatter--v1.3.0, linter--v0.4.1");
 }
+
+#[test]
+fn github_releases_missing_after_the_tag_only_run_are_made_by_the_next_run() {
+    let (repo, fake) = protected_catalog();
+    release(&repo, &fake, &[]).0.code(0);
+    let merged = merge_release_pr(&repo, &fake, Merge::Squash);
+    fake.refuse("POST", "/repos/octo/hello/releases");
+    release(&repo, &fake, &[])
+        .0
+        .code(4)
+        .stderr_has("reddit--v1.1.0 is released and pushed, but its GitHub Release could not be made");
+    assert_eq!(repo.origin_git(["rev-parse", "twitter--v1.0.1^{commit}"]), merged, "both tags were pushed");
+    assert!(fake.state().releases.is_empty());
+
+    fake.heal();
+    let (out, outputs) = release(&repo, &fake, &[]);
+    out.code(0)
+        .stderr_has("created the missing GitHub Release of reddit--v1.1.0")
+        .stderr_has("created the missing GitHub Release of twitter--v1.0.1")
+        .stdout_has(&format!("finished release reddit--v1.1.0, twitter--v1.0.1 ({})", &merged[..12]));
+    // As in single-package mode, a finished release names each version (no bump: this run made none).
+    assert!(
+        outputs.starts_with(&format!(
+            "released=true\nversion=\nprevious-version=\ntag=\nbump=\ncommit={merged}\n"
+        )),
+        "{outputs}"
+    );
+    assert!(outputs.contains(
+        "releases=[{\"name\":\"reddit\",\"version\":\"1.1.0\",\"previous-version\":\"1.1.0\",\"tag\":\"reddit--v1.1.0\",\"bump\":\"\"},\
+         {\"name\":\"twitter\",\"version\":\"1.0.1\",\"previous-version\":\"1.0.1\",\"tag\":\"twitter--v1.0.1\",\"bump\":\"\"}]\n"
+    ), "{outputs}");
+    let s = fake.state();
+    let tags: Vec<&str> = s.releases.iter().map(|r| r.tag.as_str()).collect();
+    assert_eq!(tags, ["reddit--v1.1.0", "twitter--v1.0.1"]);
+    assert!(s.releases[0].body.starts_with("### Features\n\n- reddit search ("), "{}", s.releases[0].body);
+    assert!(s.releases[1].body.starts_with("### Bug fixes\n\n- twitter threads ("), "{}", s.releases[1].body);
+    drop(s);
+
+    // And a run after that has nothing left to do.
+    release(&repo, &fake, &[]).0.code(0).stdout_has("nothing to release");
+    assert_eq!(fake.state().releases.len(), 2);
+}

@@ -122,9 +122,15 @@ fn print_human(outcome: &Outcome) {
                 Some(url) => format!("its GitHub Release is {url}"),
                 None => "no GitHub Release (the GitHub steps did not run)".to_string(),
             };
+            // Several packages: every tag of the release at HEAD (the flat `tag` is empty then).
+            let tags = match outputs.releases.as_deref() {
+                Some(releases) if releases.len() > 1 => {
+                    releases.iter().map(|r| r.tag.as_str()).collect::<Vec<_>>().join(", ")
+                }
+                _ => outputs.tag.clone(),
+            };
             super::output::print(&format!(
-                "finished release {} ({}): {release}",
-                outputs.tag,
+                "finished release {tags} ({}): {release}",
                 text::named_sha(&outputs.commit)
             ));
         }

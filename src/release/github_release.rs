@@ -7,7 +7,7 @@ use std::cell::Cell;
 use crate::actions::{Actions, Outputs};
 use crate::error::{Error, Result};
 use crate::forge;
-use crate::plan::{Plan, Previous};
+use crate::plan::{PackagePlan, Plan, Previous};
 use crate::report::Reporter;
 use crate::transaction::{Applied, Hooks};
 
@@ -100,33 +100,55 @@ pub(crate) fn finish_landed(
     Ok(Finished { outputs: Outputs { release_url, ..outcome::released_outputs(plan, &applied) } })
 }
 
-/// When HEAD carries a release tag that is on the remote but has no GitHub Release (a run whose
-/// release step failed after the push), creates it: this run finishes that release.
+/// When HEAD carries release tags that are on the remote but have no GitHub Release (a run whose
+/// release step failed after the push), creates them: this run finishes that release. One tag in
+/// single-package mode; with several packages, every package whose last release tag is HEAD's.
 pub(crate) fn finish_head_release(
     session: &Session,
     github: &GitHubSteps,
     plan: &Plan,
     reporter: &mut dyn Reporter,
 ) -> Result<Option<Finished>> {
-    let package = plan.package();
-    let (Some(client), Previous::Tag { tag, commit, version }) = (github.client(), &package.previous) else {
+    let Some(client) = github.client() else { return Ok(None) };
+    let at_head: Vec<(&PackagePlan, &str, &semver::Version)> = plan
+        .packages
+        .iter()
+        .filter_map(|package| match &package.previous {
+            Previous::Tag { tag, commit, version } if *commit == plan.head => {
+                Some((package, tag.as_str(), version))
+            }
+            _ => None,
+        })
+        .collect();
+    if at_head.is_empty() {
         return Ok(None);
-    };
+    }
     let git = &session.git;
-    let on_remote = git.run(&["ls-remote", "--", &session.remote, &format!("refs/tags/{tag}")])?;
-    if *commit != plan.head || on_remote.is_empty() {
-        return Ok(None);
+    let mut ls_remote = vec!["ls-remote".to_string(), "--".into(), session.remote.clone()];
+    ls_remote.extend(at_head.iter().map(|(_, tag, _)| format!("refs/tags/{tag}")));
+    let ls_remote: Vec<&str> = ls_remote.iter().map(String::as_str).collect();
+    let on_remote = git.run(&ls_remote)?;
+    let pushed: Vec<_> = at_head
+        .into_iter()
+        .filter(|(_, tag, _)| on_remote.lines().any(|line| line.ends_with(&format!("\trefs/tags/{tag}"))))
+        .collect();
+    let mut release_url = None;
+    for (package, tag, version) in &pushed {
+        let message =
+            git.run(&["for-each-ref", "--format=%(contents)", "--", &format!("refs/tags/{tag}")])?;
+        // The tag message is the tag name, a blank line, then the notes.
+        let body = message.split_once("\n\n").map_or("", |(_, rest)| rest).trim().to_string() + "\n";
+        let kind = forge::ReleaseKind::of(version, package.highest_stable.as_ref());
+        let release = client.publish_release(tag, tag, &body, kind).map_err(after_push(tag))?;
+        if release.action == forge::ReleaseAction::AlreadyPublished {
+            continue;
+        }
+        reporter.note(&format!("created the missing GitHub Release of {tag}: {}", release.url));
+        release_url = Some(release.url);
     }
-    let message = git.run(&["for-each-ref", "--format=%(contents)", "--", &format!("refs/tags/{tag}")])?;
-    // The tag message is the tag name, a blank line, then the notes.
-    let body = message.split_once("\n\n").map_or("", |(_, rest)| rest).trim().to_string() + "\n";
-    let kind = forge::ReleaseKind::of(version, package.highest_stable.as_ref());
-    let release = client.publish_release(tag, tag, &body, kind).map_err(after_push(tag))?;
-    if release.action == forge::ReleaseAction::AlreadyPublished {
-        return Ok(None);
-    }
-    reporter.note(&format!("created the missing GitHub Release of {tag}: {}", release.url));
-    Ok(Some(outcome::finished(plan, tag, release.url)))
+    let Some(release_url) = release_url else { return Ok(None) };
+    let tags: Vec<&str> = pushed.iter().map(|(_, tag, _)| *tag).collect();
+    Ok(Some(outcome::finished(plan, &tags, release_url)))
 }
 
 /// A GitHub failure after the tag was pushed: the release stands, the GitHub Release is missing.

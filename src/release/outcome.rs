@@ -172,8 +172,35 @@ pub(crate) fn planned_outputs(plan: &Plan) -> Outputs {
     }
 }
 
-/// The outcome of a run that published the missing GitHub Release of `tag` (at HEAD).
-pub(crate) fn finished(plan: &Plan, tag: &str, release_url: String) -> Finished {
+/// The outcome of a run that published the missing GitHub Releases of `tags` (at HEAD, on the
+/// remote): with several packages, `releases` lists each package released at HEAD.
+pub(crate) fn finished(plan: &Plan, tags: &[&str], release_url: String) -> Finished {
+    if plan.is_multi() {
+        let releases: Vec<PackageRelease> = plan
+            .packages
+            .iter()
+            .filter_map(|package| match &package.previous {
+                Previous::Tag { tag, version, .. } if tags.contains(&tag.as_str()) => Some(PackageRelease {
+                    name: package.name.clone().unwrap_or_default(),
+                    version: version.to_string(),
+                    previous_version: version.to_string(),
+                    tag: tag.clone(),
+                    bump: String::new(),
+                }),
+                _ => None,
+            })
+            .collect();
+        let flat = flat_keys(&releases);
+        let outputs = Outputs {
+            released: true,
+            commit: plan.head.clone(),
+            release_url: Some(release_url),
+            releases: Some(releases),
+            ..flat
+        };
+        return Finished { outputs };
+    }
+    let tag = tags.first().copied().unwrap_or_default();
     let version = plan.package().previous.version().to_string();
     let outputs = Outputs {
         released: true,
