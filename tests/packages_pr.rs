@@ -509,3 +509,31 @@ fn github_releases_missing_after_the_tag_only_run_are_made_by_the_next_run() {
     release(&repo, &fake, &[]).0.code(0).stdout_has("nothing to release");
     assert_eq!(fake.state().releases.len(), 2);
 }
+
+#[test]
+fn when_main_moves_on_before_the_merge_is_tagged_the_next_release_pr_carries_those_packages_again() {
+    let (repo, fake) = protected_catalog();
+    release(&repo, &fake, &[]).0.code(0);
+    merge_release_pr(&repo, &fake, Merge::Squash);
+    // The run for the merge never happened (a newer push replaced it); a fix to seo-geo lands.
+    land_on_main(&repo, "skills/seo-geo/fix.md", "fix: seo-geo keywords");
+
+    // HEAD is no release commit: the next run opens a release PR with all three; the files of
+    // reddit and twitter already say their versions, so only seo-geo's change.
+    release(&repo, &fake, &[])
+        .0
+        .code(0)
+        .stdout_has("opened release pull request #2 for reddit--v1.1.0, twitter--v1.0.1, seo-geo--v1.0.1");
+    assert_eq!(
+        repo.origin_git(["diff", "--name-only", "main", "vbump/release"]),
+        ".claude-plugin/marketplace.json\nskills/seo-geo/.claude-plugin/plugin.json"
+    );
+    let merged = merge_release_pr(&repo, &fake, Merge::Commit);
+    release(&repo, &fake, &[]).0.code(0).stdout_has("released seo-geo--v1.0.1");
+    for tag in ["reddit--v1.1.0", "twitter--v1.0.1", "seo-geo--v1.0.1"] {
+        assert_eq!(repo.origin_git(["rev-parse", &format!("{tag}^{{commit}}")]), merged, "{tag}");
+    }
+    let s = fake.state();
+    assert_eq!(s.releases.len(), 3, "each once");
+    assert!(s.releases[0].body.contains("reddit search"), "{}", s.releases[0].body);
+}
