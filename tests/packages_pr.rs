@@ -537,3 +537,22 @@ fn when_main_moves_on_before_the_merge_is_tagged_the_next_release_pr_carries_tho
     assert_eq!(s.releases.len(), 3, "each once");
     assert!(s.releases[0].body.contains("reddit search"), "{}", s.releases[0].body);
 }
+
+#[test]
+fn the_release_pr_and_its_tag_only_run_in_json_carry_the_same_keys_as_the_push_route() {
+    let (repo, fake) = protected_catalog();
+    let (out, _) = release(&repo, &fake, &["--format", "json"]);
+    let opened: serde_json::Value = serde_json::from_str(&out.code(0).stdout).unwrap();
+    assert_eq!((opened["released"].as_bool(), opened["pr"].as_str()), (Some(false), Some("opened")));
+    assert_eq!(opened["pr-url"], "https://github.com/octo/hello/pull/1");
+    assert_eq!(opened["releases"], serde_json::from_str::<serde_json::Value>(BOTH).unwrap());
+
+    merge_release_pr(&repo, &fake, Merge::Rebase);
+    let (out, _) = release(&repo, &fake, &["--format", "json"]);
+    let tagged: serde_json::Value = serde_json::from_str(&out.code(0).stdout).unwrap();
+    assert_eq!((tagged["released"].as_bool(), tagged["pushed"].as_bool()), (Some(true), Some(true)));
+    assert_eq!(tagged["releases"], opened["releases"]);
+    assert_eq!(tagged["files"], serde_json::json!([]), "the merged commit holds the edits already");
+    let notes = tagged["notes"].as_str().unwrap();
+    assert!(notes.starts_with("## reddit\n\n### Features\n\n- reddit search ("), "{notes}");
+}
