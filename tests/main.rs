@@ -41,6 +41,7 @@ mod release;
 mod release_tags;
 mod rollback;
 mod runbook;
+mod runbook_tables;
 mod schema;
 mod set;
 mod shallow;

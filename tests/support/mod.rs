@@ -22,6 +22,7 @@ use tempfile::TempDir;
 
 pub mod git_http;
 pub mod github_fake;
+pub mod markdown;
 pub mod openapi;
 pub mod state;
 
