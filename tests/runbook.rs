@@ -36,7 +36,7 @@ const SECTIONS: &[(&str, &[&str])] = &[
             "runbook::the_example_workflow_lints_edited_titles_installs_once_and_releases_only_from_main",
             "runbook::every_run_step_of_the_example_workflow_runs_on_what_vbump_outputs",
             "runbook::the_example_pins_vbumps_first_release",
-            "shallow::",
+            "shallow::a_shallow_clone_is_deepened_until_the_last_release_is_reachable",
         ],
     ),
     (
@@ -56,10 +56,16 @@ const SECTIONS: &[(&str, &[&str])] = &[
             "runbook::github_ui_steps_are_named_as_such_and_the_workflow_uses_what_they_create",
             "action::releases_run_one_at_a_time_and_are_never_cancelled",
             "action::install_downloads_the_release_verifies_it_and_the_binary_runs",
-            "plan::",
-            "shallow::",
-            "pipeline::",
-            "rollback::",
+            "action::action_defaults_release_and_push_with_the_masked_token",
+            "shallow::a_shallow_clone_is_deepened_until_the_last_release_is_reachable",
+            "pipeline::vbump_alone_is_the_plan_and_never_writes",
+            "pipeline::plan_reports_every_problem_the_release_would_hit_not_only_the_first",
+            "release::a_remote_ahead_of_head_is_exit_2_before_anything_changes",
+            "github::protected_branch_without_bypass_blocks_push_and_names_the_ruleset",
+            "rollback::protected_branch_gh006_restores_everything_and_relays_the_reason",
+            "rollback::a_rollback_that_cannot_finish_is_exit_4_naming_what_remains_and_recover_ends_it",
+            "github_flow::unreadable_protection_push_rejected_with_gh006_falls_back_to_a_pr",
+            "github::release_is_created_as_draft_then_published",
         ],
     ),
     // Rewritten by issue 12 (harden) in this session, with its own tests of the procedure.
@@ -69,8 +75,10 @@ const SECTIONS: &[(&str, &[&str])] = &[
             "github_flow::runbook_after_a_landed_push_a_run_on_the_current_head_finishes_the_release",
             "recover::",
             "rollback::",
+            "github::existing_release_is_left_alone_and_a_leftover_draft_is_published",
             "action::install_refuses_a_tampered_binary_and_installs_nothing",
             "action::install_builds_from_the_action_source_for_a_branch_ref",
+            "runbook::an_install_without_a_prebuilt_binary_or_cargo_fails_as_the_runbook_says",
         ],
     ),
     (
@@ -78,6 +86,7 @@ const SECTIONS: &[(&str, &[&str])] = &[
         &[
             "runbook::a_forced_bump_releases_on_a_released_head_and_wins_over_release_as",
             "runbook::each_refusal_the_runbook_explains_is_what_vbump_says_and_its_fix_works",
+            "action::action_passes_every_input_to_the_binary",
         ],
     ),
     (
@@ -86,10 +95,22 @@ const SECTIONS: &[(&str, &[&str])] = &[
             "runbook_tables::the_pre_release_table_is_what_vbump_releases",
             "runbook_tables::plan_pre_shows_the_next_pre_release",
             "pre_releases::identifiers_are_checked_as_the_error_message_describes",
-            "github::",
+            "pre_releases::a_stable_release_after_pre_releases_has_notes_for_everything_since_the_last_stable_release",
+            "github::a_pre_release_is_marked_prerelease_and_never_made_latest",
+            "github::release_kinds_follow_the_version_and_the_newest_stable_tag",
+            "action::action_passes_every_input_to_the_binary",
         ],
     ),
-    ("## The release pull request", &["github_flow::", "github::"]),
+    // Being extended by issue 10 (pr-route) in this session.
+    (
+        "## The release pull request",
+        &[
+            "github_flow::protected_branch_without_bypass_opens_a_pr_and_the_merged_pr_is_released",
+            "github_flow::an_open_release_pr_is_updated_not_duplicated_and_rebuilt_on_the_new_head",
+            "github_flow::a_release_pr_merged_with_a_merge_commit_or_squashed_is_tagged_on_the_merge",
+            "github::release_pr_is_opened_once_then_updated_never_duplicated",
+        ],
+    ),
     // Rewritten by issue 10 (check-set, pr-route, init) in this session, with its own tests.
     ("## A catalog of plugins", &["packages::"]),
     (
@@ -189,7 +210,11 @@ fn example() -> Yaml {
 fn every_runbook_section_and_block_is_walked_by_a_test() {
     let headings: Vec<&str> = markdown::sections(RUNBOOK, 2).iter().map(|s| s.heading).collect();
     let listed: Vec<&str> = SECTIONS.iter().map(|(heading, _)| *heading).collect();
-    assert_eq!(headings, listed, "RUNBOOK's sections and the tests that walk them");
+    assert_eq!(
+        headings, listed,
+        "RUNBOOK.md's `##` sections (left) and SECTIONS in tests/runbook.rs (right): list a new section \
+         there with the tests that walk its steps"
+    );
     let mut blocks = Vec::new();
     for level in [2, 3] {
         for section in markdown::sections(RUNBOOK, level) {
@@ -202,7 +227,11 @@ fn every_runbook_section_and_block_is_walked_by_a_test() {
     blocks.sort_by_key(|(heading, _)| RUNBOOK.find(&format!("{heading}\n")).unwrap());
     let listed: Vec<(&str, &str)> =
         BLOCKS.iter().map(|(heading, language, _)| (*heading, *language)).collect();
-    assert_eq!(blocks, listed, "RUNBOOK's fenced blocks and what runs each");
+    assert_eq!(
+        blocks, listed,
+        "RUNBOOK.md's fenced blocks (left) and BLOCKS in tests/runbook.rs (right): list a new block \
+         there with the test that runs it (or, for a GitHub-only step, `GitHub: why`)"
+    );
     // Every test named exists; a `file::` entry names a file of tests that covers the section.
     let named = SECTIONS.iter().flat_map(|(_, tests)| tests.iter()).chain(BLOCKS.iter().map(|(_, _, by)| by));
     for test in named {
@@ -571,6 +600,35 @@ fn the_pipelines_outputs_are_the_actions_and_the_run_on_the_release_commit_relea
     assert!(std::fs::read_to_string(&second).unwrap().starts_with("released=false\n"));
     assert_eq!(repo.origin_git(["for-each-ref"]), remote);
     assert_eq!(fake.state().releases.len(), 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exit codes and recovery: the install step's failures.
+
+#[test]
+fn an_install_without_a_prebuilt_binary_or_cargo_fails_as_the_runbook_says() {
+    let recovery = section("## Exit codes and recovery");
+    let message = quoted(&recovery, "no prebuilt vbump for this ref");
+    quoted(
+        &recovery,
+        "you pinned a branch or a commit that is not a release; the action builds from source (needs cargo",
+    );
+    let sandbox = TestRepo::bare_sandbox();
+    std::fs::create_dir_all(sandbox.path()).unwrap();
+    let out = sandbox
+        .command("bash")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/install.sh"))
+        .env_remove("VBUMP_VERSION")
+        .env_remove("VBUMP_SHA256SUMS")
+        .env("VBUMP_ACTION_REF", "main")
+        .env("VBUMP_INSTALL_DIR", sandbox.sandbox().join("install"))
+        .env("TMPDIR", sandbox.sandbox())
+        .env("CARGO", "/nonexistent/cargo")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(message) && stderr.contains("cargo is not installed"), "{stderr}");
 }
 
 // ---------------------------------------------------------------------------------------------
