@@ -10,8 +10,8 @@ use std::process::Command;
 use sha2::{Digest, Sha256};
 use yaml_rust2::{Yaml, YamlLoader};
 
-use crate::support::TestRepo;
 use crate::support::http_files::FileServer;
+use crate::support::{TestRepo, make_executable};
 
 /// The outputs `vbump release` writes to `$GITHUB_OUTPUT` (README, "GitHub Actions outputs").
 const BINARY_OUTPUTS: &[&str] =
@@ -691,12 +691,3 @@ fn own_release_writes_the_version_into_cargo_toml_and_cargo_lock() {
         }
     }
 }
-
-#[cfg(unix)]
-fn make_executable(path: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
-}
-
-#[cfg(not(unix))]
-fn make_executable(_path: &Path) {}

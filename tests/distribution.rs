@@ -9,9 +9,9 @@ use std::path::{Path, PathBuf};
 
 use yaml_rust2::YamlLoader;
 
-use crate::support::TestRepo;
 use crate::support::http_files::FileServer;
 use crate::support::markdown;
+use crate::support::{TestRepo, make_executable};
 
 const CARGO_TOML: &str = include_str!("../Cargo.toml");
 const RELEASE_WORKFLOW: &str = include_str!("../.github/workflows/release.yml");
@@ -374,12 +374,3 @@ fn readmes_install_table_is_what_the_release_publishes() {
     assert!(row("pre-commit").contains("`repo: https://github.com/vbump/vbump`"));
     assert!(include_str!("../.pre-commit-hooks.yaml").contains("- id: vbump-lint\n"));
 }
-
-#[cfg(unix)]
-fn make_executable(path: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
-}
-
-#[cfg(not(unix))]
-fn make_executable(_path: &Path) {}

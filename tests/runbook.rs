@@ -13,7 +13,7 @@ use yaml_rust2::{Yaml, YamlLoader};
 
 use crate::support::github_fake::{GitHubFake, TOKEN};
 use crate::support::markdown::{self, Section};
-use crate::support::{Outcome, TestRepo};
+use crate::support::{Outcome, TestRepo, make_executable};
 
 pub(crate) const RUNBOOK: &str = include_str!("../RUNBOOK.md");
 const README: &str = include_str!("../README.md");
@@ -705,12 +705,3 @@ fn each_refusal_the_runbook_explains_is_what_vbump_says_and_its_fix_works() {
         quoted(&forcing, "no release tag named `v<version>` is reachable from HEAD, but `release-1.0.0` is");
     other.vbump(["next"]).code(2).stderr_has(message).stderr_has("tag-prefix = \"release-\"");
 }
-
-#[cfg(unix)]
-fn make_executable(path: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
-}
-
-#[cfg(not(unix))]
-fn make_executable(_path: &Path) {}

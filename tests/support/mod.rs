@@ -286,3 +286,14 @@ impl TestRepo {
         }
     }
 }
+
+/// Makes a script the tests write runnable (a stand-in binary, a hook).
+#[cfg(unix)]
+pub fn make_executable(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// Makes a script the tests write runnable (a stand-in binary, a hook).
+#[cfg(not(unix))]
+pub fn make_executable(_path: &Path) {}
