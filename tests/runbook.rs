@@ -72,7 +72,9 @@ const SECTIONS: &[(&str, &[&str])] = &[
     (
         "## Exit codes and recovery",
         &[
-            "github_flow::runbook_after_a_landed_push_a_run_on_the_current_head_finishes_the_release",
+            "github_flow::rerunning_the_same_run_after_a_landed_push_finishes_the_release",
+            "github_flow::rerunning_the_same_run_when_the_push_never_landed_releases",
+            "github_flow::rerunning_an_old_run_whose_version_was_released_elsewhere_stops_and_says_why",
             "recover::",
             "rollback::",
             "github::existing_release_is_left_alone_and_a_leftover_draft_is_published",
