@@ -64,6 +64,15 @@ impl<'a> Section<'a> {
         blocks
     }
 
+    /// The section without its subsections: from its heading to the first deeper heading.
+    pub fn own(&self) -> Section<'a> {
+        let end = line_starts(self.text)
+            .filter(|&i| i > 0)
+            .find(|&i| heading_level(self.text[i..].lines().next().unwrap_or("")).is_some())
+            .unwrap_or(self.text.len());
+        Section { heading: self.heading, text: &self.text[..end] }
+    }
+
     /// The only fenced block of `language` in this section.
     #[track_caller]
     pub fn block(&self, language: &str) -> &'a str {
