@@ -443,6 +443,13 @@ fn the_example_workflow_lints_edited_titles_installs_once_and_releases_only_from
     let setup = section("### 2. The workflow");
     quoted(&setup, "Copy [`examples/workflows/claude-plugin-release.yml`]");
     quoted(&setup, "offers a manual run to force a bump, on `main` only");
+    quoted(&setup, "It releases on every push to the default branch");
+    let pushed: Vec<&str> =
+        workflow["on"]["push"]["branches"].as_vec().unwrap().iter().filter_map(|b| b.as_str()).collect();
+    assert_eq!(pushed, ["main"]);
+    // The permissions it names for `GITHUB_TOKEN` are the ones the action asks its callers for.
+    quoted(&setup, "`contents: write`, plus `pull-requests: write` for the `pr` strategy");
+    assert!(ACTION.contains("Minimum permissions of the calling job: `contents: write` (commit, tag, release); add\n# `pull-requests: write` for the `pr` strategy"));
 }
 
 /// The value the runner gives an `env:` expression of the example workflow, from the outputs

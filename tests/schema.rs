@@ -3,6 +3,8 @@
 
 use serde_json::Value;
 
+use crate::support::markdown::Section;
+
 const SCHEMA: &str = include_str!("../vbump.schema.json");
 const README: &str = include_str!("../README.md");
 const OWN_CONFIG: &str = include_str!("../vbump.toml");
@@ -48,6 +50,19 @@ fn readmes_examples_are_valid_and_name_the_published_schema() {
     for example in examples {
         assert!(example.starts_with(&format!("#:schema {id}\n")), "{example}");
         assert_eq!(problems(example), Vec::<String>::new(), "{example}");
+    }
+}
+
+#[test]
+fn every_vbump_toml_that_readme_and_runbook_show_is_valid() {
+    // Every ```toml block of both documents is a vbump.toml (or a part of one).
+    for (name, doc) in [("README.md", README), ("RUNBOOK.md", include_str!("../RUNBOOK.md"))] {
+        let whole = Section { heading: name, text: doc };
+        let blocks: Vec<_> = whole.blocks().into_iter().filter(|b| b.language == "toml").collect();
+        assert!(blocks.len() >= 2, "{name} shows fewer vbump.toml examples than it did");
+        for block in blocks {
+            assert_eq!(problems(block.body), Vec::<String>::new(), "{name}:\n{}", block.body);
+        }
     }
 }
 
