@@ -18,8 +18,9 @@ use semver::Version;
 
 use crate::config::{LocationSpec, MarketplaceVersion};
 use crate::edit;
-use crate::edit::{json, pointer};
-use crate::error::{Error, Place, Result};
+use crate::edit::json;
+use crate::edit::pointer::{self, Segment};
+use crate::error::{Error, Place, Result, line_column};
 use crate::locations;
 
 /// Where a plugin marketplace lists its plugins.
@@ -107,6 +108,21 @@ impl Catalog {
     pub(crate) fn is_multi(&self) -> bool {
         self.plugins.len() > 1
     }
+}
+
+/// The line of the marketplace entry named `name` (of its `name` member), where an annotation
+/// about that plugin points; `None` without a marketplace or such an entry.
+pub(crate) fn entry_line(root: &Path, name: &str) -> Result<Option<usize>> {
+    let Some(text) = edit::read_text(root, Path::new(MARKETPLACE))? else { return Ok(None) };
+    let Ok(doc) = json::parse(&text) else { return Ok(None) };
+    let entry_name = pointer::Pointer {
+        segments: vec![
+            Segment::Key("plugins".to_string()),
+            Segment::Select { member: "name".to_string(), value: name.to_string() },
+            Segment::Key("name".to_string()),
+        ],
+    };
+    Ok(doc.string_at(&entry_name).ok().map(|found| line_column(text.as_bytes(), found.span.start).0))
 }
 
 /// The policy for the marketplace's own version: as configured, else `follow` when it equals the

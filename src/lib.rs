@@ -3,8 +3,8 @@
 //!
 //! The crate has three layers, and each imports only the ones below it:
 //! - **read-only** (reads the repository and files, never writes): `config`, `history`, `commits`,
-//!   `commit_types`, `bump`, `decide`, `edit`, `locations`, `plan`, `notes`, `lint`, `refname`,
-//!   `workspace`.
+//!   `commit_types`, `bump`, `decide`, `edit`, `locations`, `plan`, `check`, `notes`, `lint`,
+//!   `refname`, `workspace`.
 //!   Given a repository and settings they produce a `plan::Plan`.
 //! - **effects**: `transaction` applies a release with one commit point, `vcs` talks to git
 //!   remotes, `forge` talks to GitHub, `actions` writes the Actions runner's files, `fsutil` and
@@ -20,6 +20,7 @@ pub mod error;
 pub(crate) mod attribution;
 pub(crate) mod bump;
 pub(crate) mod catalog;
+pub(crate) mod check;
 pub(crate) mod commit_types;
 pub(crate) mod commits;
 pub mod config;

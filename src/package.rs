@@ -28,6 +28,21 @@ pub(crate) struct Package {
     pub locations: Vec<LocationSpec>,
 }
 
+impl Package {
+    /// The warning for a package with no version anywhere, `None` when it has one: Claude Code
+    /// caches such a plugin under `unknown/` and never updates it.
+    pub(crate) fn cache_trap(&self) -> Option<String> {
+        self.locations.is_empty().then(|| {
+            format!(
+                "package `{}` ({}) has no version anywhere: Claude Code caches such a plugin under \
+                 `unknown/` and never updates it; add a \"version\" to its plugin.json",
+                self.name,
+                shown(self.filter.path())
+            )
+        })
+    }
+}
+
 /// The marketplace's own version, when a release may move it.
 #[derive(Debug, Clone)]
 pub(crate) struct MarketplaceOwnVersion {
@@ -42,8 +57,8 @@ pub(crate) struct Packages {
     pub list: Vec<Package>,
     /// The marketplace's own version, when there is a marketplace with one.
     pub marketplace: Option<MarketplaceOwnVersion>,
-    /// Things the user should know: the policy chosen without configuration, plugins with no
-    /// version anywhere (Claude Code caches them under `unknown/` and never updates them).
+    /// Things the user should know about the packages as a whole: the marketplace policy chosen
+    /// without configuration. (What concerns one package, see [`Package::cache_trap`].)
     pub notes: Vec<String>,
     /// What detection saw in the package folders and left alone, each with the reason (`vbump
     /// init` prints them).
@@ -79,16 +94,6 @@ impl Packages {
                 _ => return Ok(None),
             }
         };
-        for package in &list {
-            if package.locations.is_empty() {
-                notes.push(format!(
-                    "package `{}` ({}) has no version anywhere: Claude Code caches such a plugin under \
-                     `unknown/` and never updates it; add a \"version\" to its plugin.json",
-                    package.name,
-                    shown(package.filter.path())
-                ));
-            }
-        }
         let marketplace = catalog.as_ref().and_then(|c| c.own_version.clone().zip(c.own_value.clone()));
         let marketplace = match marketplace {
             None => None,
@@ -105,6 +110,12 @@ impl Packages {
             }
         };
         Ok(Some(Packages { list, marketplace, notes, skipped }))
+    }
+
+    /// Everything the user should know before a plan: each plugin with no version anywhere,
+    /// then the notes.
+    pub(crate) fn warnings(&self) -> Vec<String> {
+        self.list.iter().filter_map(Package::cache_trap).chain(self.notes.iter().cloned()).collect()
     }
 
     /// The packages named in `names` (`--package`), all of them when `names` is empty. An unknown

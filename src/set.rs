@@ -3,12 +3,15 @@
 //! How a user reconciles a drifted repository before the first automated release. Nothing is
 //! committed. A current value that is not a valid version is only overwritten when asked
 //! (`--force`): the location may point at something that is not the version. The files must still
-//! parse and every location must be found, or nothing is written.
+//! parse and every location must be found, or nothing is written. With several packages only the
+//! named packages' locations are written (each package has its own version); every other byte
+//! stays as it is, in a marketplace the packages share too.
 
 use semver::Version;
 
 use crate::edit::{FileEdit, VersionFiles};
 use crate::error::{Error, Result};
+use crate::package::{self, Package, Packages};
 use crate::transaction::files::write_atomically;
 use crate::workspace::{Target, Workspace};
 
@@ -19,6 +22,8 @@ pub(crate) struct Written {
     pub(crate) edits: Vec<FileEdit>,
     /// How many locations there are in all, changed or not.
     pub(crate) locations: usize,
+    /// With several packages: the packages set, by name.
+    pub(crate) packages: Option<Vec<String>>,
 }
 
 /// What `set` does with a location whose current value is not a valid version.
@@ -30,10 +35,21 @@ pub(crate) enum Invalid {
     Overwrite,
 }
 
-/// Writes `version` into every version location of the repository at `target`.
-pub(crate) fn set(target: &Target, version: &Version, invalid: Invalid) -> Result<Written> {
+/// Writes `version` into every version location of the repository at `target`; with several
+/// packages, into those of the packages named in `names` (at least one must be named).
+pub(crate) fn set(target: &Target, version: &Version, names: &[String], invalid: Invalid) -> Result<Written> {
     let workspace = Workspace::open(target)?;
-    let specs = crate::locations::resolve(&workspace.root, &workspace.config)?;
+    let (specs, packages) = match Packages::resolve(&workspace.root, &workspace.config)? {
+        Some(all) => {
+            let selected = named(&all, names)?;
+            let specs = selected.iter().flat_map(|p| p.locations.iter().cloned()).collect();
+            (specs, Some(selected.iter().map(|p| p.name.clone()).collect()))
+        }
+        None => {
+            package::refuse_selection(names)?;
+            (crate::locations::resolve(&workspace.root, &workspace.config)?, None)
+        }
+    };
     let files = VersionFiles::read(&workspace.root, &specs)?;
     if files.fields().is_empty() {
         return Err(Error::input("no version location found: nothing to set")
@@ -44,7 +60,32 @@ pub(crate) fn set(target: &Target, version: &Version, invalid: Invalid) -> Resul
     }
     let edits = files.set_version(version)?;
     write_atomically(&workspace.root, &edits)?;
-    Ok(Written { edits, locations: files.fields().len() })
+    Ok(Written { edits, locations: files.fields().len(), packages })
+}
+
+/// The packages `set` writes. Each package has its own version, so one version for all of them
+/// is never implied: they are named (`--package`), and each must have a version location.
+fn named<'p>(packages: &'p Packages, names: &[String]) -> Result<Vec<&'p Package>> {
+    if names.is_empty() {
+        let known: Vec<&str> = packages.list.iter().map(|p| p.name.as_str()).collect();
+        return Err(Error::input(format!(
+            "this repository has {} packages, each with its own version: name the one(s) to set",
+            known.len()
+        ))
+        .hint(format!(
+            "`vbump set VERSION --package NAME` (repeatable); the packages are: {}",
+            known.join(", ")
+        )));
+    }
+    let selected = packages.select(names)?;
+    if let Some(empty) = selected.iter().find(|p| p.locations.is_empty()) {
+        return Err(Error::input(format!(
+            "package `{}` has no version location, so there is nothing to set; nothing was written",
+            empty.name
+        ))
+        .hint("add a \"version\" to its plugin.json (or `[[package.location]]` in vbump.toml), then run `vbump set` again"));
+    }
+    Ok(selected)
 }
 
 /// A location whose value is not a version may not be the version at all (a schema's `"draft"`, a

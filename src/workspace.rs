@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::history;
+use crate::tags::TagScheme;
 
 /// Where the user pointed vbump: `-C DIR` and `--config FILE`.
 #[derive(Debug, Clone, Default)]
@@ -72,15 +73,28 @@ impl Workspace {
 
     /// The highest release tag reachable from HEAD, as (name, version); `None` without commits.
     pub(crate) fn last_release(&self) -> Result<Option<(String, semver::Version)>> {
+        let scheme = TagScheme::prefixed(&self.config.tag_prefix);
+        Ok(self.last_releases(&[&scheme])?.pop().flatten())
+    }
+
+    /// For each tag scheme (a package's), its highest release tag reachable from HEAD, as (name,
+    /// version); `None` without one or without commits. The tags are listed once for all.
+    pub(crate) fn last_releases(
+        &self,
+        schemes: &[&TagScheme],
+    ) -> Result<Vec<Option<(String, semver::Version)>>> {
         let head = match history::head(&self.repo) {
             Ok(head) => head,
             // No commit yet: there can be no release either.
-            Err(_) if self.repo.head().is_err() => return Ok(None),
+            Err(_) if self.repo.head().is_err() => return Ok(vec![None; schemes.len()]),
             Err(e) => return Err(e),
         };
-        let tags = history::release_tags(&self.repo, &self.config.tag_prefix)?;
-        Ok(history::last_release(&self.repo, head.commit, &tags)?
-            .map(|tag| (tag.name.clone(), tag.version.clone())))
+        let mut last = Vec::with_capacity(schemes.len());
+        for tags in history::release_tags_of(&self.repo, schemes)? {
+            let tag = history::last_release(&self.repo, head.commit, &tags)?;
+            last.push(tag.map(|tag| (tag.name.clone(), tag.version.clone())));
+        }
+        Ok(last)
     }
 }
 

@@ -223,6 +223,9 @@ pub(crate) struct CheckArgs {
     /// Also fail when the last release tag differs from the files.
     #[arg(long)]
     pub strict: bool,
+    /// Only this package (repeatable), in a repository of several packages.
+    #[arg(long = "package", value_name = "NAME")]
+    pub packages: Vec<String>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -233,6 +236,9 @@ pub(crate) struct SetArgs {
     /// them invalid; such a location may point at something that is not the version).
     #[arg(long)]
     pub force: bool,
+    /// Set this package (repeatable), in a repository of several packages; required there.
+    #[arg(long = "package", value_name = "NAME")]
+    pub packages: Vec<String>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -1,4 +1,5 @@
-//! `vbump set VERSION`: write one version into every location, all files or none.
+//! `vbump set VERSION`: write one version into every location, all files or none (with several
+//! packages, into the locations of the packages named with `--package`).
 //!
 //! How a user reconciles a drifted repository before the first automated release. Nothing is
 //! committed; a current value that is not a valid version is only overwritten with `--force`.
@@ -17,6 +18,9 @@ struct Report<'a> {
     files: &'a [FileEdit],
     /// How many locations there are in all (changed or not).
     locations: usize,
+    /// With several packages: the packages set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    packages: Option<&'a [String]>,
 }
 
 pub(super) fn run(ctx: &Context, args: &SetArgs) -> Result<i32> {
@@ -30,12 +34,15 @@ pub(super) fn run(ctx: &Context, args: &SetArgs) -> Result<i32> {
         Error::input(format!("`{}` is not a semantic version ({reason})", args.version)).hint(hint)
     })?;
     let invalid = if args.force { crate::set::Invalid::Overwrite } else { crate::set::Invalid::Refuse };
-    let written = crate::set::set(&ctx.target, &version, invalid)?;
+    let written = crate::set::set(&ctx.target, &version, &args.packages, invalid)?;
     let edits = &written.edits;
     match ctx.format {
-        Format::Json => {
-            output::json(&Report { version: version.to_string(), files: edits, locations: written.locations })
-        }
+        Format::Json => output::json(&Report {
+            version: version.to_string(),
+            files: edits,
+            locations: written.locations,
+            packages: written.packages.as_deref(),
+        }),
         Format::Human | Format::Github => {
             for edit in edits {
                 for change in &edit.changes {
@@ -51,13 +58,18 @@ pub(super) fn run(ctx: &Context, args: &SetArgs) -> Result<i32> {
             }
             let changed: usize = edits.iter().map(|e| e.changes.len()).sum();
             let total = written.locations;
+            // With several packages, whose locations: `of reddit, twitter`.
+            let whose = match &written.packages {
+                Some(names) => format!(" of {}", names.join(", ")),
+                None => String::new(),
+            };
             if changed == 0 {
                 super::output::print(&format!(
-                    "all {total} location(s) already say {version}; nothing written"
+                    "all {total} location(s){whose} already say {version}; nothing written"
                 ));
             } else {
                 super::output::print(&format!(
-                    "set {changed} of {total} location(s) in {} file(s) to {version}",
+                    "set {changed} of {total} location(s){whose} in {} file(s) to {version}",
                     edits.len()
                 ));
             }

@@ -240,6 +240,13 @@ impl VersionFiles {
         &self.fields
     }
 
+    /// The index, among the locations given to [`VersionFiles::read`], of the location a field
+    /// was found by (an optional location whose file is missing has no field; a regex may find
+    /// several).
+    pub fn spec_index(&self, field_index: usize) -> usize {
+        self.origins[field_index].1
+    }
+
     /// The version files read (each once), relative to the repository root.
     pub fn paths(&self) -> Vec<PathBuf> {
         self.files.iter().map(|file| file.path.clone()).collect()

@@ -85,7 +85,7 @@ pub(crate) fn build(
             .hint("fetch the whole history: `fetch-depth: 0` for actions/checkout, or `git fetch --unshallow --tags`"));
     }
 
-    let mut warnings = packages.notes.clone();
+    let mut warnings = packages.warnings();
     let mut plans = Vec::with_capacity(selected.len());
     for ((package, (last, tally)), tags) in selected.iter().zip(walked).zip(&tags) {
         let read = tally.finish(&classifier, keep);
