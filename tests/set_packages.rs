@@ -53,6 +53,7 @@ fn set_writes_only_the_named_packages_and_every_other_byte_stays() {
     repo.vbump(["check", "--package", "reddit", "--package", "twitter"]).code(0);
 }
 
+/// RUNBOOK, "A catalog of plugins", *Drift before the first release*, as written.
 #[test]
 fn set_reconciles_the_real_drift_of_one_package() {
     // requesthunt's entry says 1.0.0, its plugin.json 2.0.0: only the entry is written.

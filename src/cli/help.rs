@@ -51,20 +51,22 @@ Examples:
   vbump check                    a table of every version field; do they agree?
   vbump check --strict           also fail when the last release tag differs from the files
   vbump check --format github    ::error annotations on the disagreeing lines
+  vbump check --package reddit   in a catalog: only that package (each package agrees with itself)
 
 Exit codes:
   0  every version field is semver and they agree
   1  a field is not semver, or they disagree (or, with --strict, the tag differs)
-  2  a version file cannot be read";
+  2  a version file cannot be read, or no package has that name";
 
 pub(super) const SET: &str = "\
 Examples:
   vbump set 1.4.0                write 1.4.0 into every version field (all files or none)
   vbump set 2.0.0-rc.1           a pre-release works the same way
+  vbump set 1.1.0 --package reddit   in a catalog: only that package's fields (required there)
 
 Exit codes:
   0  written
-  2  not a version, or a version file cannot be read or written: nothing changed";
+  2  not a version, a version file cannot be read or written, or no package named: nothing changed";
 
 pub(super) const AUDIT: &str = "\
 Examples:
