@@ -134,7 +134,7 @@ impl Proposal {
             }));
         }
         let shape = Shape::Packages { packages: proposed, marketplace };
-        Ok(Proposal { shape, skipped, notes: packages.notes })
+        Ok(Proposal { shape, skipped, notes: packages.warnings() })
     }
 
     /// How many locations (one package) or packages it proposes; zero means there is nothing
