@@ -72,6 +72,7 @@ const SECTIONS: &[(&str, &[&str])] = &[
     (
         "## Exit codes and recovery",
         &[
+            "runbook_tables::the_exit_code_table_is_what_vbump_exits_with_and_leaves",
             "github_flow::rerunning_the_same_run_after_a_landed_push_finishes_the_release",
             "github_flow::rerunning_the_same_run_when_the_push_never_landed_releases",
             "github_flow::rerunning_an_old_run_whose_version_was_released_elsewhere_stops_and_says_why",

@@ -1,7 +1,8 @@
-//! The RUNBOOK's two tables, run row by row: "The commit convention and the bumps" (each kind of
-//! commit, from 1.4.2 and from 0.4.2) and "Pre-releases" (each starting point and run). The
-//! expected versions are read from the tables themselves, so a row that stops being true, or a
-//! row no scenario here understands, fails. The paragraphs under the bump table are run too.
+//! The RUNBOOK's tables, run row by row: "The commit convention and the bumps" (each kind of
+//! commit, from 1.4.2 and from 0.4.2), "Pre-releases" (each starting point and run) and the exit
+//! codes (each code, what it leaves and the fix it gives). The expected versions are read from the
+//! tables themselves, so a row that stops being true, or a row no scenario here understands,
+//! fails. The paragraphs under the bump table are run too.
 
 use crate::runbook::{RUNBOOK, quoted};
 use crate::support::TestRepo;
@@ -335,4 +336,106 @@ fn plan_pre_shows_the_next_pre_release() {
     let args: Vec<&str> = plan.split_whitespace().skip(1).collect();
     repo.vbump(args).code(0).stdout_has("next version: 1.3.0-rc.2");
     assert_eq!(repo.state(), state);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exit codes and recovery: the table of exit codes.
+
+#[test]
+fn the_exit_code_table_is_what_vbump_exits_with_and_leaves() {
+    let table = section("## Exit codes and recovery").table();
+    let codes: Vec<&str> = table.iter().map(|row| row[0]).collect();
+    assert_eq!(codes, ["0", "1", "2", "3", "4"], "a new exit code needs its scenario here");
+    let row = |code: &str| table.iter().find(|row| row[0] == code).unwrap().clone();
+
+    // 0: released, nothing to release, or HEAD already released.
+    assert!(
+        row("0")[1]
+            .starts_with("Released, or nothing to release (`released=false`), or HEAD was already released")
+    );
+    let repo = crate::rollback::ready_to_push();
+    repo.vbump(["release", "--push"]).code(0).stdout_has("released v1.3.0");
+    repo.vbump(["release", "--push"]).code(0).stdout_has("nothing to release: HEAD is already released");
+
+    // 1: `check` or `lint` found problems; each names where and shows a fix; `vbump set` fixes check.
+    assert!(row("1")[1].starts_with("`vbump check` or `vbump lint` found problems"));
+    let fix = row("1")[3];
+    assert!(fix.contains("For `check`: `vbump set X.Y.Z` and commit"), "{fix}");
+    repo.file("package.json", "{\n  \"name\": \"demo\",\n  \"version\": \"1.2.9\"\n}\n");
+    repo.vbump(["check"]).code(1).stdout_has("package.json:3");
+    repo.vbump(["set", "1.3.0"]).code(0);
+    repo.commit("chore: versions agree again");
+    repo.vbump(["check"]).code(0);
+    repo.file(".git/COMMIT_EDITMSG", "Fixed crash on empty config\n");
+    repo.vbump(["lint", "--message-file", ".git/COMMIT_EDITMSG"]).code(1).stdout_has("write instead: fix:");
+
+    // 2: bad input or state, found before anything changed; the common causes it lists.
+    let (meaning, left, what_to_do) = (row("2")[1], row("2")[2], row("2")[3]);
+    assert!(
+        meaning.starts_with("Bad input or state, found before anything changed") && left == "Nothing changed"
+    );
+    assert!(
+        what_to_do
+            .contains("a bad `vbump.toml` key (file:line given), uncommitted changes in a version file")
+    );
+    assert!(what_to_do.contains("the tag already exists"));
+    repo.commit("feat: another thing");
+    repo.file("vbump.toml", "tag-prefx = \"v\"\n");
+    let state = repo.state();
+    repo.vbump(["release", "--push"]).code(2).stderr_has("vbump.toml:1:1: unknown field `tag-prefx`");
+    assert_eq!(repo.state(), state);
+    std::fs::remove_file(repo.path().join("vbump.toml")).unwrap();
+    repo.file("Cargo.toml", "[package]\r\nname = \"demo\"\r\nversion = \"1.3.0\"  # edited\r\n");
+    let state = repo.state();
+    repo.vbump(["release", "--push"]).code(2).stderr_has("uncommitted changes: Cargo.toml");
+    assert_eq!(repo.state(), state);
+    repo.git(["checkout", "--", "Cargo.toml"]);
+    repo.git(["tag", "v1.4.0"]);
+    repo.git(["reset", "--quiet", "--hard", "HEAD~1"]);
+    repo.commit("feat: a thing the tag does not hold");
+    let state = repo.state();
+    repo.vbump(["release", "--push"]).code(2).stderr_has("v1.4.0");
+    assert_eq!(repo.state(), state);
+
+    // 3: failed before the commit point, everything undone, git's reason relayed verbatim.
+    let (left, what_to_do) = (row("3")[2], row("3")[3]);
+    assert_eq!(left, "Nothing: files, tag and branch are as before");
+    assert!(what_to_do.starts_with("The message relays git's or GitHub's reason verbatim. `GH006`/`GH013`"));
+    let refused = crate::rollback::ready_to_push();
+    let hook = refused.sandbox().join("origin.git/hooks/pre-receive");
+    std::fs::write(
+        &hook,
+        "#!/bin/sh\necho 'error: GH006: Protected branch update failed for refs/heads/main.' >&2\nexit 1\n",
+    )
+    .unwrap();
+    crate::support::make_executable(&hook);
+    let state = refused.state();
+    refused
+        .vbump(["release", "--push"])
+        .code(3)
+        .stderr_has("GH006: Protected branch update failed for refs/heads/main.");
+    assert_eq!(refused.state(), state);
+
+    // 4: undoing failed too; what remains is listed with the commands, and `vbump recover` ends it.
+    assert!(row("4")[2].starts_with("Listed under `remains:`"));
+    assert!(row("4")[3].contains(
+        "or `vbump recover`, which reads the journal in `.git/vbump/` and ends in one of the two clean states"
+    ));
+    let stuck = crate::rollback::ready_to_push();
+    let lock = stuck.path().join(".git/refs/heads/main.lock");
+    let hook = stuck.sandbox().join("origin.git/hooks/pre-receive");
+    std::fs::write(
+        &hook,
+        format!("#!/bin/sh\ntouch '{}'\necho 'error: GH006' >&2\nexit 1\n", lock.display()),
+    )
+    .unwrap();
+    crate::support::make_executable(&hook);
+    let state = stuck.state();
+    stuck
+        .vbump(["release", "--push"])
+        .code(4)
+        .stderr_has("remains: branch `main` points at the release commit");
+    std::fs::remove_file(&lock).unwrap();
+    stuck.vbump(["recover"]).code(0);
+    assert_eq!(stuck.state(), state, "recover ends in the state before the release");
 }
