@@ -90,14 +90,14 @@ impl Heading {
 /// Splits a trailing `(#123)` (GitHub's squash-merge suffix) off a subject.
 fn split_pr(subject: &str) -> (String, Option<u64>) {
     let trimmed = subject.trim_end();
-    if let Some(open) = trimmed.rfind("(#") {
-        if let Some(digits) = trimmed[open + 2..].strip_suffix(')') {
-            if !digits.is_empty() && digits.len() <= 10 && digits.bytes().all(|b| b.is_ascii_digit()) {
-                if let Ok(number) = digits.parse() {
-                    return (trimmed[..open].trim_end().to_string(), Some(number));
-                }
-            }
-        }
+    if let Some(open) = trimmed.rfind("(#")
+        && let Some(digits) = trimmed[open + 2..].strip_suffix(')')
+        && !digits.is_empty()
+        && digits.len() <= 10
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && let Ok(number) = digits.parse()
+    {
+        return (trimmed[..open].trim_end().to_string(), Some(number));
     }
     (trimmed.to_string(), None)
 }

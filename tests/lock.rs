@@ -127,6 +127,62 @@ fn a_stale_lock_is_reported_with_its_owner_and_recover_clears_it() {
     repo.assert_released("v1.3.0", true);
 }
 
+/// The private files (`vbump.lock.<pid>-<n>.tmp`) in the git directory.
+#[cfg(feature = "failpoints")]
+fn lock_temps(repo: &TestRepo) -> Vec<std::path::PathBuf> {
+    let mut temps: Vec<_> = std::fs::read_dir(repo.path().join(".git"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            name.starts_with("vbump.lock.") && name.ends_with(".tmp")
+        })
+        .collect();
+    temps.sort();
+    temps
+}
+
+/// A run killed while taking the lock (its private file made and locked, not yet linked into
+/// place) leaves that file behind. While its owner lives the file is never touched; once it is
+/// dead (nobody holds it) and not brand new, the next writer removes it.
+#[cfg(feature = "failpoints")]
+#[test]
+fn a_lock_half_taken_by_a_killed_run_leaves_a_file_the_next_writer_removes() {
+    let repo = ready_to_push();
+    let before = repo.state();
+    let ready = repo.sandbox().join("ready");
+    let mut cmd = repo.command(env!("CARGO_BIN_EXE_vbump"));
+    cmd.args(["release", "--push"])
+        .env("VBUMP_FAILPOINTS", "lock-before-link=pause")
+        .env("VBUMP_FAILPOINT_READY", &ready)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let mut paused = cmd.spawn().unwrap();
+    crate::crash::wait_for(&ready);
+    let temps = lock_temps(&repo);
+    assert_eq!(temps.len(), 1, "{temps:?}");
+    let temp = &temps[0];
+    let name = temp.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(name.starts_with(&format!("vbump.lock.{}-", paused.id())), "{name}");
+    // Old enough to be judged, but its owner still holds it: left alone.
+    let aged = std::time::SystemTime::now() - Duration::from_secs(60);
+    let age = |path: &std::path::Path| {
+        std::fs::File::options().write(true).open(path).unwrap().set_modified(aged).unwrap();
+    };
+    age(temp);
+    repo.vbump(["recover"]).code(0);
+    assert!(temp.exists(), "a live taker's file is never removed");
+
+    paused.kill().unwrap();
+    paused.wait().unwrap();
+    assert!(temp.exists(), "the killed run left its file");
+    assert!(!repo.path().join(".git/vbump.lock").exists(), "it never took the lock");
+    repo.vbump(["release", "--push"]).code(0);
+    assert_eq!(lock_temps(&repo), Vec::<std::path::PathBuf>::new());
+    assert_ne!(repo.state(), before);
+    repo.assert_released("v1.3.0", true);
+}
+
 /// A release with an unfinished journal, even one with nothing to do, stops: the remote never got
 /// the interrupted release, and "nothing to release" would hide that.
 #[test]

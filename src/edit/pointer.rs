@@ -56,10 +56,10 @@ impl Pointer {
 }
 
 fn parse_segment(raw: &str, whole: &str) -> Result<Segment, PointerError> {
-    if let Some(inner) = raw.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
-        if let Some((member, value)) = inner.split_once('=') {
-            return Ok(Segment::Select { member: unescape(member, whole)?, value: unescape(value, whole)? });
-        }
+    if let Some(inner) = raw.strip_prefix('[').and_then(|r| r.strip_suffix(']'))
+        && let Some((member, value)) = inner.split_once('=')
+    {
+        return Ok(Segment::Select { member: unescape(member, whole)?, value: unescape(value, whole)? });
     }
     Ok(Segment::Key(unescape(raw, whole)?))
 }

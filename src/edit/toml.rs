@@ -71,10 +71,10 @@ pub fn find(doc: &Document<&str>, keys: &[String]) -> Result<Found, Located> {
             item.span().map_or(anchor, |s| s.start),
             format!("the value is {}, not a string", kind(item)),
         );
-        if let Some(table) = item.as_table_like() {
-            if table.contains_key("workspace") {
-                error = error.hint("`version.workspace = true` takes its version from the workspace: point the location at `workspace.package.version` in the workspace's Cargo.toml");
-            }
+        if let Some(table) = item.as_table_like()
+            && table.contains_key("workspace")
+        {
+            error = error.hint("`version.workspace = true` takes its version from the workspace: point the location at `workspace.package.version` in the workspace's Cargo.toml");
         }
         return Err(error.hint_if_none("a version must be a TOML string, e.g. \"1.2.3\""));
     };

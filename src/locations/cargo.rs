@@ -92,10 +92,10 @@ fn workspace(
     released: &mut Vec<(String, String)>,
 ) -> Result<()> {
     let workspace_version = super::toml_version(doc, doc.raw(), file, &["workspace", "package", "version"])?;
-    if let Some(version) = &workspace_version {
-        if scan.accepts_manifest(file, None, version) {
-            scan.add(file, toml_selector(&["workspace", "package", "version"]), version, true);
-        }
+    if let Some(version) = &workspace_version
+        && scan.accepts_manifest(file, None, version)
+    {
+        scan.add(file, toml_selector(&["workspace", "package", "version"]), version, true);
     }
     let members = members(scan, folder, file, doc)?;
     for member in &members {

@@ -8,11 +8,21 @@
 //! The lock is the file `vbump.lock` in git's common directory (shared by linked worktrees, like the
 //! refs it protects). It is created atomically (a hard link, which fails when the name exists), so
 //! exactly one process creates it, and it names its owner: pid, the process's start time (which tells a live owner from a reused pid)
-//! and the command. On Unix the owner also holds an `flock` on it for as long as it runs; the kernel
-//! drops that when the process dies however it dies, so a lock file nobody holds is *stale*: its
-//! run was killed. A stale lock is reported with its owner and how to clear it; only `vbump
-//! recover`, whose job is cleaning up after a killed run, takes one over (atomically: the one
-//! process that gets the `flock` owns it).
+//! and the command. The owner also holds an exclusive lock on the file for as long as it runs
+//! (`File::try_lock`: `flock` on Unix, `LockFileEx` on Windows); the operating system drops it
+//! when the process dies however it dies, so a lock file nobody holds is *stale*: its run was
+//! killed. The same rule on every platform. A stale lock is reported with its owner and how to
+//! clear it; only `vbump recover`, whose job is cleaning up after a killed run, takes one over
+//! (atomically: the one process that gets the file lock owns it).
+//!
+//! The private file a lock is prepared in (`vbump.lock.<pid>-<n>.tmp`) is locked by its owner
+//! from the moment it exists until it is removed, but for the instant between creating and
+//! locking it. A process killed before it removed it leaves it behind: whoever takes the lock next
+//! removes every such file that nobody holds and that is older than [`DEAD_TEMP_AGE`] (which
+//! rules out that instant).
+//!
+//! On Windows a locked file cannot be read by another process, so a second writer there names the
+//! owner only as "another vbump"; a stale lock (nobody holds it any more) is read and named.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{Read, Write};
@@ -22,6 +32,10 @@ use crate::error::{Error, Result};
 
 /// The lock file's name inside git's common directory.
 pub(crate) const FILE_NAME: &str = "vbump.lock";
+
+/// A lock's private file older than this that nobody holds was left by a killed process. Its
+/// owner locks it microseconds after creating it, so a live owner's is never both.
+pub(crate) const DEAD_TEMP_AGE: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Who holds a lock, as its file says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,10 +89,12 @@ impl Lock {
             .open(&temp)
             .map_err(|e| cannot("create", &temp, &e))?;
         let mut mine = Lock { path: temp.clone(), file: Some(file), took_over: None };
-        if !os::try_lock(mine.file.as_ref().expect("just opened")) {
+        if !try_lock(mine.file.as_ref().expect("just opened")) {
             return Err(held(&path, read_owner(&path).as_ref()));
         }
         mine.write_owner(&me)?;
+        // A kill here leaves the private file behind (see `remove_dead_temps`).
+        super::failpoint::hit("lock-before-link")?;
         // A few rounds at most: each either links, finds a held lock, or finds the lock it
         // looked at released meanwhile.
         for _ in 0..8 {
@@ -86,6 +102,7 @@ impl Lock {
                 Ok(()) => {
                     let _ = fs::remove_file(&temp);
                     mine.path = path;
+                    remove_dead_temps(common_dir);
                     return Ok(mine);
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
@@ -98,7 +115,7 @@ impl Lock {
                 Err(e) => return Err(cannot("open", &path, &e)),
             };
             let owner = read_owner(&path);
-            if !os::can_tell_liveness() || !os::try_lock(&file) {
+            if !try_lock(&file) {
                 return Err(held(&path, owner.as_ref()));
             }
             // We hold the flock of a file nobody else holds. If the path still names it, its
@@ -114,6 +131,7 @@ impl Lock {
                 Lock { path, file: Some(file), took_over: Some(owner.unwrap_or_else(unknown_owner)) };
             lock.write_owner(&me)?;
             drop(mine);
+            remove_dead_temps(common_dir);
             return Ok(lock);
         }
         Err(held(&path, read_owner(&path).as_ref()))
@@ -209,6 +227,39 @@ fn stale_error(path: &Path, owner: Option<&Owner>) -> Error {
     ))
 }
 
+/// An exclusive lock on `file` without waiting; false when another open file holds one (in this
+/// process too: the lock belongs to the open file).
+fn try_lock(file: &File) -> bool {
+    file.try_lock().is_ok()
+}
+
+/// Removes the private lock files (`vbump.lock.<pid>-<n>.tmp`) that processes killed while taking
+/// the lock left in `common_dir`: only those nobody holds and older than [`DEAD_TEMP_AGE`]. Called
+/// with the lock held; a file that cannot be judged is left alone.
+fn remove_dead_temps(common_dir: &Path) {
+    let Ok(entries) = fs::read_dir(common_dir) else { return };
+    let prefix = format!("{FILE_NAME}.");
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if !(name.starts_with(&prefix) && name.ends_with(".tmp")) {
+            continue;
+        }
+        let path = entry.path();
+        let Ok(file) = OpenOptions::new().read(true).write(true).open(&path) else { continue };
+        let old = file
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|modified| modified.elapsed().ok())
+            .is_some_and(|age| age > DEAD_TEMP_AGE);
+        // Removed while we hold its lock, and only if the name still is the file we judged.
+        if old && try_lock(&file) && same_file(&file, &path) {
+            let _ = fs::remove_file(&path);
+        }
+    }
+}
+
 /// True when `path` still names the open `file` (not a file created after ours was removed).
 fn same_file(file: &File, path: &Path) -> bool {
     os::same_file(file, path)
@@ -223,18 +274,7 @@ pub(crate) fn process_start(pid: u32) -> Option<u64> {
 mod os {
     use std::fs::File;
     use std::os::unix::fs::MetadataExt;
-    use std::os::unix::io::AsRawFd;
     use std::path::Path;
-
-    /// An exclusive `flock` without waiting; false when another process holds one.
-    pub(super) fn try_lock(file: &File) -> bool {
-        // SAFETY: flock on a descriptor we own; no memory is passed.
-        unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) == 0 }
-    }
-
-    pub(super) fn can_tell_liveness() -> bool {
-        true
-    }
 
     pub(super) fn same_file(file: &File, path: &Path) -> bool {
         match (file.metadata(), std::fs::metadata(path)) {
@@ -265,20 +305,18 @@ mod os {
     use std::fs::File;
     use std::path::Path;
 
-    pub fn try_lock(_file: &File) -> bool {
-        true
+    /// std has no stable file id outside Unix: the same creation time, modification time and
+    /// length stand for the same file (a lock recreated meanwhile differs in its creation time).
+    pub(super) fn same_file(file: &File, path: &Path) -> bool {
+        let key = |m: std::fs::Metadata| (m.created().ok(), m.modified().ok(), m.len());
+        match (file.metadata(), std::fs::metadata(path)) {
+            (Ok(a), Ok(b)) => key(a) == key(b),
+            _ => false,
+        }
     }
 
-    /// Without `flock`, a lock file cannot be told from a live owner's: it is always "held".
-    pub fn can_tell_liveness() -> bool {
-        false
-    }
-
-    pub fn same_file(_file: &File, path: &Path) -> bool {
-        path.exists()
-    }
-
-    pub fn process_start(_pid: u32) -> Option<u64> {
+    /// Unknown outside Linux's `/proc`: the lock then names the owner's pid and command only.
+    pub(super) fn process_start(_pid: u32) -> Option<u64> {
         None
     }
 }
@@ -316,6 +354,36 @@ mod tests {
         let lock = Lock::acquire(dir.path(), "recover", Stale::TakeOver).unwrap();
         assert_eq!(lock.took_over.as_ref().map(|o| o.pid), Some(999_999));
         assert_eq!(read_owner(lock.path()).unwrap().command, "recover");
+    }
+
+    #[test]
+    fn private_files_of_killed_takers_are_removed_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = std::time::SystemTime::now() - DEAD_TEMP_AGE * 6;
+        let make = |name: &str, modified: Option<std::time::SystemTime>| {
+            let path = dir.path().join(name);
+            fs::write(&path, "pid 999999\nstarted 1700000000\ncommand release\n").unwrap();
+            if let Some(modified) = modified {
+                File::options().write(true).open(&path).unwrap().set_modified(modified).unwrap();
+            }
+            path
+        };
+        let dead = make("vbump.lock.999999-0.tmp", Some(old));
+        // Just created: its owner may be about to lock it.
+        let young = make("vbump.lock.999998-0.tmp", None);
+        // Old, but its owner holds it (a paused taker).
+        let held = make("vbump.lock.999997-0.tmp", Some(old));
+        let holder = File::open(&held).unwrap();
+        holder.try_lock().unwrap();
+        let unrelated = make("vbump.lock.notes", Some(old));
+        let lock = Lock::acquire(dir.path(), "release", Stale::Refuse).unwrap();
+        assert!(!dead.exists(), "a dead taker's file is removed");
+        assert!(young.exists() && held.exists() && unrelated.exists());
+        drop(lock);
+        drop(holder);
+        Lock::acquire(dir.path(), "release", Stale::Refuse).unwrap();
+        assert!(!held.exists(), "once nobody holds it, it goes too");
+        assert!(young.exists());
     }
 
     #[test]
