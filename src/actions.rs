@@ -34,14 +34,34 @@ pub(crate) struct Outputs {
     /// The release pull request this run opened or updated.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) pr_url: Option<String>,
-    /// The GitHub Release of the tag, when this run published or found it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) release_url: Option<String>,
+    /// The GitHub Release of the tag, when this run made or found it: `release-url`,
+    /// `release-id`, `upload-url` and `make-latest`.
+    #[serde(flatten)]
+    pub(crate) github_release: Option<GitHubReleaseOutputs>,
     /// With several packages: one entry per package released (a JSON array in `$GITHUB_OUTPUT`).
     /// The flat keys above then describe the released package when there is exactly one, and are
     /// empty otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) releases: Option<Vec<PackageRelease>>,
+}
+
+/// The GitHub Release a run made or found, for the steps that follow (with `[github] draft =
+/// true`, the step that attaches assets and publishes it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) struct GitHubReleaseOutputs {
+    /// Its page (a draft's is an `untagged-…` URL until it is published).
+    pub(crate) release_url: String,
+    /// Its id, for the REST API (`PATCH /repos/{owner}/{repo}/releases/{id}` publishes a draft).
+    pub(crate) release_id: u64,
+    /// Where assets are uploaded, GitHub's `upload_url` (with its `{?name,label}` template).
+    pub(crate) upload_url: String,
+    /// `true` or `false`: GitHub's `make_latest` for this release (`false` for a pre-release and
+    /// for a release below the highest stable one), to publish a draft with.
+    pub(crate) make_latest: String,
+    /// True when the release is a draft (not an output: the outputs above say the same).
+    #[serde(skip)]
+    pub(crate) draft: bool,
 }
 
 /// One package's release, an entry of the `releases` output.

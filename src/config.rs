@@ -86,6 +86,9 @@ struct RawConfig {
     /// Who makes releases and from where.
     #[schemars(extend("default" = {}))]
     release: Option<release::RawRelease>,
+    /// The GitHub Release vbump makes after the push.
+    #[schemars(extend("default" = {}))]
+    github: Option<RawGitHub>,
     /// Version locations, one per version field. Replaces auto-detection when present.
     #[schemars(with = "Option<Vec<RawLocation>>")]
     location: Option<Vec<toml::Spanned<RawLocation>>>,
@@ -100,6 +103,18 @@ struct RawConfig {
     /// compare it. Without it: `follow` when it equals every plugin's version today, else
     /// `independent`, with one line saying so. `vbump init` writes the choice down.
     marketplace_version: Option<MarketplaceVersion>,
+}
+
+/// `[github]`: the GitHub Release vbump makes after the push.
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(rename = "GitHub")]
+struct RawGitHub {
+    /// Leave each GitHub Release as a draft, for a later step to attach assets to and publish
+    /// (the step outputs `release-id`, `upload-url` and `make-latest` say which and how). A
+    /// published release is then never changed, so GitHub's immutable releases can be on.
+    #[schemars(extend("default" = false))]
+    draft: Option<bool>,
 }
 
 /// One `[[package]]`: a folder of the repository released on its own.
@@ -237,6 +252,8 @@ pub struct Config {
     pub release_author: Option<Author>,
     /// `[release] branches`: the branches a release may be made from.
     pub release_branches: BranchPatterns,
+    /// `[github] draft`: GitHub Releases are left as drafts.
+    pub github_draft: bool,
     /// The file these settings came from, if any.
     pub source: Option<PathBuf>,
 }
@@ -334,6 +351,7 @@ impl Config {
             marketplace_version: raw.marketplace_version,
             release_author: release.author,
             release_branches: release.branches,
+            github_draft: raw.github.and_then(|github| github.draft).unwrap_or(false),
             source,
         })
     }

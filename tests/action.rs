@@ -14,8 +14,19 @@ use crate::support::http_files::FileServer;
 use crate::support::{TestRepo, make_executable};
 
 /// The outputs `vbump release` writes to `$GITHUB_OUTPUT` (README, "GitHub Actions outputs").
-const BINARY_OUTPUTS: &[&str] =
-    &["released", "version", "previous-version", "tag", "bump", "commit", "release-url", "pr-url"];
+const BINARY_OUTPUTS: &[&str] = &[
+    "released",
+    "version",
+    "previous-version",
+    "tag",
+    "bump",
+    "commit",
+    "release-url",
+    "release-id",
+    "upload-url",
+    "make-latest",
+    "pr-url",
+];
 
 fn source_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -325,6 +336,87 @@ fn install_with_the_actions_own_checksums_installs_only_those_bytes() {
     assert!(!releases.install_dir().exists());
 }
 
+/// scripts/pin-action.sh, as the release workflow runs it after attaching the assets to the draft:
+/// a child of the release commit whose only change is action.yml carrying the release's
+/// SHA256SUMS, tagged `pinned/<tag>` and pushed to a real bare remote (nothing else is). Read as
+/// the runner reads it, the pinned action.yml installs exactly those bytes and refuses others.
+#[test]
+fn the_pinned_commit_carries_the_release_checksums_and_installs_only_those_bytes() {
+    let version = env!("CARGO_PKG_VERSION");
+    let tag = format!("v{version}");
+    let repo = TestRepo::new();
+    repo.file("action.yml", std::fs::read(source_root().join("action.yml")).unwrap())
+        .commit("chore(release): v1");
+    let origin = repo.origin();
+    let release_commit = repo.rev("HEAD");
+    let genuine = std::fs::read(env!("CARGO_BIN_EXE_vbump")).unwrap();
+    let sums = format!(
+        "{}  {}\n{}  vbump-other-target\n{}  vbump.1\n",
+        hex(&Sha256::digest(&genuine)),
+        asset_name(),
+        "a".repeat(64),
+        "b".repeat(64)
+    );
+    repo.file("../SHA256SUMS", &sums);
+    let remote_before = repo.origin_git(["for-each-ref", "--format=%(refname) %(objectname)"]);
+    let pin = |sums_file: &str| {
+        repo.command("bash")
+            .arg(source_root().join("scripts/pin-action.sh"))
+            .args([release_commit.as_str(), tag.as_str(), sums_file, "origin"])
+            .output()
+            .unwrap()
+    };
+
+    // A line that is not sha256sum's could carry YAML into action.yml: refused, nothing made.
+    repo.file("../evil", format!("{sums}x  vbump\n        VBUMP_VERSION: 0.0.1\n"));
+    let refused = pin(repo.sandbox().join("evil").to_str().unwrap());
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("is not a sha256sum line"));
+    assert_eq!(repo.origin_git(["for-each-ref", "--format=%(refname) %(objectname)"]), remote_before);
+
+    let out = pin(repo.sandbox().join("SHA256SUMS").to_str().unwrap());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let pinned = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    assert_eq!(repo.origin_git(["rev-parse", &format!("refs/tags/pinned/{tag}^{{commit}}")]), pinned);
+    assert_eq!(repo.origin_git(["rev-parse", &format!("{pinned}^@")]), release_commit, "one parent");
+    assert_eq!(repo.git(["diff", "--name-only", &release_commit, &pinned]), "action.yml");
+    // Only the tag was pushed: main did not move, and the local branch and work tree neither.
+    assert_eq!(repo.origin_git(["rev-parse", "main"]), release_commit);
+    assert_eq!(
+        (repo.rev("HEAD"), repo.git(["status", "--porcelain"])),
+        (release_commit.clone(), String::new())
+    );
+    drop(origin);
+
+    let pinned_action =
+        YamlLoader::load_from_str(&repo.git(["show", &format!("{pinned}:action.yml")])).unwrap().remove(0);
+    let carried = step(&pinned_action, "install")["env"]["VBUMP_SHA256SUMS"].as_str().unwrap().to_string();
+    assert_eq!(carried, sums);
+    // The rest of action.yml is byte for byte the release commit's.
+    let released = repo.git(["show", &format!("{release_commit}:action.yml")]);
+    let pinned_text = repo.git(["show", &format!("{pinned}:action.yml")]);
+    let indented: String = sums.lines().map(|l| format!("          {l}\n")).collect();
+    assert_eq!(
+        pinned_text,
+        released
+            .replace("        VBUMP_SHA256SUMS: \"\"\n", &format!("        VBUMP_SHA256SUMS: |\n{indented}"))
+    );
+
+    // The install step of the pinned commit: the release's bytes, and nothing else.
+    let releases = Releases::new();
+    releases.publish_real(&tag);
+    let installed = releases.install(&[("VBUMP_ACTION_REF", &pinned), ("VBUMP_SHA256SUMS", &carried)]);
+    installed.binary();
+    let mut swapped = genuine.clone();
+    swapped.extend_from_slice(b"\0swapped");
+    releases.publish(&tag, &swapped, &swapped);
+    let _ = std::fs::remove_dir_all(releases.install_dir());
+    let installed = releases.install(&[("VBUMP_ACTION_REF", &pinned), ("VBUMP_SHA256SUMS", &carried)]);
+    assert_ne!(installed.code, 0, "{installed:#?}");
+    assert!(installed.stderr.contains("the pinned action expects"), "{}", installed.stderr);
+    assert!(!releases.install_dir().exists());
+}
+
 // ---------------------------------------------------------------------------------------------
 // action.yml.
 
@@ -443,6 +535,7 @@ fn action_passes_every_input_to_the_binary() {
         ("bump", "minor"),
         ("pre", "rc"),
         ("strategy", "pr"),
+        ("draft", "true"),
         ("author", "rel[bot] <1+rel[bot]@users.noreply.github.com>"),
         ("config", "ci/vbump.toml"),
         ("working-directory", "plugin"),
@@ -464,6 +557,7 @@ fn action_passes_every_input_to_the_binary() {
             "pr",
             "--author",
             "rel[bot] <1+rel[bot]@users.noreply.github.com>",
+            "--draft",
         ],
     );
     assert_eq!(run.token, "ghs_app");
@@ -492,6 +586,7 @@ fn action_changes_the_invocation_for_each_input_of_the_run_step() {
         ("pre", "beta"),
         ("promote", "true"),
         ("strategy", "push"),
+        ("draft", "true"),
         ("author", "Ada <ada@example.com>"),
         ("config", "other.toml"),
         ("working-directory", "sub"),

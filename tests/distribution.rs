@@ -374,3 +374,49 @@ fn readmes_install_table_is_what_the_release_publishes() {
     assert!(row("pre-commit").contains("`repo: https://github.com/vbump/vbump`"));
     assert!(include_str!("../.pre-commit-hooks.yaml").contains("- id: vbump-lint\n"));
 }
+
+/// The release workflow's order, which makes a published release final: vbump leaves the GitHub
+/// Release a draft; the assets are attached to the draft (never replacing one); the commit users
+/// pin is made from the checksums of exactly those assets; publishing is the very last step, with
+/// the release id and `make_latest` vbump gave, and nothing touches the release after it.
+#[test]
+fn the_release_is_a_draft_until_every_asset_is_attached_and_the_pin_is_made() {
+    let workflow = &YamlLoader::load_from_str(RELEASE_WORKFLOW).unwrap()[0];
+    let release_steps = workflow["jobs"]["release"]["steps"].as_vec().unwrap();
+    let vbump = release_steps.iter().find(|step| step["id"].as_str() == Some("vbump")).unwrap();
+    assert_eq!(vbump["with"]["draft"].as_bool(), Some(true), "vbump must leave the release a draft");
+    let outputs = &workflow["jobs"]["release"]["outputs"];
+    assert_eq!(outputs["release-id"].as_str(), Some("${{ steps.vbump.outputs.release-id }}"));
+    assert_eq!(outputs["make-latest"].as_str(), Some("${{ steps.vbump.outputs.make-latest }}"));
+
+    let steps = workflow["jobs"]["publish"]["steps"].as_vec().unwrap();
+    let scripts: Vec<&str> = steps.iter().map(|step| step["run"].as_str().unwrap_or("")).collect();
+    let position = |what: &str, needle: &str| {
+        let found: Vec<usize> = (0..scripts.len()).filter(|&i| scripts[i].contains(needle)).collect();
+        assert_eq!(found.len(), 1, "one step {what} (`{needle}`): {found:?}");
+        found[0]
+    };
+    let upload = position("attaches the assets", "gh release upload");
+    let pin = position("makes the pinned commit", "scripts/pin-action.sh");
+    let publish = position("publishes", "-F draft=false");
+    assert!(upload < pin && pin < publish, "upload {upload}, pin {pin}, publish {publish}");
+    assert_eq!(publish, steps.len() - 1, "publishing is the last step");
+    assert!(scripts[upload].contains("sha256sum vbump-* vbump.1 > SHA256SUMS"));
+    assert!(scripts[pin].contains("dist/SHA256SUMS"), "the pin carries the checksums of what was attached");
+    assert!(scripts[publish].contains(r#"repos/$GITHUB_REPOSITORY/releases/$RELEASE_ID"#));
+    assert!(scripts[publish].contains(r#"make_latest="$MAKE_LATEST""#));
+    let env = &steps[publish]["env"];
+    assert_eq!(env["RELEASE_ID"].as_str(), Some("${{ needs.release.outputs.release-id }}"));
+    assert_eq!(env["MAKE_LATEST"].as_str(), Some("${{ needs.release.outputs.make-latest }}"));
+    for script in &scripts {
+        assert!(!script.contains("--clobber"), "an attached asset is never replaced");
+        assert!(!script.contains("gh release create"), "vbump creates the release, once");
+    }
+    // The checkout that the pin commit builds on comes before the assets are downloaded into it.
+    let checkout =
+        steps.iter().position(|s| s["uses"].as_str().is_some_and(|u| u.starts_with("actions/checkout@")));
+    let download = steps
+        .iter()
+        .position(|s| s["uses"].as_str().is_some_and(|u| u.starts_with("actions/download-artifact@")));
+    assert!(checkout.unwrap() < download.unwrap());
+}

@@ -176,8 +176,9 @@ fn release_pr_without_permission_names_pull_requests_write() {
 #[test]
 fn release_is_created_as_draft_then_published() {
     let fake = GitHubFake::start();
-    let release =
-        client(&fake).publish_release("v1.3.0", "v1.3.0", "### Features\n", ReleaseKind::Latest).unwrap();
+    let release = client(&fake)
+        .publish_release("v1.3.0", "v1.3.0", "### Features\n", ReleaseKind::Latest, false)
+        .unwrap();
     assert_eq!(release.action, ReleaseAction::Created);
     assert_eq!(release.url, "https://github.com/octo/hello/releases/tag/v1.3.0");
     let writes = fake.writes();
@@ -198,7 +199,8 @@ fn release_is_created_as_draft_then_published() {
 fn release_creation_502_twice_then_201_is_released_once() {
     let fake = GitHubFake::start();
     fake.fail("POST", "/repos/octo/hello/releases", 502, 2);
-    let release = client(&fake).publish_release("v1.3.0", "v1.3.0", "notes", ReleaseKind::Latest).unwrap();
+    let release =
+        client(&fake).publish_release("v1.3.0", "v1.3.0", "notes", ReleaseKind::Latest, false).unwrap();
     assert_eq!(release.action, ReleaseAction::Created);
     let posts = fake.writes().into_iter().filter(|w| w.starts_with("POST")).count();
     assert_eq!(posts, 3);
@@ -209,7 +211,8 @@ fn release_creation_502_twice_then_201_is_released_once() {
 fn a_502_after_github_created_the_draft_does_not_create_a_second_one() {
     let fake = GitHubFake::start();
     fake.fail_after_applying("POST", "/repos/octo/hello/releases", 502, 1);
-    let release = client(&fake).publish_release("v1.3.0", "v1.3.0", "notes", ReleaseKind::Latest).unwrap();
+    let release =
+        client(&fake).publish_release("v1.3.0", "v1.3.0", "notes", ReleaseKind::Latest, false).unwrap();
     let s = fake.state();
     assert_eq!(s.releases.len(), 1, "{:?}", s.releases);
     assert!(!s.releases[0].draft);
@@ -220,8 +223,8 @@ fn a_502_after_github_created_the_draft_does_not_create_a_second_one() {
 fn existing_release_is_left_alone_and_a_leftover_draft_is_published() {
     let fake = GitHubFake::start();
     let gh = client(&fake);
-    let first = gh.publish_release("v1.3.0", "v1.3.0", "notes", ReleaseKind::Latest).unwrap();
-    let again = gh.publish_release("v1.3.0", "v1.3.0", "notes", ReleaseKind::Latest).unwrap();
+    let first = gh.publish_release("v1.3.0", "v1.3.0", "notes", ReleaseKind::Latest, false).unwrap();
+    let again = gh.publish_release("v1.3.0", "v1.3.0", "notes", ReleaseKind::Latest, false).unwrap();
     assert_eq!((again.action, again.id), (ReleaseAction::AlreadyPublished, first.id));
     assert_eq!(fake.state().releases.len(), 1);
 
@@ -233,7 +236,7 @@ fn existing_release_is_left_alone_and_a_leftover_draft_is_published() {
         draft: true,
         prerelease: false,
     });
-    let finished = gh.publish_release("v1.4.0", "v1.4.0", "notes 1.4", ReleaseKind::Latest).unwrap();
+    let finished = gh.publish_release("v1.4.0", "v1.4.0", "notes 1.4", ReleaseKind::Latest, false).unwrap();
     assert_eq!((finished.action, finished.id), (ReleaseAction::PublishedDraft, 5));
     let s = fake.state();
     assert_eq!(s.releases.len(), 2);
@@ -241,10 +244,37 @@ fn existing_release_is_left_alone_and_a_leftover_draft_is_published() {
 }
 
 #[test]
+fn a_draft_is_created_once_left_unpublished_and_published_only_when_asked() {
+    let fake = GitHubFake::start();
+    let gh = client(&fake);
+    let draft = gh.publish_release("v1.3.0", "v1.3.0", "notes", ReleaseKind::Latest, true).unwrap();
+    assert_eq!(draft.action, ReleaseAction::DraftCreated);
+    assert_eq!(
+        draft.upload_url,
+        format!("https://uploads.github.com/repos/octo/hello/releases/{}/assets{{?name,label}}", draft.id)
+    );
+    assert!(draft.url.contains("/releases/tag/untagged-"), "{}", draft.url);
+    let again = gh.publish_release("v1.3.0", "v1.3.0", "notes", ReleaseKind::Latest, true).unwrap();
+    assert_eq!((again.action, again.id), (ReleaseAction::DraftExists, draft.id));
+    assert!(!fake.writes().iter().any(|w| w.starts_with("PATCH")), "{:?}", fake.writes());
+    assert_eq!(fake.state().releases.len(), 1);
+    assert!(fake.state().releases[0].draft);
+    // Without `draft`, the draft is completed and published; asked for a draft again, the
+    // published release is left as it is.
+    let published = gh.publish_release("v1.3.0", "v1.3.0", "notes", ReleaseKind::Latest, false).unwrap();
+    assert_eq!((published.action, published.id), (ReleaseAction::PublishedDraft, draft.id));
+    let after = gh.publish_release("v1.3.0", "v1.3.0", "notes", ReleaseKind::Latest, true).unwrap();
+    assert_eq!(after.action, ReleaseAction::AlreadyPublished);
+    assert_eq!(fake.state().releases.len(), 1);
+    assert!(!fake.state().releases[0].draft);
+}
+
+#[test]
 fn release_without_contents_write_is_exit_2_naming_the_permission() {
     let fake = GitHubFake::start();
     fake.refuse("POST", "/repos/octo/hello/releases");
-    let e = client(&fake).publish_release("v1.3.0", "v1.3.0", "notes", ReleaseKind::Latest).unwrap_err();
+    let e =
+        client(&fake).publish_release("v1.3.0", "v1.3.0", "notes", ReleaseKind::Latest, false).unwrap_err();
     assert_eq!(e.exit_code(), 2);
     assert!(e.to_string().contains("GitHub refused creating the release of `v1.3.0`"), "{e}");
     assert!(e.hint.as_deref().unwrap().contains("`contents: write`"), "{e}");
@@ -266,18 +296,19 @@ fn server_errors_that_never_end_are_reported_with_a_hint_to_rerun() {
 fn a_pre_release_is_marked_prerelease_and_never_made_latest() {
     let fake = GitHubFake::start();
     let gh = client(&fake);
-    let stable = gh.publish_release("v1.2.0", "v1.2.0", "notes", ReleaseKind::Latest).unwrap();
-    let rc = gh.publish_release("v1.3.0-rc.1", "v1.3.0-rc.1", "notes", ReleaseKind::PreRelease).unwrap();
+    let stable = gh.publish_release("v1.2.0", "v1.2.0", "notes", ReleaseKind::Latest, false).unwrap();
+    let rc =
+        gh.publish_release("v1.3.0-rc.1", "v1.3.0-rc.1", "notes", ReleaseKind::PreRelease, false).unwrap();
     {
         let s = fake.state();
         let published = s.releases.iter().find(|r| r.id == rc.id).unwrap();
         assert!(published.prerelease && !published.draft);
         assert_eq!(s.latest, Some(stable.id), "the rc did not become Latest");
     }
-    let promoted = gh.publish_release("v1.3.0", "v1.3.0", "notes", ReleaseKind::Latest).unwrap();
+    let promoted = gh.publish_release("v1.3.0", "v1.3.0", "notes", ReleaseKind::Latest, false).unwrap();
     assert_eq!(fake.state().latest, Some(promoted.id));
     // A fix on a maintenance branch is published, and Latest stays the newest release.
-    gh.publish_release("v1.2.1", "v1.2.1", "notes", ReleaseKind::Maintenance).unwrap();
+    gh.publish_release("v1.2.1", "v1.2.1", "notes", ReleaseKind::Maintenance, false).unwrap();
     assert_eq!(fake.state().latest, Some(promoted.id));
 }
 

@@ -660,3 +660,71 @@ fn a_tag_on_a_commit_vbump_did_not_make_is_not_taken_for_the_release() {
     assert_eq!(remote_refs(&repo), remote_before);
     assert!(fake.state().releases.is_empty());
 }
+
+/// `--draft` (the action's `draft` input) and `[github] draft = true`: the release is pushed and its
+/// GitHub Release left a draft, with the outputs a later step needs to attach assets and publish
+/// it. A run on the tagged head afterwards leaves the draft alone: nothing is published, nothing
+/// created twice.
+#[test]
+fn a_draft_release_stays_a_draft_and_says_how_to_publish_it() {
+    let fake = GitHubFake::start();
+    let (repo, origin) = feature_since_v1_2_0();
+    let output = repo.sandbox().join("github_output");
+    let out = repo.vbump_with(["release", "--push", "--draft"], |cmd| {
+        fake.env(cmd, TOKEN);
+        cmd.env("GITHUB_ACTIONS", "true").env("GITHUB_OUTPUT", &output);
+    });
+    out.code(0).stdout_has("draft GitHub Release v1.3.0 (id ").stderr_has("is a draft");
+    let releases = fake.state().releases.clone();
+    assert_eq!(releases.len(), 1);
+    let draft = &releases[0];
+    assert!(draft.draft, "{draft:?}");
+    let outputs = std::fs::read_to_string(&output).unwrap();
+    for line in [
+        "released=true".to_string(),
+        format!("release-id={}", draft.id),
+        format!(
+            "upload-url=https://uploads.github.com/repos/octo/hello/releases/{}/assets{{?name,label}}",
+            draft.id
+        ),
+        "make-latest=true".to_string(),
+        format!("release-url=https://github.com/octo/hello/releases/tag/untagged-{}", draft.id),
+    ] {
+        assert!(outputs.lines().any(|l| l == line), "no `{line}` in\n{outputs}");
+    }
+    assert!(!fake.writes().iter().any(|w| w.starts_with("PATCH")), "nothing published: {:?}", fake.writes());
+
+    // The run the release commit starts, on the tagged head, with the setting in vbump.toml: the
+    // draft is there, so nothing is missing.
+    let head_run = checkout_like_actions(&origin, &repo.rev("HEAD"));
+    head_run.file("vbump.toml", "[github]\ndraft = true\n");
+    let (out, outputs) = release_in_actions(&head_run, &fake);
+    out.code(0).stdout_has("nothing to release: HEAD is already released as v1.3.0");
+    assert!(outputs.contains("released=false\n"), "{outputs}");
+    assert_eq!(fake.state().releases.len(), 1);
+    assert!(fake.state().releases[0].draft);
+}
+
+/// `[github] draft = true` in vbump.toml has the same effect as `--draft`; a pre-release's draft
+/// says `make-latest=false`.
+#[test]
+fn the_draft_setting_in_vbump_toml_makes_drafts_too() {
+    let fake = GitHubFake::start();
+    let (repo, _origin) = feature_since_v1_2_0();
+    repo.file("vbump.toml", "[github]\ndraft = true\n").commit("chore: drafts");
+    repo.git(["push", "--quiet", "origin", "main"]);
+    let output = repo.sandbox().join("github_output");
+    repo.vbump_with(["release", "--push", "--pre", "rc"], |cmd| {
+        fake.env(cmd, TOKEN);
+        cmd.env("GITHUB_ACTIONS", "true").env("GITHUB_OUTPUT", &output);
+    })
+    .code(0)
+    .stdout_has("draft GitHub Release v1.3.0-rc.1");
+    let outputs = std::fs::read_to_string(&output).unwrap();
+    assert!(outputs.contains("make-latest=false\n"), "{outputs}");
+    let state = fake.state();
+    assert_eq!(
+        (state.releases.len(), state.releases[0].draft, state.releases[0].prerelease),
+        (1, true, true)
+    );
+}

@@ -199,6 +199,10 @@ pub(crate) struct ReleaseArgs {
     /// Make the release commit and tag as this identity (overrides `[release] author`).
     #[arg(long, value_name = "NAME <EMAIL>", value_parser = Author::parse)]
     pub author: Option<Author>,
+    /// Leave each GitHub Release a draft, for a later step to attach assets to and publish (as
+    /// `[github] draft = true` does).
+    #[arg(long)]
+    pub draft: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -19,6 +19,7 @@ pub(super) fn request(ctx: &Context, args: &ReleaseArgs) -> ReleaseRequest {
         token_env: args.token_env.clone(),
         strategy: args.strategy.map(Into::into),
         author: args.author.clone(),
+        draft: args.draft,
     }
 }
 
@@ -96,8 +97,16 @@ fn print_human(outcome: &Outcome) {
         }
         Outcome::Released(released) => {
             let outputs = &released.outputs;
-            if let Some(url) = &outputs.release_url {
-                super::output::print(&format!("published GitHub Release {}: {url}", outputs.tag));
+            match &outputs.github_release {
+                Some(release) if release.draft => super::output::print(&format!(
+                    "draft GitHub Release {} (id {}): {}",
+                    outputs.tag, release.release_id, release.release_url
+                )),
+                Some(release) => super::output::print(&format!(
+                    "published GitHub Release {}: {}",
+                    outputs.tag, release.release_url
+                )),
+                None => {}
             }
             let remote = &released.remote;
             let whereto = if released.pushed { format!(", pushed to `{remote}`") } else { String::new() };
@@ -118,8 +127,11 @@ fn print_human(outcome: &Outcome) {
         }
         Outcome::Finished(finished) => {
             let outputs = &finished.outputs;
-            let release = match &outputs.release_url {
-                Some(url) => format!("its GitHub Release is {url}"),
+            let release = match &outputs.github_release {
+                Some(release) if release.draft => {
+                    format!("its draft GitHub Release is {}", release.release_url)
+                }
+                Some(release) => format!("its GitHub Release is {}", release.release_url),
                 None => "no GitHub Release (the GitHub steps did not run)".to_string(),
             };
             // Several packages: every tag of the release at HEAD (the flat `tag` is empty then).

@@ -9,7 +9,8 @@
 //!   403/404 mean "cannot tell", never "unprotected");
 //! - `GET/POST/PATCH /repos/{o}/{r}/pulls` — one release pull request, updated in place;
 //! - `GET /repos/{o}/{r}/releases/tags/{t}`, `GET/POST/PATCH /repos/{o}/{r}/releases` — the release,
-//!   created as a draft and published last (with immutable releases a published release is final).
+//!   created as a draft and published last (with immutable releases a published release is final),
+//!   or, with `[github] draft = true`, left a draft for the workflow to attach assets to and publish.
 
 use std::time::Duration;
 
@@ -279,7 +280,16 @@ impl GitHub {
     /// release is left alone, a draft left by an interrupted run is completed, otherwise a draft is
     /// created and then published (publishing is the last, irreversible step). `kind` sets
     /// `prerelease` and `make_latest`, so a pre-release never becomes the repository's "Latest".
-    pub fn publish_release(&self, tag: &str, name: &str, notes: &str, kind: ReleaseKind) -> Result<Release> {
+    /// With `draft`, the draft is where it stops: one is created unless the tag has a release
+    /// already (a draft or a published one, both left as they are), and nothing is published.
+    pub fn publish_release(
+        &self,
+        tag: &str,
+        name: &str,
+        notes: &str,
+        kind: ReleaseKind,
+        draft: bool,
+    ) -> Result<Release> {
         let doing = format!("reading the release of tag `{tag}`");
         let reply =
             self.api.call(Method::GET, &self.path(&format!("/releases/tags/{}", segment(tag))), None)?;
@@ -289,7 +299,14 @@ impl GitHub {
         if reply.status != StatusCode::NOT_FOUND {
             return Err(status_error(&reply, &doing, "contents: read"));
         }
-        let (draft, action) = match self.find_draft(tag)? {
+        let found = self.find_draft(tag)?;
+        if draft {
+            return match found {
+                Some(existing) => release(&existing, ReleaseAction::DraftExists),
+                None => release(&self.create_draft(tag, name, notes, kind)?, ReleaseAction::DraftCreated),
+            };
+        }
+        let (draft, action) = match found {
             Some(draft) => (draft, ReleaseAction::PublishedDraft),
             None => (self.create_draft(tag, name, notes, kind)?, ReleaseAction::Created),
         };
@@ -390,8 +407,11 @@ fn pull_request(body: &Value, action: PrAction) -> Result<PullRequest> {
 fn release(body: &Value, action: ReleaseAction) -> Result<Release> {
     let id = body.get("id").and_then(Value::as_u64);
     let url = body.get("html_url").and_then(Value::as_str);
-    match (id, url) {
-        (Some(id), Some(url)) => Ok(Release { id, url: url.to_string(), action }),
+    let upload_url = body.get("upload_url").and_then(Value::as_str);
+    match (id, url, upload_url) {
+        (Some(id), Some(url), Some(upload_url)) => {
+            Ok(Release { id, url: url.to_string(), upload_url: upload_url.to_string(), action })
+        }
         _ => Err(malformed("the release", body)),
     }
 }

@@ -117,6 +117,10 @@ pub enum ReleaseAction {
     PublishedDraft,
     /// The release was created (as a draft) and published by this run.
     Created,
+    /// Asked for a draft: this run created it and left it unpublished.
+    DraftCreated,
+    /// Asked for a draft: one for the tag existed already (an earlier run's) and is left as it is.
+    DraftExists,
 }
 
 /// Where a published release stands among the repository's releases: GitHub marks one release
@@ -162,7 +166,10 @@ impl ReleaseKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Release {
     pub id: u64,
+    /// The page a person opens (`html_url`; a draft's is an `untagged-…` URL).
     pub url: String,
+    /// Where its assets are uploaded (`upload_url`, with GitHub's `{?name,label}` template).
+    pub upload_url: String,
     pub action: ReleaseAction,
 }
 

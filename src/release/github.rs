@@ -23,6 +23,8 @@ pub(crate) struct GitHubSteps {
     token_warning: Option<&'static str>,
     /// The branch a release pull request comes from.
     pub(crate) release_branch: String,
+    /// GitHub Releases are left as drafts (`--draft`, `[github] draft = true`).
+    draft: bool,
 }
 
 /// The GitHub repository of this run and the server's URL: `GITHUB_REPOSITORY` (an error when it
@@ -70,6 +72,7 @@ impl GitHubSteps {
             skipped: None,
             token_warning: None,
             release_branch: config.release_branch.clone(),
+            draft: request.draft || config.github_draft,
         };
         if !request.push {
             steps.repo_url = repository_url(session, false);
@@ -94,6 +97,11 @@ impl GitHubSteps {
     /// The API client, `None` when the GitHub steps are skipped.
     pub(crate) fn client(&self) -> Option<&GitHub> {
         self.client.as_ref()
+    }
+
+    /// True when GitHub Releases are left as drafts.
+    pub(crate) fn draft(&self) -> bool {
+        self.draft
     }
 
     /// The strategy in force (`--strategy`, else vbump.toml).

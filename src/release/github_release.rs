@@ -4,7 +4,7 @@
 
 use std::cell::Cell;
 
-use crate::actions::{Actions, Outputs};
+use crate::actions::{Actions, GitHubReleaseOutputs, Outputs};
 use crate::error::{Error, Result};
 use crate::forge;
 use crate::plan::{PackagePlan, Plan, Previous};
@@ -25,8 +25,8 @@ pub(crate) struct AfterCommitPoint<'a> {
     /// Set once the outputs are written (a later failure must not overwrite them).
     written: &'a Cell<bool>,
     reporter: &'a mut dyn Reporter,
-    /// The GitHub Release's page, once published.
-    pub(crate) release_url: Option<String>,
+    /// The GitHub Release made (the last one, with several packages).
+    pub(crate) release: Option<GitHubReleaseOutputs>,
 }
 
 impl<'a> AfterCommitPoint<'a> {
@@ -37,10 +37,11 @@ impl<'a> AfterCommitPoint<'a> {
         written: &'a Cell<bool>,
         reporter: &'a mut dyn Reporter,
     ) -> Self {
-        AfterCommitPoint { plan, github, actions, written, reporter, release_url: None }
+        AfterCommitPoint { plan, github, actions, written, reporter, release: None }
     }
 
-    /// Publishes the GitHub Release of each tag pushed (one tag per package).
+    /// Publishes the GitHub Release of each tag pushed (one tag per package), or with `[github]
+    /// draft = true` leaves each a draft; then its step outputs.
     fn publish(&mut self, applied: &Applied) -> Result<()> {
         let Some(client) = self.github.client() else {
             self.github.say_skipped(self.reporter);
@@ -53,22 +54,58 @@ impl<'a> AfterCommitPoint<'a> {
             let Some(next) = &package.next else { continue };
             let notes = package.notes.as_deref().unwrap_or_default();
             let kind = forge::ReleaseKind::of(&next.version, package.highest_stable.as_ref());
-            let release =
-                client.publish_release(&next.tag, &next.tag, notes, kind).map_err(after_push(&next.tag))?;
-            self.actions.output("release-url", &release.url).map_err(|e| {
-                Error::incomplete(
-                    format!(
-                        "{} is released and its GitHub Release published, but the `release-url` output could not be written: {}",
-                        next.tag, e.message
-                    ),
-                    vec![format!("the `release-url` step output ({})", release.url)],
-                )
-                .hint(e.hint.clone().unwrap_or_else(|| "check the workflow's `$GITHUB_OUTPUT`".into()))
-            })?;
-            self.release_url = Some(release.url);
+            let release = client
+                .publish_release(&next.tag, &next.tag, notes, kind, self.github.draft())
+                .map_err(after_push(&next.tag))?;
+            let release = release_outputs(&release, kind);
+            if release.draft {
+                self.reporter.note(&format!(
+                    "the GitHub Release of {} is a draft (`[github] draft`): attach its assets, then publish it",
+                    next.tag
+                ));
+            }
+            write_release_outputs(self.actions, &next.tag, &release)?;
+            self.release = Some(release);
         }
         Ok(())
     }
+}
+
+/// The step outputs of a GitHub Release made or found as `kind`.
+fn release_outputs(release: &forge::Release, kind: forge::ReleaseKind) -> GitHubReleaseOutputs {
+    let draft =
+        matches!(release.action, forge::ReleaseAction::DraftCreated | forge::ReleaseAction::DraftExists);
+    GitHubReleaseOutputs {
+        release_url: release.url.clone(),
+        release_id: release.id,
+        upload_url: release.upload_url.clone(),
+        make_latest: kind.make_latest().to_string(),
+        draft,
+    }
+}
+
+/// Appends the GitHub Release's outputs (the others were written at the commit point).
+fn write_release_outputs(actions: &Actions, tag: &str, release: &GitHubReleaseOutputs) -> Result<()> {
+    let id = release.release_id.to_string();
+    let fields = [
+        ("release-url", release.release_url.as_str()),
+        ("release-id", id.as_str()),
+        ("upload-url", release.upload_url.as_str()),
+        ("make-latest", release.make_latest.as_str()),
+    ];
+    for (name, value) in fields {
+        actions.output(name, value).map_err(|e| {
+            Error::incomplete(
+                format!(
+                    "{tag} is released and its GitHub Release made, but the `{name}` output could not be written: {}",
+                    e.message
+                ),
+                vec![format!("the `{name}` step output ({value})")],
+            )
+            .hint(e.hint.clone().unwrap_or_else(|| "check the workflow's `$GITHUB_OUTPUT`".into()))
+        })?;
+    }
+    Ok(())
 }
 
 impl Hooks for AfterCommitPoint<'_> {
@@ -96,8 +133,8 @@ pub(crate) fn finish_landed(
     let applied = Applied { tags: landed.tags, commit: landed.commit, pushed: true, warnings: Vec::new() };
     let mut hooks = AfterCommitPoint::new(plan, github, actions, written, reporter);
     hooks.after_commit_point(&applied)?;
-    let release_url = hooks.release_url.take();
-    Ok(Finished { outputs: Outputs { release_url, ..outcome::released_outputs(plan, &applied) } })
+    let github_release = hooks.release.take();
+    Ok(Finished { outputs: Outputs { github_release, ..outcome::released_outputs(plan, &applied) } })
 }
 
 /// When HEAD carries release tags that are on the remote but have no GitHub Release (a run whose
@@ -132,23 +169,25 @@ pub(crate) fn finish_head_release(
         .into_iter()
         .filter(|(_, tag, _)| on_remote.lines().any(|line| line.ends_with(&format!("\trefs/tags/{tag}"))))
         .collect();
-    let mut release_url = None;
+    let mut github_release = None;
     for (package, tag, version) in &pushed {
         let message =
             git.run(&["for-each-ref", "--format=%(contents)", "--", &format!("refs/tags/{tag}")])?;
         // The tag message is the tag name, a blank line, then the notes.
         let body = message.split_once("\n\n").map_or("", |(_, rest)| rest).trim().to_string() + "\n";
         let kind = forge::ReleaseKind::of(version, package.highest_stable.as_ref());
-        let release = client.publish_release(tag, tag, &body, kind).map_err(after_push(tag))?;
-        if release.action == forge::ReleaseAction::AlreadyPublished {
+        let release = client.publish_release(tag, tag, &body, kind, github.draft()).map_err(after_push(tag))?;
+        if matches!(release.action, forge::ReleaseAction::AlreadyPublished | forge::ReleaseAction::DraftExists) {
+            // Made by the run that released, or an earlier re-run: nothing is missing.
             continue;
         }
-        reporter.note(&format!("created the missing GitHub Release of {tag}: {}", release.url));
-        release_url = Some(release.url);
+        let made = if release.action == forge::ReleaseAction::DraftCreated { "draft " } else { "" };
+        reporter.note(&format!("created the missing {made}GitHub Release of {tag}: {}", release.url));
+        github_release = Some(release_outputs(&release, kind));
     }
-    let Some(release_url) = release_url else { return Ok(None) };
+    let Some(github_release) = github_release else { return Ok(None) };
     let tags: Vec<&str> = pushed.iter().map(|(_, tag, _)| *tag).collect();
-    Ok(Some(outcome::finished(plan, &tags, release_url)))
+    Ok(Some(outcome::finished(plan, &tags, github_release)))
 }
 
 /// A GitHub failure after the tag was pushed: the release stands, the GitHub Release is missing.

@@ -75,6 +75,8 @@ pub(crate) struct ReleaseRequest {
     pub(crate) strategy: Option<Strategy>,
     /// `--author`, overriding `[release] author` in vbump.toml.
     pub(crate) author: Option<Author>,
+    /// `--draft`: leave each GitHub Release a draft (as `[github] draft = true` does).
+    pub(crate) draft: bool,
 }
 
 /// The release's first half, for `vbump plan`, `vbump next` and `--dry-run`: what [`run`] would
@@ -334,11 +336,11 @@ fn apply(
     let tx = tx(session, plan, route)?;
     let mut hooks = AfterCommitPoint::new(plan, github, actions, outputs_written, reporter);
     let applied = transaction::apply(&session.git, &tx, &mut hooks)?;
-    let release_url = hooks.release_url.take();
+    let github_release = hooks.release.take();
     for warning in &applied.warnings {
         reporter.warn(warning);
     }
-    Ok(outcome::released(plan, &applied, &session.remote, release_url))
+    Ok(outcome::released(plan, &applied, &session.remote, github_release))
 }
 
 /// The annotated tag's message: the tag name, then the release notes (the same text as the

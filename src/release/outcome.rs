@@ -1,6 +1,6 @@
 //! What a release run did ([`Outcome`]), the step outputs it writes, and its Actions summary.
 
-use crate::actions::{Actions, Outputs, PackageRelease};
+use crate::actions::{Actions, GitHubReleaseOutputs, Outputs, PackageRelease};
 use crate::edit::FileEdit;
 use crate::error::{Error, Result};
 use crate::plan::{Plan, Previous};
@@ -82,7 +82,7 @@ pub(crate) fn released_outputs(plan: &Plan, applied: &Applied) -> Outputs {
         bump: next.bump.level.to_string(),
         commit: applied.commit.clone(),
         pr_url: None,
-        release_url: None,
+        github_release: None,
         releases: None,
     }
 }
@@ -125,9 +125,9 @@ pub(crate) fn released(
     plan: &Plan,
     applied: &Applied,
     remote: &str,
-    release_url: Option<String>,
+    github_release: Option<GitHubReleaseOutputs>,
 ) -> Released {
-    let outputs = Outputs { release_url, ..released_outputs(plan, applied) };
+    let outputs = Outputs { github_release, ..released_outputs(plan, applied) };
     // One package: its notes; several: each released package's, under its name.
     let notes = if plan.is_multi() {
         let released = plan.packages.iter().filter(|p| p.next.is_some());
@@ -165,16 +165,16 @@ pub(crate) fn planned_outputs(plan: &Plan) -> Outputs {
             bump: next.bump.level.to_string(),
             commit: plan.head.clone(),
             pr_url: None,
-            release_url: None,
+            github_release: None,
             releases: None,
         },
         None => nothing(plan).outputs,
     }
 }
 
-/// The outcome of a run that published the missing GitHub Releases of `tags` (at HEAD, on the
+/// The outcome of a run that made the missing GitHub Releases of `tags` (at HEAD, on the
 /// remote): with several packages, `releases` lists each package released at HEAD.
-pub(crate) fn finished(plan: &Plan, tags: &[&str], release_url: String) -> Finished {
+pub(crate) fn finished(plan: &Plan, tags: &[&str], github_release: GitHubReleaseOutputs) -> Finished {
     if plan.is_multi() {
         let releases: Vec<PackageRelease> = plan
             .packages
@@ -194,7 +194,7 @@ pub(crate) fn finished(plan: &Plan, tags: &[&str], release_url: String) -> Finis
         let outputs = Outputs {
             released: true,
             commit: plan.head.clone(),
-            release_url: Some(release_url),
+            github_release: Some(github_release),
             releases: Some(releases),
             ..flat
         };
@@ -210,7 +210,7 @@ pub(crate) fn finished(plan: &Plan, tags: &[&str], release_url: String) -> Finis
         bump: String::new(),
         commit: plan.head.clone(),
         pr_url: None,
-        release_url: Some(release_url),
+        github_release: Some(github_release),
         releases: None,
     };
     Finished { outputs }
@@ -248,7 +248,7 @@ pub(crate) fn nothing(plan: &Plan) -> Nothing {
         bump: String::new(),
         commit: plan.head.clone(),
         pr_url: None,
-        release_url: None,
+        github_release: None,
         releases: None,
     };
     Nothing { outputs, last_tag, head_is_released, hint: plan.package().hint.clone() }
@@ -405,7 +405,7 @@ mod tests {
             bump: "major".into(),
             commit: "0123456789abcdef".into(),
             pr_url: None,
-            release_url: None,
+            github_release: None,
             releases: None,
         };
         let md = summary_markdown(&plan, &outputs);

@@ -137,6 +137,13 @@ pub(super) fn release_json(s: &FakeState, base: &str, r: &Rel) -> Value {
         ("/url".to_string(), json!(url)),
         ("/html_url".to_string(), json!(html_url)),
         ("/assets_url".to_string(), json!(format!("{url}/assets"))),
+        (
+            "/upload_url".to_string(),
+            json!(format!(
+                "https://uploads.github.com/repos/{}/{}/releases/{}/assets{{?name,label}}",
+                s.owner, s.repo, r.id
+            )),
+        ),
         ("/id".to_string(), json!(r.id)),
         ("/tag_name".to_string(), json!(r.tag)),
         ("/target_commitish".to_string(), json!(s.default_branch)),
