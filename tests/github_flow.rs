@@ -465,7 +465,21 @@ fn release_and_pr_runs_write_every_output_the_action_declares() {
         )
     );
 
-    assert_eq!(pushed, ["bump", "commit", "previous-version", "release-url", "released", "tag", "version"]);
+    assert_eq!(
+        pushed,
+        [
+            "bump",
+            "commit",
+            "make-latest",
+            "previous-version",
+            "release-id",
+            "release-url",
+            "released",
+            "tag",
+            "upload-url",
+            "version"
+        ]
+    );
     assert_eq!(via_pr, ["bump", "commit", "pr-url", "previous-version", "released", "tag", "version"]);
 }
 
