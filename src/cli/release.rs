@@ -175,9 +175,10 @@ fn print_packages_released(released: &release::Released) {
     let releases = outputs.releases.as_deref().unwrap_or_default();
     let remote = &released.remote;
     let whereto = if released.pushed { format!(", pushed to `{remote}`") } else { String::new() };
-    if outputs.release_url.is_some() {
+    if let Some(release) = &outputs.github_release {
         let tags: Vec<&str> = releases.iter().map(|r| r.tag.as_str()).collect();
-        super::output::print(&format!("published a GitHub Release for each of {}", tags.join(", ")));
+        let made = if release.draft { "made a draft" } else { "published a" };
+        super::output::print(&format!("{made} GitHub Release for each of {}", tags.join(", ")));
     }
     for r in releases {
         print_released(&r.tag, &r.previous_version, &r.version, &r.bump, &outputs.commit, &whereto);
