@@ -200,12 +200,20 @@ fn one_release_pr_carries_every_package_and_its_merge_tags_and_publishes_each_of
         );
         assert_eq!(repo.origin_git(["rev-parse", "main"]), merged, "{how:?}: no second release commit");
         assert_eq!(repo.rev("HEAD"), merged);
+        let github_release = |tag: &str| {
+            let id = fake.state().releases.iter().find(|r| r.tag == tag).map(|r| r.id).unwrap();
+            format!(
+                "release-url=https://github.com/octo/hello/releases/tag/{tag}\nrelease-id={id}\n\
+                 upload-url=https://uploads.github.com/repos/octo/hello/releases/{id}/assets{{?name,label}}\n\
+                 make-latest=true\n"
+            )
+        };
         assert_eq!(
             outputs,
             format!(
-                "released=true\nversion=\nprevious-version=\ntag=\nbump=\ncommit={merged}\nreleases={BOTH}\n\
-                 release-url=https://github.com/octo/hello/releases/tag/reddit--v1.1.0\n\
-                 release-url=https://github.com/octo/hello/releases/tag/twitter--v1.0.1\n"
+                "released=true\nversion=\nprevious-version=\ntag=\nbump=\ncommit={merged}\nreleases={BOTH}\n{}{}",
+                github_release("reddit--v1.1.0"),
+                github_release("twitter--v1.0.1")
             ),
             "{how:?}"
         );
@@ -300,7 +308,10 @@ fn a_release_pr_of_exactly_one_package_writes_the_flat_keys_on_both_runs() {
         outputs,
         format!(
             "released=true\nversion=1.0.1\nprevious-version=1.0.0\ntag=twitter--v1.0.1\nbump=patch\ncommit={merged}\n\
-             releases={twitter}\nrelease-url=https://github.com/octo/hello/releases/tag/twitter--v1.0.1\n"
+             releases={twitter}\nrelease-url=https://github.com/octo/hello/releases/tag/twitter--v1.0.1\n\
+             release-id={id}\nupload-url=https://uploads.github.com/repos/octo/hello/releases/{id}/assets{{?name,label}}\n\
+             make-latest=true\n",
+            id = fake.state().releases[0].id
         )
     );
     assert_eq!(repo.origin_git(["rev-parse", "twitter--v1.0.1^{commit}"]), merged);
