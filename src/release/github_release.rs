@@ -176,8 +176,12 @@ pub(crate) fn finish_head_release(
         // The tag message is the tag name, a blank line, then the notes.
         let body = message.split_once("\n\n").map_or("", |(_, rest)| rest).trim().to_string() + "\n";
         let kind = forge::ReleaseKind::of(version, package.highest_stable.as_ref());
-        let release = client.publish_release(tag, tag, &body, kind, github.draft()).map_err(after_push(tag))?;
-        if matches!(release.action, forge::ReleaseAction::AlreadyPublished | forge::ReleaseAction::DraftExists) {
+        let release =
+            client.publish_release(tag, tag, &body, kind, github.draft()).map_err(after_push(tag))?;
+        if matches!(
+            release.action,
+            forge::ReleaseAction::AlreadyPublished | forge::ReleaseAction::DraftExists
+        ) {
             // Made by the run that released, or an earlier re-run: nothing is missing.
             continue;
         }
