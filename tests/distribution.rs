@@ -58,6 +58,10 @@ struct Published {
     built: Vec<(String, String)>,
     /// The files `gh release upload` was given, in order.
     uploaded: Vec<String>,
+    /// Every `gh` call of the publish job, in order, each as its arguments.
+    gh_calls: Vec<Vec<String>>,
+    /// The bare remote of the publish job's checkout (the release commit on `main`).
+    origin: PathBuf,
 }
 
 const REPOSITORY: &str = "vbump/vbump";
@@ -92,7 +96,8 @@ fn stand_ins(sandbox: &TestRepo) -> std::ffi::OsString {
                 env!("CARGO_BIN_EXE_vbump")
             ),
         ),
-        ("gh", format!("printf '%s\\n' \"$@\" > '{}'\n", sandbox.sandbox().join("gh-args").display())),
+        // One call per paragraph: its arguments, one a line, then an empty line.
+        ("gh", format!("printf '%s\\n' \"$@\" '' >> '{}'\n", sandbox.sandbox().join("gh-args").display())),
     ];
     for (name, body) in scripts {
         let path = bin.join(name);
@@ -110,6 +115,8 @@ fn evaluate(expression: &str, target: &str, published: (&str, &str)) -> String {
         "${{ needs.release.outputs.tag }}" => published.0.to_string(),
         "${{ needs.release.outputs.commit }}" => published.1.to_string(),
         "${{ github.token }}" => "ghs_stand_in".to_string(),
+        "${{ needs.release.outputs.release-id }}" => "4242".to_string(),
+        "${{ needs.release.outputs.make-latest }}" => "true".to_string(),
         other => panic!("release.yml: unknown expression `{other}` in a run step's env"),
     }
 }
@@ -125,7 +132,8 @@ fn run_job(sandbox: &TestRepo, job: &str, dir: &Path, target: &str, published: (
         cmd.args(["--noprofile", "--norc", "-eo", "pipefail", "-c", script])
             .current_dir(dir)
             .env("PATH", &path)
-            .env("GITHUB_REPOSITORY", REPOSITORY);
+            .env("GITHUB_REPOSITORY", REPOSITORY)
+            .env("GITHUB_SERVER_URL", "https://github.com");
         for (var, expression) in step["env"].as_hash().into_iter().flatten() {
             cmd.env(var.as_str().unwrap(), evaluate(expression.as_str().unwrap(), target, published));
         }
@@ -142,8 +150,29 @@ fn run_job(sandbox: &TestRepo, job: &str, dir: &Path, target: &str, published: (
 /// release.yml's build job for every matrix target, then its publish job on what they built.
 fn publish_as_release_yml() -> Published {
     let sandbox = TestRepo::bare_sandbox();
-    let (tag, commit) =
-        (format!("v{}", env!("CARGO_PKG_VERSION")), "0123456789abcdef0123456789abcdef01234567");
+    let tag = format!("v{}", env!("CARGO_PKG_VERSION"));
+    // The publish job's checkout of the release commit (action.yml and the pin script as in this
+    // tree), with a real bare remote for the pinned tag.
+    let checkout = sandbox.sandbox().join("publish");
+    let origin = sandbox.sandbox().join("origin.git");
+    std::fs::create_dir_all(checkout.join("scripts")).unwrap();
+    let source = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for file in ["action.yml", "scripts/pin-action.sh"] {
+        std::fs::copy(source.join(file), checkout.join(file)).unwrap();
+    }
+    let git = |dir: &Path, args: &[&str]| {
+        let out = sandbox.command("git").args(args).current_dir(dir).output().unwrap();
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap().trim_end().to_string()
+    };
+    git(sandbox.sandbox(), &["init", "--quiet", "--bare", "--initial-branch=main", "origin.git"]);
+    git(&checkout, &["init", "--quiet", "--initial-branch=main"]);
+    git(&checkout, &["add", "action.yml", "scripts"]);
+    git(&checkout, &["commit", "--quiet", "-m", &format!("chore(release): {tag}")]);
+    git(&checkout, &["remote", "add", "origin", origin.to_str().unwrap()]);
+    git(&checkout, &["push", "--quiet", "origin", "main"]);
+    let commit = git(&checkout, &["rev-parse", "HEAD"]);
+    let commit = commit.as_str();
     let workflow = &YamlLoader::load_from_str(RELEASE_WORKFLOW).unwrap()[0];
     let dist = sandbox.sandbox().join("publish/dist");
     std::fs::create_dir_all(&dist).unwrap();
@@ -162,13 +191,15 @@ fn publish_as_release_yml() -> Published {
         built.push((target.to_string(), asset));
     }
     run_job(&sandbox, "publish", &sandbox.sandbox().join("publish"), "", (&tag, commit));
-    let args = std::fs::read_to_string(sandbox.sandbox().join("gh-args")).expect("the publish job calls gh");
-    let args: Vec<String> = args.lines().map(str::to_string).collect();
+    let calls = std::fs::read_to_string(sandbox.sandbox().join("gh-args")).expect("the publish job calls gh");
+    let gh_calls: Vec<Vec<String>> =
+        calls.split_terminator("\n\n").map(|call| call.lines().map(str::to_string).collect()).collect();
+    let args = gh_calls.iter().find(|call| call[..2] == ["release", "upload"]).expect("an upload");
     assert_eq!(args[..3], ["release", "upload", tag.as_str()], "{args:?}");
     let end = args.iter().position(|a| a == "--repo").expect("gh names the repository");
     assert_eq!(args[end + 1], REPOSITORY);
     let uploaded = args[3..end].to_vec();
-    Published { sandbox, tag, commit: commit.to_string(), built, uploaded }
+    Published { sandbox, tag, commit: commit.to_string(), built, uploaded, gh_calls, origin }
 }
 
 #[test]
@@ -419,4 +450,48 @@ fn the_release_is_a_draft_until_every_asset_is_attached_and_the_pin_is_made() {
         .iter()
         .position(|s| s["uses"].as_str().is_some_and(|u| u.starts_with("actions/download-artifact@")));
     assert!(checkout.unwrap() < download.unwrap());
+
+    // Run as the runner runs it: the upload to the draft, then the pinned commit on the real remote
+    // carrying exactly the uploaded SHA256SUMS, then one publishing call, the last.
+    let published = publish_as_release_yml();
+    let calls: Vec<&[String]> = published.gh_calls.iter().map(Vec::as_slice).collect();
+    assert_eq!(calls.len(), 2, "{calls:?}");
+    assert_eq!(calls[0][..2], ["release", "upload"]);
+    assert_eq!(
+        calls[1],
+        [
+            "api",
+            "--method",
+            "PATCH",
+            &format!("repos/{REPOSITORY}/releases/4242"),
+            "-F",
+            "draft=false",
+            "-f",
+            "make_latest=true",
+            "--jq",
+            ".html_url"
+        ]
+    );
+    let origin = |args: &[&str]| {
+        let out = published
+            .sandbox
+            .command("git")
+            .current_dir(published.sandbox.sandbox())
+            .arg("--git-dir")
+            .arg(&published.origin)
+            .args(args)
+            .output();
+        String::from_utf8(out.unwrap().stdout).unwrap().trim_end().to_string()
+    };
+    let pinned = origin(&["rev-parse", &format!("refs/tags/pinned/{}^{{commit}}", published.tag)]);
+    assert_eq!(origin(&["rev-parse", &format!("{pinned}^@")]), published.commit);
+    assert_eq!(origin(&["rev-parse", "main"]), published.commit, "no branch moves");
+    let action =
+        YamlLoader::load_from_str(&origin(&["show", &format!("{pinned}:action.yml")])).unwrap().remove(0);
+    let install =
+        action["runs"]["steps"].as_vec().unwrap().iter().find(|s| s["id"].as_str() == Some("install"));
+    assert_eq!(
+        install.unwrap()["env"]["VBUMP_SHA256SUMS"].as_str(),
+        Some(published.read("SHA256SUMS").as_str())
+    );
 }
