@@ -742,3 +742,40 @@ fn the_draft_setting_in_vbump_toml_makes_drafts_too() {
         (1, true, true)
     );
 }
+
+/// The same re-run for a catalog: the first run pushed one tag per package in one atomic push and
+/// then failed at the GitHub Releases. The re-run of that run finds every tag on its release
+/// commit and creates each package's GitHub Release. A remote holding only some of the tags is
+/// not this release (one release pushes all its tags at once): exit 2 naming the missing one.
+#[test]
+fn rerunning_a_catalog_release_finishes_every_packages_github_release() {
+    let fake = GitHubFake::start();
+    fake.refuse("POST", "/repos/octo/hello/releases");
+    let repo = crate::packages::opc_skills_with_two_changes();
+    let origin = repo.origin();
+    let before_release = repo.rev("HEAD");
+    release(&repo, &fake, TOKEN).code(4);
+    fake.heal();
+    let release_commit = repo.origin_git(["rev-parse", "main"]);
+    let remote_before = remote_refs(&repo);
+
+    let rerun = checkout_like_actions(&origin, &before_release);
+    let (out, outputs) = release_in_actions(&rerun, &fake);
+    out.code(0)
+        .stderr_has(&format!("reddit--v1.1.0, twitter--v1.0.1 is already on `origin` as {release_commit}"))
+        .stdout_has("finished release reddit--v1.1.0, twitter--v1.0.1");
+    assert!(outputs.contains(&format!("commit={release_commit}\n")), "{outputs}");
+    assert!(outputs.contains("\"tag\":\"reddit--v1.1.0\""), "{outputs}");
+    let mut tags: Vec<String> = fake.state().releases.iter().map(|r| r.tag.clone()).collect();
+    tags.sort();
+    assert_eq!(tags, ["reddit--v1.1.0", "twitter--v1.0.1"]);
+    assert_eq!(remote_refs(&repo), remote_before);
+
+    // Only one of the two tags on the remote: not one release.
+    repo.origin_git(["tag", "--delete", "twitter--v1.0.1"]);
+    let remote_before = remote_refs(&repo);
+    let (out, _) = release_in_actions(&checkout_like_actions(&origin, &before_release), &fake);
+    out.code(2).stderr_has("twitter--v1.0.1 is missing there, and one release pushes all its tags at once");
+    assert_eq!(remote_refs(&repo), remote_before);
+    assert_eq!(fake.state().releases.len(), 2);
+}
