@@ -230,3 +230,21 @@ fn configured_packages_are_checked_by_their_declared_locations() {
         "",
     );
 }
+
+#[test]
+fn an_entry_version_that_is_not_a_string_is_exit_2_at_its_place() {
+    let repo = TestRepo::new();
+    repo.file(
+        ".claude-plugin/marketplace.json",
+        "{\n  \"plugins\": [\n    {\"name\": \"a\", \"source\": \"./plugins/a\", \"version\": \"1.0.0\"},\n    \
+         {\"name\": \"b\", \"source\": \"./plugins/b\", \"version\": 1.2}\n  ]\n}\n",
+    )
+    .file("plugins/a/README.md", "a\n")
+    .file("plugins/b/README.md", "b\n")
+    .commit("chore: init");
+    let out = repo.vbump(["check"]);
+    out.code(2)
+        .stderr_has("vbump: error: .claude-plugin/marketplace.json:4:55: `/plugins/1/version` is not a string: a number")
+        .stderr_has("hint: write the version as a JSON string");
+    assert_eq!(out.stdout, "");
+}
