@@ -413,7 +413,17 @@ fn missing_colon(header: &str, rules: &Rules) -> Finding {
     let (word, rest) = header.trim().split_once(char::is_whitespace).unwrap_or((header.trim(), ""));
     let type_word = word.split(['(', '!']).next().unwrap_or_default();
     let example = if rules.allows(type_word) && !rest.trim().is_empty() {
-        Some(format!("{word}: {}", rest.trim()))
+        // Keep the author's `(scope)!` only when it is well formed: `Ci( A` must not become `Ci(: A`.
+        let marks = &word[type_word.len()..];
+        let bang = if marks.ends_with('!') { "!" } else { "" };
+        let scope = marks.strip_suffix('!').unwrap_or(marks);
+        let well_formed = scope.is_empty()
+            || scope
+                .strip_prefix('(')
+                .and_then(|s| s.strip_suffix(')'))
+                .is_some_and(|inner| !inner.trim().is_empty() && !inner.contains(['(', ')', '!']));
+        let head = if well_formed { word.to_string() } else { format!("{type_word}{bang}") };
+        Some(format!("{head}: {}", rest.trim()))
     } else {
         guess_type(header).map(|(type_, rest)| format!("{type_}: {}", lower_first(rest)))
     };
@@ -615,6 +625,13 @@ mod tests {
         config.types.set("perf", None);
         let rules = Rules::from_config(&config);
         assert!(rules.allows("deps") && rules.allows("ci") && rules.allows("perf") && !rules.allows("wip"));
+    }
+
+    #[test]
+    fn a_malformed_scope_is_dropped_from_the_suggestion() {
+        assert_eq!(first("Ci( A").2, "Ci: A");
+        assert_eq!(first("fix(cli)! crash on start").2, "fix(cli)!: crash on start");
+        assert_eq!(first("fix()! crash").2, "fix!: crash");
     }
 
     #[test]
