@@ -11,11 +11,16 @@ use crate::support::TestRepo;
 const POINTS: [&str; 6] =
     ["journal-written", "before-commit", "after-commit", "after-tag", "before-push", "after-push"];
 
-/// The boundaries this build's plan passes through: file boundaries exist when files are written.
+/// The boundaries this build's plan passes through: file boundaries exist when files are written,
+/// and a release of several packages passes one boundary between each two of its tags.
 fn points_for(repo: &TestRepo, push: bool) -> Vec<String> {
     let plan = repo.vbump(["plan", "--format", "json"]);
     let plan: serde_json::Value = serde_json::from_str(&plan.stdout).unwrap();
     let files = plan["files"].as_array().map_or(0, Vec::len);
+    let tags = match plan["packages"].as_array() {
+        Some(packages) => packages.iter().filter(|p| p["tag"].is_string()).count(),
+        None => 1,
+    };
     let mut points: Vec<String> = Vec::new();
     points.push(POINTS[0].into());
     for i in 0..files {
@@ -26,7 +31,12 @@ fn points_for(repo: &TestRepo, push: bool) -> Vec<String> {
     }
     // Without a remote the tag is the commit point and `after-tag` the last boundary.
     let local = |p: &&&str| push || !matches!(**p, "before-push" | "after-push");
-    points.extend(POINTS[1..].iter().filter(local).map(|p| p.to_string()));
+    for point in POINTS[1..].iter().filter(local) {
+        if *point == "after-tag" {
+            points.extend((0..tags - 1).map(|i| format!("between-tags-{i}")));
+        }
+        points.push(point.to_string());
+    }
     points
 }
 
@@ -56,8 +66,19 @@ pub(crate) fn wait_for(path: &Path) {
 /// Kills the release (SIGKILL) and recovers; returns whether the release survived.
 fn kill_and_recover(
     repo: &TestRepo,
+    child: Child,
+    before: &std::collections::BTreeMap<String, String>,
+) -> bool {
+    kill_and_recover_tags(repo, child, before, &["v1.3.0"])
+}
+
+/// Kills a release of `tags` (SIGKILL) and recovers: afterwards the repository is exactly as
+/// before, or every tag is released locally; a second recover changes nothing.
+fn kill_and_recover_tags(
+    repo: &TestRepo,
     mut child: Child,
     before: &std::collections::BTreeMap<String, String>,
+    tags: &[&str],
 ) -> bool {
     child.kill().unwrap();
     child.wait().unwrap();
@@ -65,7 +86,9 @@ fn kill_and_recover(
     out.code(0);
     let released = out.stdout.contains("had reached the remote");
     if released {
-        repo.assert_released("v1.3.0", false);
+        for tag in tags {
+            repo.assert_released(tag, false);
+        }
     } else {
         assert_eq!(&repo.state(), before);
     }
@@ -96,6 +119,62 @@ fn killed_at_every_step_boundary_recover_ends_clean() {
     }
     assert!(crashes >= 10, "{crashes} crash points");
     eprintln!("crash points exercised: {crashes}");
+}
+
+/// Three packages (`[[package]]`), each tagged at 1.0.0, then a feature in `api`, a fix in `cli`
+/// and a breaking change in `web`: one release makes three tags.
+fn three_packages_ready_to_push() -> TestRepo {
+    let repo = TestRepo::new();
+    let mut config = String::new();
+    for name in ["api", "cli", "web"] {
+        config.push_str(&format!("[[package]]\npath = \"{name}\"\n\n"));
+        repo.file(
+            &format!("{name}/package.json"),
+            format!("{{\n  \"name\": \"{name}\",\n  \"version\": \"1.0.0\"\n}}\n"),
+        );
+    }
+    repo.file("vbump.toml", config).commit("chore: initial commit");
+    for name in ["api", "cli", "web"] {
+        repo.annotated_tag(&format!("{name}--v1.0.0"));
+    }
+    repo.file("api/index.js", "1\n").commit("feat: api search");
+    repo.file("cli/main.js", "1\n").commit("fix: cli flags");
+    repo.file("web/app.js", "1\n").commit("feat!: web routes");
+    repo.origin();
+    repo
+}
+
+const THREE_TAGS: [&str; 3] = ["api--v1.1.0", "cli--v1.0.1", "web--v2.0.0"];
+
+/// A release of several packages killed at every boundary, between its tags included: recover
+/// leaves every package exactly as before, or every package released (never some tags without
+/// the others), locally and on the remote.
+#[test]
+fn killed_between_the_tags_of_several_packages_recover_ends_clean() {
+    let probe = three_packages_ready_to_push();
+    probe.vbump(["next"]).expect(0, "api 1.1.0\ncli 1.0.1\nweb 2.0.0\n", "");
+    for push in [true, false] {
+        let points = points_for(&probe, push);
+        assert!(points.contains(&"between-tags-1".to_string()), "{points:?}");
+        for point in points {
+            let repo = three_packages_ready_to_push();
+            let before = repo.state();
+            let ready = repo.sandbox().join("ready");
+            let child = spawn_release(&repo, push, &format!("{point}=pause"), &ready);
+            wait_for(&ready);
+            let released = kill_and_recover_tags(&repo, child, &before, &THREE_TAGS);
+            let past_commit_point = point == "after-push" || (!push && point == "after-tag");
+            assert_eq!(released, past_commit_point, "push={push} point={point}");
+            if !released {
+                assert_eq!(repo.git(["tag", "--list", "*--v*"]), "api--v1.0.0\ncli--v1.0.0\nweb--v1.0.0");
+                assert_eq!(repo.origin_git(["tag", "--list"]), "api--v1.0.0\ncli--v1.0.0\nweb--v1.0.0");
+            } else if push {
+                for tag in THREE_TAGS {
+                    repo.assert_released(tag, true);
+                }
+            }
+        }
+    }
 }
 
 /// Installs a pre-receive hook that signals `ready`, waits for `go`, then runs `then`.
