@@ -294,34 +294,74 @@ pub(crate) struct PackageRange<'t> {
     pub(crate) tags: &'t [ReleaseTag],
 }
 
-/// For each package, the last release HEAD contains and what `visit` made of the commits since it
-/// that change the package's files, in one walk over history for all packages.
+/// What the walk found for one package: its last release HEAD contains, where its count starts
+/// without one, and what `visit` made of its commits.
+pub(crate) struct Walked<'t, S> {
+    /// The highest of its tags HEAD contains.
+    pub(crate) last: Option<&'t ReleaseTag>,
+    /// Without a reachable tag: the commit its count starts after (`None`: the whole history).
+    pub(crate) start: Option<Oid>,
+    pub(crate) state: S,
+}
+
+/// One commit as [`since_last_releases`] shows it to `visit`.
+pub(crate) struct Visit<'m> {
+    pub(crate) oid: Oid,
+    pub(crate) message: &'m str,
+    /// It changes no package's files at all (it is outside every package).
+    pub(crate) outside: bool,
+}
+
+/// A package whose range holds the commit being visited: its index (into the packages), whether
+/// the commit changes its files, and its state.
+pub(crate) struct InRange<'s, S> {
+    pub(crate) index: usize,
+    pub(crate) changed: bool,
+    pub(crate) state: &'s mut S,
+}
+
+/// For each package, the last release HEAD contains and what `visit` made of the commits since it,
+/// in one walk over history for all packages.
 ///
-/// `visit(oid, message, states)` is called once per commit that is new to at least one package and
-/// changes files of some of those, newest first, with their states; and once, with no states, per
-/// commit that changes no package's files at all (it is outside every package).
+/// `visit(commit, packages)` is called once per commit that is new to at least one package, newest
+/// first, with every package whose range holds it (`changed` says whether it changes that
+/// package's files: only those commits are the package's). A package without a reachable tag
+/// counts from `untagged_start(i)` (exclusive; `None`: the whole history), asked only then.
 /// As in single-package mode, each package's highest tag is proved reachable by the walk itself;
 /// the packages whose highest tag HEAD does not contain are walked once more, from the highest tag
-/// it does contain, into fresh states.
+/// it does contain (else their untagged start), into fresh states.
 pub(crate) fn since_last_releases<'t, S: Default>(
     repo: &Repository,
     head: Oid,
     packages: &[PackageRange<'t>],
-    mut visit: impl FnMut(Oid, &str, &mut [&mut S]) -> Result<()>,
-) -> Result<Vec<(Option<&'t ReleaseTag>, S)>> {
-    let mut results: Vec<(Option<&'t ReleaseTag>, S)> =
-        packages.iter().map(|p| (p.tags.first(), S::default())).collect();
+    mut untagged_start: impl FnMut(usize) -> Result<Option<Oid>>,
+    mut visit: impl FnMut(&Visit<'_>, &mut [InRange<'_, S>]) -> Result<()>,
+) -> Result<Vec<Walked<'t, S>>> {
+    let mut results = Vec::with_capacity(packages.len());
+    for (i, package) in packages.iter().enumerate() {
+        let last = package.tags.first();
+        let start = match last {
+            Some(tag) => Some(tag.commit),
+            None => untagged_start(i)?,
+        };
+        results.push((Walked { last, start: start.filter(|_| last.is_none()), state: S::default() }, start));
+    }
     let everyone: Vec<usize> = (0..packages.len()).collect();
     let unreached = walk_packages(repo, head, packages, &everyone, &mut results, &mut visit, true)?;
     if unreached.is_empty() {
-        return Ok(results);
+        return Ok(results.into_iter().map(|(walked, _)| walked).collect());
     }
     for &i in &unreached {
         let tags = packages[i].tags;
-        results[i] = (history::last_release(repo, head, &tags[1..])?, S::default());
+        let last = history::last_release(repo, head, &tags[1..])?;
+        let start = match last {
+            Some(tag) => Some(tag.commit),
+            None => untagged_start(i)?,
+        };
+        results[i] = (Walked { last, start: start.filter(|_| last.is_none()), state: S::default() }, start);
     }
     walk_packages(repo, head, packages, &unreached, &mut results, &mut visit, false)?;
-    Ok(results)
+    Ok(results.into_iter().map(|(walked, _)| walked).collect())
 }
 
 /// One walk for the packages `which`, from the boundaries in `results`; returns those whose
@@ -332,33 +372,35 @@ fn walk_packages<'t, S>(
     head: Oid,
     packages: &[PackageRange<'t>],
     which: &[usize],
-    results: &mut [(Option<&'t ReleaseTag>, S)],
-    visit: &mut impl FnMut(Oid, &str, &mut [&mut S]) -> Result<()>,
+    results: &mut [(Walked<'t, S>, Option<Oid>)],
+    visit: &mut impl FnMut(&Visit<'_>, &mut [InRange<'_, S>]) -> Result<()>,
     report_outside: bool,
 ) -> Result<Vec<usize>> {
-    let since: Vec<Option<Oid>> = which.iter().map(|&i| results[i].0.map(|tag| tag.commit)).collect();
+    let since: Vec<Option<Oid>> = which.iter().map(|&i| results[i].1).collect();
     let filters: Vec<PathFilter> = which.iter().map(|&i| packages[i].filter.clone()).collect();
     let mut attributor = Attributor::new(repo, &filters)?;
     let reached = history::walk_ranges(repo, head, &since, |commit| {
         let changed = attributor.changed(commit.parent_tree, commit.tree)?;
-        if changed.is_empty() && !report_outside {
-            return Ok(());
-        }
         let outside = changed.is_empty();
-        let mut owners: Vec<usize> =
-            changed.into_iter().filter(|&k| commit.in_range(k)).map(|k| which[k]).collect();
-        if owners.is_empty() && !outside {
-            // It changes packages, but none that has not released it yet.
+        if outside && !report_outside {
             return Ok(());
         }
-        owners.sort_unstable();
-        let mut states: Vec<&mut S> = results
+        // Per package (by index into `results`): whether its range holds the commit, and changes.
+        let mut held: Vec<Option<bool>> = vec![None; results.len()];
+        for (k, &i) in which.iter().enumerate() {
+            if commit.in_range(k) {
+                held[i] = Some(changed.binary_search(&k).is_ok());
+            }
+        }
+        let mut states: Vec<InRange<'_, S>> = results
             .iter_mut()
+            .zip(&held)
             .enumerate()
-            .filter(|(i, _)| owners.binary_search(i).is_ok())
-            .map(|(_, (_, state))| state)
+            .filter_map(|(i, ((walked, _), held))| {
+                held.map(|changed| InRange { index: i, changed, state: &mut walked.state })
+            })
             .collect();
-        visit(commit.oid, commit.message, &mut states)
+        visit(&Visit { oid: commit.oid, message: commit.message, outside }, &mut states)
     })?;
     Ok(which.iter().zip(reached).filter(|(_, reached)| !reached).map(|(&i, _)| i).collect())
 }
@@ -437,18 +479,23 @@ mod tests {
     fn attribute(repo: &Repository, packages: &[PackageRange<'_>]) -> Attributed {
         let head = repo.head().unwrap().peel_to_commit().unwrap().id();
         let mut outside = Vec::new();
-        let results =
-            since_last_releases(repo, head, packages, |_, message, states: &mut [&mut Vec<String>]| {
-                if states.is_empty() {
-                    outside.push(message.trim().to_string());
+        let results = since_last_releases(
+            repo,
+            head,
+            packages,
+            |_| Ok(None),
+            |commit, states: &mut [InRange<'_, Vec<String>>]| {
+                if commit.outside {
+                    outside.push(commit.message.trim().to_string());
                 }
-                for state in states {
-                    state.push(message.trim().to_string());
+                for package in states.iter_mut().filter(|p| p.changed) {
+                    package.state.push(commit.message.trim().to_string());
                 }
                 Ok(())
-            })
-            .unwrap();
-        (results.into_iter().map(|(tag, seen)| (tag.map(|t| t.name.clone()), seen)).collect(), outside)
+            },
+        )
+        .unwrap();
+        (results.into_iter().map(|w| (w.last.map(|t| t.name.clone()), w.state)).collect(), outside)
     }
 
     fn tag(repo: &Repository, name: &str, version: &str, at: Oid) -> ReleaseTag {

@@ -114,10 +114,22 @@ pub(crate) fn split_tag(name: &str) -> Option<(&str, Version)> {
 /// Ordered highest version first (then by prefix). Used when no tag of the configured prefix is
 /// reachable, to name the `tag-prefix` that would match, and by `vbump init` to infer it.
 pub(crate) fn reachable_prefixes(repo: &Repository, head: Oid) -> Result<Vec<PrefixTags>> {
+    reachable_prefixes_of(repo, head, |_| true)
+}
+
+/// [`reachable_prefixes`] of the tags `keep` keeps (by name).
+pub(crate) fn reachable_prefixes_of(
+    repo: &Repository,
+    head: Oid,
+    keep: impl Fn(&str) -> bool,
+) -> Result<Vec<PrefixTags>> {
     let mut by_prefix: std::collections::BTreeMap<String, Vec<ReleaseTag>> = Default::default();
     for reference in repo.references_glob("refs/tags/*")? {
         let reference = reference?;
         let Ok(name) = reference.shorthand() else { continue };
+        if !keep(name) {
+            continue;
+        }
         let Some((prefix, version)) = split_tag(name) else { continue };
         let Ok(commit) = reference.peel_to_commit() else { continue };
         by_prefix.entry(prefix.to_string()).or_default().push(ReleaseTag {

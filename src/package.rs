@@ -15,6 +15,8 @@ use crate::locations::{self, Skipped};
 use crate::path_filter::PathFilter;
 use crate::tags::{self, TagScheme};
 
+pub(crate) mod start;
+
 /// One package, resolved.
 #[derive(Debug, Clone)]
 pub(crate) struct Package {

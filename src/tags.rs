@@ -19,12 +19,18 @@ pub(crate) const PACKAGE_DEFAULT: &str = "{name}--v{version}";
 pub struct TagScheme {
     prefix: String,
     suffix: String,
+    /// The template as written, `{name}` unfilled: the shape every package's tags share.
+    template: String,
 }
 
 impl TagScheme {
     /// The scheme of a single-package repository: `prefix` then the version (`v1.2.3`, `1.2.3`).
     pub fn prefixed(prefix: &str) -> TagScheme {
-        TagScheme { prefix: prefix.to_string(), suffix: String::new() }
+        TagScheme {
+            prefix: prefix.to_string(),
+            suffix: String::new(),
+            template: format!("{prefix}{{version}}"),
+        }
     }
 
     /// The scheme `template` makes for the package `name`. `None` for `name` refuses `{name}`
@@ -49,7 +55,8 @@ impl TagScheme {
                 None => Ok(text.to_string()),
             }
         };
-        let scheme = TagScheme { prefix: fill(before)?, suffix: fill(after)? };
+        let scheme =
+            TagScheme { prefix: fill(before)?, suffix: fill(after)?, template: template.to_string() };
         let example = scheme.format(&Version::new(1, 2, 3));
         if !git2::Reference::is_valid_name(&format!("refs/tags/{example}")) {
             return Err(Error::input(format!(
@@ -79,6 +86,19 @@ impl TagScheme {
     /// The text after the version (usually empty).
     pub fn suffix(&self) -> &str {
         &self.suffix
+    }
+
+    /// True when `tag` has this scheme's template's shape with any package name in `{name}`:
+    /// `linter--v1.0.0` has the shape of `{name}--v{version}`, whichever package `linter` is (one
+    /// no longer in the catalog included).
+    pub(crate) fn shape_matches(&self, tag: &str) -> bool {
+        let mut parts = self.template.split("{version}");
+        let (Some(before), Some(after)) = (parts.next(), parts.next()) else { return false };
+        let pattern = |text: &str| regex::escape(text).replace(r"\{name\}", ".+?");
+        let Ok(re) = regex::Regex::new(&format!("^{}(.+){}$", pattern(before), pattern(after))) else {
+            return false;
+        };
+        re.captures(tag).and_then(|c| c.get(1)).is_some_and(|v| Version::parse(v.as_str()).is_ok())
     }
 }
 
@@ -154,6 +174,21 @@ mod tests {
         let suffixed = TagScheme::from_template("release-{version}-{name}", Some("a")).unwrap();
         assert_eq!(suffixed.parse(&suffixed.format(&v("1.0.0-beta.2"))), Some(v("1.0.0-beta.2")));
         assert_eq!(suffixed.parse("release-1.0.0-b"), None);
+    }
+
+    #[test]
+    fn a_tag_of_any_package_has_the_template_s_shape() {
+        let scheme = TagScheme::from_template(PACKAGE_DEFAULT, Some("formatter")).unwrap();
+        assert!(scheme.shape_matches("formatter--v1.0.0"));
+        assert!(scheme.shape_matches("retired-plugin--v3.0.0-rc.1"));
+        assert!(!scheme.shape_matches("v1.0.0"));
+        assert!(!scheme.shape_matches("plugins/formatter/v1.0.0"));
+        assert!(!scheme.shape_matches("formatter--v1.0"));
+        let magus = TagScheme::from_template("plugins/{name}/v{version}", Some("dev")).unwrap();
+        assert!(magus.shape_matches("plugins/other/v2.1.0"));
+        assert!(!magus.shape_matches("other--v2.1.0"));
+        let fixed = TagScheme::from_template("fmt-v{version}", Some("fmt")).unwrap();
+        assert!(fixed.shape_matches("fmt-v0.3.0") && !fixed.shape_matches("lint-v0.3.0"));
     }
 
     #[test]

@@ -30,6 +30,7 @@ mod marketplace_version;
 mod never_lower;
 mod next;
 mod overrides;
+mod package_history;
 mod packages;
 mod packages_pr;
 mod parsing;

@@ -17,7 +17,7 @@ fn origin_with_history(extra: usize) -> TestRepo {
 }
 
 /// Replaces the work tree with `git clone --depth 1` of `url`.
-fn shallow_clone(repo: &TestRepo, url: &str) {
+pub(crate) fn shallow_clone(repo: &TestRepo, url: &str) {
     std::fs::remove_dir_all(repo.path()).unwrap();
     let out = repo
         .command("git")

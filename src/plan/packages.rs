@@ -12,7 +12,7 @@ use regex::Regex;
 use semver::Version;
 
 use super::{Bump, Detail, IgnoredCommit, Next, PackagePlan, Plan, Previous, Reason, Request, Rule};
-use crate::attribution::{self, PackageRange};
+use crate::attribution::{self, InRange, PackageRange};
 use crate::bump;
 use crate::commits::{Classifier, Counted, Tally, subject};
 use crate::config::{Config, LocationSpec, MarketplaceVersion};
@@ -20,7 +20,11 @@ use crate::decide;
 use crate::edit::{FileEdit, VersionFiles};
 use crate::error::{Error, Result};
 use crate::history::{self, ReleaseTag};
-use crate::package::{Package, Packages};
+use crate::package::{Package, Packages, start};
+use crate::tags::TagScheme;
+
+mod other_tags;
+mod release_as;
 
 /// Computes the plan of the packages `selected` (of `packages`). `explicit` says the selection
 /// was asked for (`--package`), which `--bump` needs when there are several packages.
@@ -46,74 +50,113 @@ pub(crate) fn build(
     let tags = history::release_tags_of(repo, &schemes)?;
     let ranges: Vec<PackageRange<'_>> =
         selected.iter().zip(&tags).map(|(p, tags)| PackageRange { filter: &p.filter, tags }).collect();
-    let classifier = Classifier::new(&config.types, &config.commit_message, &config.tag_prefix);
-    let release_subject = release_subject(&config.commit_message);
+    let reader = Reader {
+        classifier: Classifier::new(&config.types, &config.commit_message, &config.tag_prefix),
+        release_subject: release_subject(&config.commit_message),
+        keep: request.detail == Detail::Full,
+    };
+    let keep = reader.keep;
     let mut outside = Vec::new();
-    let keep = request.detail == Detail::Full;
+    let mut footer_warnings = Vec::new();
+    let all_schemes: Vec<&TagScheme> = packages.list.iter().map(|p| &p.tag).collect();
+    let boundary = history::shallow_boundary(repo)?;
     let walked = attribution::since_last_releases(
         repo,
         head.commit,
         &ranges,
-        |oid, message, tallies: &mut [&mut Tally]| {
-            let summary = subject(message);
-            if tallies.is_empty() {
-                if keep {
-                    outside.push(IgnoredCommit {
-                        sha: oid.to_string(),
-                        summary: summary.to_string(),
-                        reason: "changes no package's files".to_string(),
-                    });
-                }
-                return Ok(());
+        |i| Ok(start::untagged(repo, root, head.commit, selected[i], &boundary)?.after),
+        |commit, states: &mut [InRange<'_, PackageRead>]| {
+            let summary = subject(commit.message);
+            if commit.outside && keep {
+                outside.push(IgnoredCommit {
+                    sha: commit.oid.to_string(),
+                    summary: summary.to_string(),
+                    reason: "changes no package's files".to_string(),
+                });
             }
-            // vbump's own release commits of several packages (`chore(release): a--v1.1.0, b--v2.0.1`)
-            // change each package's version files but are no change of theirs.
-            if release_subject.as_ref().is_some_and(|re| re.is_match(summary.trim())) {
-                return Ok(());
-            }
-            let sha = oid.to_string();
-            for tally in tallies.iter_mut() {
-                tally.push(&classifier, keep, &sha, message);
+            let sha = commit.oid.to_string();
+            release_as::read(
+                &sha,
+                commit.message,
+                selected,
+                &all_schemes,
+                states,
+                commit.outside,
+                &mut footer_warnings,
+            );
+            for package in states.iter_mut().filter(|p| p.changed) {
+                reader.count(&mut package.state.tally, &sha, commit.message);
             }
             Ok(())
         },
     )?;
-    if repo.is_shallow()
-        && walked.iter().zip(&tags).any(|((last, _), tags)| last.is_none() && !tags.is_empty())
+    if !boundary.is_empty()
+        && walked.iter().zip(&tags).any(|(walked, tags)| walked.last.is_none() && !tags.is_empty())
     {
         return Err(Error::input("this is a shallow clone and some package's last release tag is not reachable from HEAD")
             .hint("fetch the whole history: `fetch-depth: 0` for actions/checkout, or `git fetch --unshallow --tags`"));
     }
+    if walked.iter().any(|walked| walked.last.is_none()) {
+        let foreign = other_tags::foreign_forms(repo, head.commit, packages)?;
+        for (package, walked) in selected.iter().zip(&walked) {
+            if walked.last.is_none() {
+                other_tags::refuse(package, &foreign)?;
+            }
+        }
+    }
+    let stable = since_last_stable(repo, head.commit, selected, &tags, &walked, &reader)?;
 
     let mut warnings = packages.warnings();
+    warnings.extend(footer_warnings);
     let mut plans = Vec::with_capacity(selected.len());
-    for ((package, (last, tally)), tags) in selected.iter().zip(walked).zip(&tags) {
-        let read = tally.finish(&classifier, keep);
+    for (((package, walked), tags), stable) in selected.iter().zip(walked).zip(&tags).zip(stable) {
+        let last = walked.last;
+        let read = walked.state.tally.finish(&reader.classifier, keep);
         let current_files = VersionFiles::read(root, &package.locations)?;
         let current = current_files.versions()?;
         let mut own_warnings = Vec::new();
-        let previous = super::previous_version(last, None, &current, &mut own_warnings);
-        let next = next_release(request, config, package, &previous, last, &read, tags, head.commit)?;
-        let next = match next {
-            Ok(next) => {
-                never_below_files(&next.version, &current, package)?;
-                Ok(next)
-            }
-            nothing => nothing,
-        };
-        own_warnings.extend(read.warnings);
+        let previous = super::previous_version(last, walked.start, &current, &mut own_warnings);
+        let facts =
+            Facts { previous: &previous, last, release_as: walked.state.release_as, stable: stable.as_ref() };
+        let next = next_release(request, config, package, &facts, &read, tags, head.commit)?;
+        if let Ok(released) = &next {
+            never_below_files(&released.next.version, &current, package)?;
+        }
+        own_warnings.extend(read.warnings.iter().cloned());
         warnings.extend(own_warnings.into_iter().map(|w| format!("{}: {w}", package.name)));
         let path = package.filter.path();
+        let (next, since_stable, counted) = match next {
+            Ok(released) => match (released.since_stable, stable) {
+                (Some(since), Some(stable)) => (Some(released.next), Some(since), stable.read),
+                _ => (Some(released.next), None, read),
+            },
+            Err(hint) => {
+                plans.push(PackagePlan {
+                    name: Some(package.name.clone()),
+                    path: Some(shown(path)),
+                    previous,
+                    commits: read.commits,
+                    ignored: read.ignored,
+                    next: None,
+                    since_stable: None,
+                    hint,
+                    highest_stable: highest_stable(tags),
+                    changelog: package.changelog.clone(),
+                    notes: None,
+                });
+                continue;
+            }
+        };
         plans.push(PackagePlan {
             name: Some(package.name.clone()),
-            path: Some(if path.is_empty() { ".".to_string() } else { path.to_string() }),
+            path: Some(shown(path)),
             previous,
-            commits: read.commits,
-            ignored: read.ignored,
-            next: next.as_ref().ok().cloned(),
-            since_stable: None,
-            hint: next.err().flatten(),
-            highest_stable: tags.iter().map(|t| &t.version).filter(|v| v.pre.is_empty()).max().cloned(),
+            commits: counted.commits,
+            ignored: counted.ignored,
+            next,
+            since_stable,
+            hint: None,
+            highest_stable: highest_stable(tags),
             changelog: package.changelog.clone(),
             notes: None,
         });
@@ -135,6 +178,116 @@ pub(crate) fn build(
     })
 }
 
+/// A package folder as the plan shows it: `.` for the root.
+fn shown(path: &str) -> String {
+    if path.is_empty() { ".".to_string() } else { path.to_string() }
+}
+
+fn highest_stable(tags: &[ReleaseTag]) -> Option<Version> {
+    tags.iter().map(|t| &t.version).filter(|v| v.pre.is_empty()).max().cloned()
+}
+
+/// How the walks read commits into tallies.
+struct Reader<'c> {
+    classifier: Classifier<'c>,
+    /// Matches vbump's own release commits of several packages.
+    release_subject: Option<Regex>,
+    /// Keep every commit (the plan report and the notes), or only what decides the version.
+    keep: bool,
+}
+
+impl Reader<'_> {
+    /// Counts a commit of a package. vbump's own release commits of several packages
+    /// (`chore(release): a--v1.1.0, b--v2.0.1`) change each package's version files but are no
+    /// change of theirs.
+    fn count(&self, tally: &mut Tally, sha: &str, message: &str) {
+        if self.release_subject.as_ref().is_some_and(|re| re.is_match(subject(message).trim())) {
+            return;
+        }
+        tally.push(&self.classifier, self.keep, sha, message);
+    }
+}
+
+/// What the walk folds each package's commits into.
+#[derive(Default)]
+struct PackageRead {
+    tally: Tally,
+    /// The highest `Release-As` version for this package, and its commit.
+    release_as: Option<(Version, String)>,
+}
+
+/// A package's last stable release and its commits since it, when its last release is a
+/// pre-release (a stable release after pre-releases covers everything since the last stable one).
+struct Stable<'t> {
+    tag: &'t ReleaseTag,
+    read: Counted,
+}
+
+/// For each package whose last release is a pre-release, its last stable release HEAD contains
+/// and the commits since it; one more walk for all of them together.
+fn since_last_stable<'t>(
+    repo: &Repository,
+    head: git2::Oid,
+    selected: &[&Package],
+    tags: &'t [Vec<ReleaseTag>],
+    walked: &[attribution::Walked<'_, PackageRead>],
+    reader: &Reader<'_>,
+) -> Result<Vec<Option<Stable<'t>>>> {
+    let after_pre: Vec<usize> = (0..selected.len())
+        .filter(|&i| walked[i].last.is_some_and(|tag| !tag.version.pre.is_empty()))
+        .filter(|&i| tags[i].iter().any(|t| t.version.pre.is_empty()))
+        .collect();
+    let mut stable: Vec<Option<Stable<'t>>> = (0..selected.len()).map(|_| None).collect();
+    if after_pre.is_empty() {
+        return Ok(stable);
+    }
+    let stable_tags: Vec<Vec<ReleaseTag>> = after_pre
+        .iter()
+        .map(|&i| tags[i].iter().filter(|t| t.version.pre.is_empty()).cloned().collect())
+        .collect();
+    let ranges: Vec<PackageRange<'_>> = after_pre
+        .iter()
+        .zip(&stable_tags)
+        .map(|(&i, tags)| PackageRange { filter: &selected[i].filter, tags })
+        .collect();
+    let read = attribution::since_last_releases(
+        repo,
+        head,
+        &ranges,
+        // No stable tag in HEAD's history: nothing to count from (an empty range).
+        |_| Ok(Some(head)),
+        |commit, states: &mut [InRange<'_, Tally>]| {
+            let sha = commit.oid.to_string();
+            for package in states.iter_mut().filter(|p| p.changed) {
+                reader.count(package.state, &sha, commit.message);
+            }
+            Ok(())
+        },
+    )?;
+    for (&i, walked) in after_pre.iter().zip(read) {
+        let Some(found) = walked.last else { continue };
+        // The same tag in the package's own list, which outlives this function's copies.
+        let Some(tag) = tags[i].iter().find(|t| t.name == found.name) else { continue };
+        stable[i] = Some(Stable { tag, read: walked.state.finish(&reader.classifier, reader.keep) });
+    }
+    Ok(stable)
+}
+
+/// What the history says about one package, for [`next_release`].
+struct Facts<'a, 't> {
+    previous: &'a Previous,
+    last: Option<&'t ReleaseTag>,
+    release_as: Option<(Version, String)>,
+    stable: Option<&'a Stable<'t>>,
+}
+
+/// A package's release: what it makes, and what it covers when that differs from the commits
+/// since its last release (a stable release after pre-releases: since the last stable one).
+struct Released {
+    next: Next,
+    since_stable: Option<String>,
+}
+
 /// One package's next release, by the single-package rules (`decide`); `Err(hint)` when it has
 /// nothing to release (the hint says what would release it, if anything).
 #[allow(clippy::too_many_arguments)]
@@ -142,40 +295,47 @@ fn next_release(
     request: &Request,
     config: &Config,
     package: &Package,
-    previous: &Previous,
-    last: Option<&ReleaseTag>,
+    facts: &Facts<'_, '_>,
     read: &Counted,
     tags: &[ReleaseTag],
     head: git2::Oid,
-) -> Result<std::result::Result<Next, Option<String>>> {
+) -> Result<std::result::Result<Released, Option<String>>> {
+    let previous = facts.previous;
     let tagged: Vec<Version> = tags.iter().map(|t| t.version.clone()).collect();
-    let facts = decide::Facts {
+    let stable = facts.stable;
+    let decide_facts = decide::Facts {
         previous: previous.version(),
-        stable: None,
+        stable: stable.map(|s| &s.tag.version),
         new_level: read.decided.as_ref().map(|(level, _)| *level),
-        stable_level: None,
-        release_as: None,
-        head_released: last.is_some_and(|t| t.commit == head),
+        stable_level: stable.and_then(|s| s.read.decided.as_ref().map(|(level, _)| *level)),
+        release_as: facts.release_as.clone(),
+        head_released: facts.last.is_some_and(|t| t.commit == head),
         tagged: &tagged,
         rules: bump::Rules { major_zero_breaking_is_minor: config.major_zero_breaking_is_minor },
     };
     let ask = decide::Ask { bump: request.bump, pre: request.pre.clone(), promote: request.promote };
-    let (version, why) = match decide::decide(&facts, &ask)? {
+    let (version, why) = match decide::decide(&decide_facts, &ask)? {
         decide::Decision::Release { next, why } => (next, why),
         decide::Decision::Nothing { hint } => return Ok(Err(hint)),
     };
-    let asked = read.decided.as_ref().map(|(level, _)| *level);
+    // A stable release covers everything since the last stable one, pre-releases included.
+    let (counted, since_stable) = match stable.filter(|_| version.pre.is_empty()) {
+        Some(stable) => (&stable.read, Some(stable.tag.name.clone())),
+        None => (read, None),
+    };
+    let named_from = stable.map_or(previous.version(), |s| &s.tag.version);
+    let asked = counted.decided.as_ref().map(|(level, _)| *level);
     let (level, reason) = match why {
         decide::Why::Commits { level } => (
             level,
-            Reason::Commit { sha: read.decided.as_ref().map(|(_, sha)| sha.clone()).unwrap_or_default() },
+            Reason::Commit { sha: counted.decided.as_ref().map(|(_, sha)| sha.clone()).unwrap_or_default() },
         ),
         decide::Why::Override { level } => (level, Reason::Override),
-        decide::Why::Promote => (bump::level_between(previous.version(), &version), Reason::Promote),
+        decide::Why::Promote => (bump::level_between(named_from, &version), Reason::Promote),
         decide::Why::ReleaseAs { sha } => {
-            (bump::level_between(previous.version(), &version), Reason::ReleaseAs { sha })
+            (bump::level_between(named_from, &version), Reason::ReleaseAs { sha })
         }
-        decide::Why::Pre => (bump::level_between(previous.version(), &version), Reason::Pre),
+        decide::Why::Pre => (bump::level_between(named_from, &version), Reason::Pre),
     };
     let rule = match reason {
         Reason::Commit { .. } => {
@@ -184,12 +344,12 @@ fn next_release(
         _ => None,
     };
     let tag = package.tag.format(&version);
-    if let Some(tag) = last {
+    if let Some(tag) = facts.last {
         let existing =
             [bump::Existing { version: tag.version.clone(), place: format!("the tag `{}`", tag.name) }];
         decide::never_lower(&version, &existing, package.tag.prefix())?;
     }
-    Ok(Ok(Next { bump: Bump { level, reason, rule }, version, tag }))
+    Ok(Ok(Released { next: Next { bump: Bump { level, reason, rule }, version, tag }, since_stable }))
 }
 
 /// A package's files may hold a higher version than its last tag (MadAppGang/magus: `plugins/dev/v2.7.0`

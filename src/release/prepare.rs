@@ -48,7 +48,15 @@ impl Session {
         }
         if shallow {
             let (root, prefix) = (workspace.root.clone(), workspace.config.tag_prefix.clone());
-            let complete = || history::complete_since_release(&git2::Repository::open(&root)?, &prefix);
+            // Several packages: every package's last release (or, untagged, its start) must be in.
+            let packages = Packages::resolve(&workspace.root, &workspace.config)?;
+            let complete = || {
+                let repo = git2::Repository::open(&root)?;
+                match &packages {
+                    Some(packages) => package::start::complete_since_releases(&repo, &root, packages),
+                    None => history::complete_since_release(&repo, &prefix),
+                }
+            };
             deepen::ensure_history(&git, url.as_ref().map(|_| remote.as_str()), complete, reporter)?;
             // libgit2 keeps the shallow boundary it read at open time.
             workspace = Workspace::open(&request.target)?;
