@@ -125,27 +125,13 @@ pub(crate) fn build(
         own_warnings.extend(read.warnings.iter().cloned());
         warnings.extend(own_warnings.into_iter().map(|w| format!("{}: {w}", package.name)));
         let path = package.filter.path();
-        let (next, since_stable, counted) = match next {
+        // A stable release after pre-releases shows (and its notes cover) the stable range.
+        let (next, since_stable, counted, hint) = match next {
             Ok(released) => match (released.since_stable, stable) {
-                (Some(since), Some(stable)) => (Some(released.next), Some(since), stable.read),
-                _ => (Some(released.next), None, read),
+                (Some(since), Some(stable)) => (Some(released.next), Some(since), stable.read, None),
+                _ => (Some(released.next), None, read, None),
             },
-            Err(hint) => {
-                plans.push(PackagePlan {
-                    name: Some(package.name.clone()),
-                    path: Some(shown(path)),
-                    previous,
-                    commits: read.commits,
-                    ignored: read.ignored,
-                    next: None,
-                    since_stable: None,
-                    hint,
-                    highest_stable: highest_stable(tags),
-                    changelog: package.changelog.clone(),
-                    notes: None,
-                });
-                continue;
-            }
+            Err(hint) => (None, None, read, hint),
         };
         plans.push(PackagePlan {
             name: Some(package.name.clone()),
@@ -155,7 +141,7 @@ pub(crate) fn build(
             ignored: counted.ignored,
             next,
             since_stable,
-            hint: None,
+            hint,
             highest_stable: highest_stable(tags),
             changelog: package.changelog.clone(),
             notes: None,
