@@ -1,13 +1,14 @@
-//! A package with no release tag of its own template, while tags of another form name it
-//! (`plugins/web/v1.2.0` for a template `{name}--v{version}`): its history would be counted from the
-//! wrong place, so the plan stops and names the template that would match (issue 11's refusal of
-//! another `tag-prefix`, per package).
+//! A package with no release tag of its own template, while tags of another form name its folder
+//! (`plugins/web/v1.2.0` for the package in `plugins/web` whose template is `{name}--v{version}`):
+//! its history would be counted from the wrong place, so the plan stops and names the template
+//! that would match (issue 11's refusal of another `tag-prefix`, per package).
 //!
-//! Two kinds of tags are not "another form": the tags of any package template's shape (another
-//! package's tags, or a retired package's: `linter--v1.0.0`), and tags that do not name the package
-//! (`v2.0.31`: the repository's own releases, as in anthropics/claude-code, whose marketplace shares
-//! the repository with the CLI's tags). A new package with no tags yet is therefore not refused
-//! because its neighbours are tagged.
+//! Other tags are not "another form" of the package's: the tags of any package template's shape
+//! (another package's, or a retired package's: `linter--v1.0.0`), and tags that do not name the
+//! package's folder: `v2.0.31` (anthropics/claude-code's CLI releases, beside its marketplace), or
+//! MadAppGang/magus's `mcp/claudish/v2.4.0` and `claudish@2.3.0`, which are a tool's releases, not
+//! the `plugins/claudish` plugin's (1.0.1). A package's name alone is not enough evidence. So a new
+//! package with no tags yet is not refused because its neighbours are tagged.
 
 use git2::{Oid, Repository};
 
@@ -29,14 +30,19 @@ pub(super) fn foreign_forms(repo: &Repository, head: Oid, packages: &Packages) -
     history::reachable_prefixes_of(repo, head, |name| !shapes.iter().any(|s| s.shape_matches(name)))
 }
 
-/// Stops when `package` (without a reachable tag of its own) is named by one of the `foreign`
-/// tag forms.
+/// Stops when `package` (without a reachable tag of its own) has its folder named by one of the
+/// `foreign` tag forms.
 pub(super) fn refuse(package: &Package, foreign: &[PrefixTags]) -> Result<()> {
-    let named: Vec<&PrefixTags> = foreign.iter().filter(|p| names(&p.prefix, &package.name)).collect();
+    let folder = package.filter.path();
+    if folder.is_empty() {
+        return Ok(());
+    }
+    let named: Vec<&PrefixTags> =
+        foreign.iter().filter(|p| segment_at(&p.prefix, folder).is_some()).collect();
     let Some(best) = named.first() else { return Ok(()) };
     let tags: Vec<String> = named.iter().map(|p| format!("`{}`", p.highest.name)).collect();
     let own = package.tag.format(&best.highest.version);
-    let template = template_of(&best.prefix, &package.name);
+    let template = template_of(&best.prefix, folder, &package.name);
     Err(Error::input(format!(
         "package `{}`: no release tag like `{own}` is reachable from HEAD, but {} {}",
         package.name,
@@ -51,23 +57,23 @@ pub(super) fn refuse(package: &Package, foreign: &[PrefixTags]) -> Result<()> {
     )))
 }
 
-/// True when `name` is a whole segment of `prefix` (between separators such as `/`, `-`, `@`).
-fn names(prefix: &str, name: &str) -> bool {
+/// Where `folder` stands in `prefix` as whole segments (between separators such as `/`, `-`, `@`).
+fn segment_at(prefix: &str, folder: &str) -> Option<usize> {
     let is_word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
-    prefix.match_indices(name).any(|(at, _)| {
-        !is_word(prefix[..at].chars().next_back()) && !is_word(prefix[at + name.len()..].chars().next())
+    prefix.match_indices(folder).map(|(at, _)| at).find(|&at| {
+        !is_word(prefix[..at].chars().next_back()) && !is_word(prefix[at + folder.len()..].chars().next())
     })
 }
 
-/// The template a prefix makes for any package: the package's name as `{name}`.
-fn template_of(prefix: &str, name: &str) -> String {
-    let is_word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
-    let at = prefix.match_indices(name).map(|(at, _)| at).find(|&at| {
-        !is_word(prefix[..at].chars().next_back()) && !is_word(prefix[at + name.len()..].chars().next())
-    });
-    match at {
-        Some(at) => format!("{}{{name}}{}{{version}}", &prefix[..at], &prefix[at + name.len()..]),
-        None => format!("{prefix}{{version}}"),
+/// The template a prefix naming `folder` makes: when the folder ends with the package's name, the
+/// name becomes `{name}` (`plugins/{name}/v{version}`), else the prefix is kept as it is.
+fn template_of(prefix: &str, folder: &str, name: &str) -> String {
+    match (segment_at(prefix, folder), folder.strip_suffix(name)) {
+        (Some(at), Some(parent)) if parent.is_empty() || parent.ends_with('/') => {
+            let end = at + folder.len();
+            format!("{}{{name}}{}{{version}}", &prefix[..end - name.len()], &prefix[end..])
+        }
+        _ => format!("{prefix}{{version}}"),
     }
 }
 
@@ -76,13 +82,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_prefix_names_a_package_by_a_whole_segment() {
-        assert!(names("plugins/web/v", "web"));
-        assert!(names("web-v", "web"));
-        assert!(names("web@", "web"));
-        assert!(!names("webapp-v", "web"));
-        assert!(!names("v", "web"));
-        assert_eq!(template_of("plugins/web/v", "web"), "plugins/{name}/v{version}");
-        assert_eq!(template_of("web-v", "web"), "{name}-v{version}");
+    fn a_prefix_names_a_package_s_folder_by_whole_segments() {
+        assert_eq!(segment_at("plugins/web/v", "plugins/web"), Some(0));
+        assert_eq!(segment_at("web-v", "web"), Some(0));
+        assert_eq!(segment_at("web@", "web"), Some(0));
+        assert_eq!(segment_at("webapp-v", "web"), None);
+        assert_eq!(segment_at("mcp/claudish/v", "plugins/claudish"), None);
+        assert_eq!(segment_at("v", "web"), None);
+        assert_eq!(template_of("plugins/web/v", "plugins/web", "web"), "plugins/{name}/v{version}");
+        assert_eq!(template_of("web-v", "web", "web"), "{name}-v{version}");
+        assert_eq!(template_of("plugins/web/v", "plugins/web", "site"), "plugins/web/v{version}");
     }
 }
