@@ -133,6 +133,7 @@ impl Proposal {
                 }
             }));
         }
+        skipped.extend(outside_every_package(&workspace.root, &packages)?);
         let shape = Shape::Packages { packages: proposed, marketplace };
         Ok(Proposal { shape, skipped, notes: packages.warnings() })
     }
@@ -168,6 +169,30 @@ impl Proposal {
             Shape::Packages { packages, marketplace } => render_packages(packages, marketplace.as_ref()),
         }
     }
+}
+
+/// Version files at the repository root that no package holds (GRC's root `plugin.json` beside its
+/// 66 plugin folders): no release moves them, and the user should know.
+fn outside_every_package(root: &Path, packages: &Packages) -> Result<Vec<Skipped>> {
+    let held = |file: &str| {
+        packages
+            .list
+            .iter()
+            .any(|p| p.filter.matches(file) || p.locations.iter().any(|l| path_text(&l.file) == file))
+    };
+    let at_root = locations::detect(root, Path::new(""))?;
+    Ok(at_root
+        .locations
+        .iter()
+        .filter(|spec| !held(&path_text(&spec.file)))
+        .map(|spec| Skipped {
+            file: spec.file.clone(),
+            what: format!("`{}`", pointer_of(spec)),
+            why: "it belongs to no package (no package's path holds it), so no release moves it; give it a \
+                  [[package]], or a [[package.location]] if it is a package's version"
+                .to_string(),
+        })
+        .collect())
 }
 
 /// One package's file: its locations, the tag prefix when not `v`, the marketplace choice.

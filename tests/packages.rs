@@ -35,7 +35,7 @@ pub fn magus_catalog() -> TestRepo {
 }
 
 /// The real GRCEngClub/claude-grc-engineering catalog: 66 plugins, 53 of them two folders deep,
-/// every one and `metadata.version` at 0.1.0.
+/// every one and `metadata.version` at 0.1.0, and a root `plugin.json` in no plugin's folder.
 pub fn grc_catalog() -> TestRepo {
     real_catalog("GRCEngClub__claude-grc-engineering", "plugins")
 }
@@ -300,7 +300,13 @@ fn grc_plugins_two_folders_deep_are_packages_and_the_catalog_version_follows_the
     let repo = grc_catalog();
     let out = repo.vbump(["init", "--format", "json"]);
     let proposal: serde_json::Value = serde_json::from_str(&out.code(0).stdout).unwrap();
-    assert_eq!(out.stderr, "", "every plugin and the catalog agree on 0.1.0: nothing to say");
+    // Every plugin and the catalog agree on 0.1.0; the root manifest belongs to no package.
+    assert_eq!(
+        out.stderr,
+        "vbump: warning: skipped .claude-plugin/plugin.json: `/version`: it belongs to no package (no package's \
+         path holds it), so no release moves it; give it a [[package]], or a [[package.location]] if it is a \
+         package's version\n"
+    );
     let packages = proposal["packages"].as_array().unwrap();
     assert_eq!(packages.len(), 66);
     let deep = packages.iter().filter(|p| p["path"].as_str().unwrap().matches('/').count() == 2).count();
