@@ -92,6 +92,58 @@ pub(crate) fn last_release<'t>(
     Ok(None)
 }
 
+/// Answers "does HEAD contain this commit?" for many commits in one walk from HEAD, each commit of
+/// its history read at most once. A catalog asks for 300 packages' tags, and 300
+/// `graph_descendant_of` calls read the same commits 300 times (half of `vbump check`'s time on the
+/// benchmark catalog was zlib). The price: a commit HEAD does not contain walks the rest of HEAD's
+/// history, once for all questions, where `graph_descendant_of` stops at the merge base; so the
+/// single-package path keeps [`last_release`].
+pub(crate) struct Ancestry<'r> {
+    head: Oid,
+    walk: git2::Revwalk<'r>,
+    seen: std::collections::HashSet<Oid>,
+    exhausted: bool,
+}
+
+impl<'r> Ancestry<'r> {
+    pub(crate) fn new(repo: &'r Repository, head: Oid) -> Result<Ancestry<'r>> {
+        let mut walk = repo.revwalk()?;
+        walk.push(head)?;
+        Ok(Ancestry { head, walk, seen: Default::default(), exhausted: false })
+    }
+
+    /// True when HEAD is `commit` or descends from it.
+    pub(crate) fn contains(&mut self, commit: Oid) -> Result<bool> {
+        if commit == self.head || self.seen.contains(&commit) {
+            return Ok(true);
+        }
+        while !self.exhausted {
+            match self.walk.next() {
+                Some(oid) => {
+                    let oid = oid?;
+                    self.seen.insert(oid);
+                    if oid == commit {
+                        return Ok(true);
+                    }
+                }
+                None => self.exhausted = true,
+            }
+        }
+        Ok(false)
+    }
+
+    /// The highest of `tags` (sorted highest first) that HEAD contains: [`last_release`] with the
+    /// walk shared.
+    pub(crate) fn last_release<'t>(&mut self, tags: &'t [ReleaseTag]) -> Result<Option<&'t ReleaseTag>> {
+        for tag in tags {
+            if self.contains(tag.commit)? {
+                return Ok(Some(tag));
+            }
+        }
+        Ok(None)
+    }
+}
+
 /// The reachable release tags of one tag prefix: what a repository tagged under a prefix other
 /// than the configured one looks like (`1.0.0`, `name-v1.7.0`, `release/1.2.0`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -490,6 +542,31 @@ mod tests {
         let (seen, reached) = r.walk(merge, Some(tag));
         assert!(reached);
         assert_eq!(seen, ["Merge topic", "feat: topic 2", "fix: main 2", "feat: topic 1", "fix: main 1"]);
+    }
+
+    #[test]
+    fn ancestry_answers_as_graph_descendant_of_does_with_one_walk() {
+        let r = Repo::new();
+        let root = r.commit_at("feat: root", 100, &[]);
+        let main = r.commit_at("fix: on main", 500, &[root]);
+        let side = r.commit_at("feat: side", 200, &[root]);
+        let merge = r.commit_at("Merge side", 600, &[main, side]);
+        let elsewhere = r.commit_at("fix: maintenance", 700, &[main]);
+        let later = r.commit_at("feat: later", 800, &[merge]);
+        let mut ancestry = Ancestry::new(&r.repo, later).unwrap();
+        // Unreachable first (the walk runs to its end), then every kind of reachable commit.
+        for (commit, expected) in
+            [(elsewhere, false), (side, true), (root, true), (later, true), (merge, true), (main, true)]
+        {
+            assert_eq!(ancestry.contains(commit).unwrap(), expected, "{commit}");
+            let descendant = commit == later || r.repo.graph_descendant_of(later, commit).unwrap();
+            assert_eq!(descendant, expected, "{commit}");
+        }
+
+        let tags = [r.release("v2.0.0", elsewhere), r.release("v1.1.0", side), r.release("v1.0.0", root)];
+        let mut fresh = Ancestry::new(&r.repo, later).unwrap();
+        assert_eq!(fresh.last_release(&tags).unwrap().map(|t| t.name.as_str()), Some("v1.1.0"));
+        assert_eq!(last_release(&r.repo, later, &tags).unwrap().map(|t| t.name.as_str()), Some("v1.1.0"));
     }
 
     #[test]

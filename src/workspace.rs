@@ -90,8 +90,13 @@ impl Workspace {
             Err(e) => return Err(e),
         };
         let mut last = Vec::with_capacity(schemes.len());
+        let mut ancestry = history::Ancestry::new(&self.repo, head.commit)?;
         for tags in history::release_tags_of(&self.repo, schemes)? {
-            let tag = history::last_release(&self.repo, head.commit, &tags)?;
+            let tag = if schemes.len() == 1 {
+                history::last_release(&self.repo, head.commit, &tags)?
+            } else {
+                ancestry.last_release(&tags)?
+            };
             last.push(tag.map(|tag| (tag.name.clone(), tag.version.clone())));
         }
         Ok(last)
