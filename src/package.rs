@@ -100,11 +100,9 @@ impl Packages {
         let marketplace = match marketplace {
             None => None,
             Some((location, value)) => {
-                let current: Vec<semver::Version> = list
-                    .iter()
-                    .flat_map(|p| p.locations.iter())
-                    .filter_map(|spec| current_value(root, spec))
-                    .collect();
+                let specs: Vec<LocationSpec> =
+                    list.iter().flat_map(|p| p.locations.iter().cloned()).collect();
+                let current = current_values(root, &specs);
                 let (policy, note) =
                     catalog::marketplace_policy(config.marketplace_version, Some(&value), &current);
                 notes.extend(note);
@@ -211,6 +209,27 @@ fn detect_in(root: &Path, folder: &str, skipped: &mut Vec<Skipped>) -> Result<Ve
         }
     }
     Ok(detection.locations)
+}
+
+/// The versions the locations hold today, one per location that reads as one. The files are read
+/// once for all locations (a catalog's marketplace holds every package's entry); only when that
+/// fails is each location read on its own, so that one unreadable location hides only itself.
+fn current_values(root: &Path, specs: &[LocationSpec]) -> Vec<semver::Version> {
+    let Ok(files) = crate::edit::VersionFiles::read(root, specs) else {
+        return specs.iter().filter_map(|spec| current_value(root, spec)).collect();
+    };
+    // Per location: its first field's version, or `None` once any of its values is no version
+    // (as reading it alone would say).
+    let mut per_spec: Vec<Option<Option<semver::Version>>> = vec![None; specs.len()];
+    for (i, field) in files.fields().iter().enumerate() {
+        let version = field.scheme.parse(&field.value).ok();
+        let slot = &mut per_spec[files.spec_index(i)];
+        *slot = match slot.take() {
+            None => Some(version),
+            Some(first) => Some(first.filter(|_| version.is_some())),
+        };
+    }
+    per_spec.into_iter().flatten().flatten().collect()
 }
 
 /// The version a location holds today, when it reads as one.
