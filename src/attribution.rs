@@ -308,7 +308,8 @@ pub(crate) struct Walked<'t, S> {
 pub(crate) struct Visit<'m> {
     pub(crate) oid: Oid,
     pub(crate) message: &'m str,
-    /// It changes no package's files at all (it is outside every package).
+    /// It changes no package's files at all (it is outside every package). Never set in the
+    /// second walk of [`since_last_releases`], which the first has reported them in.
     pub(crate) outside: bool,
 }
 
@@ -329,7 +330,8 @@ pub(crate) struct InRange<'s, S> {
 /// counts from `untagged_start(i)` (exclusive; `None`: the whole history), asked only then.
 /// As in single-package mode, each package's highest tag is proved reachable by the walk itself;
 /// the packages whose highest tag HEAD does not contain are walked once more, from the highest tag
-/// it does contain (else their untagged start), into fresh states.
+/// it does contain (else their untagged start), into fresh states. That walk shows `visit` every
+/// commit of their ranges, as the first does, those that change none of their files included.
 pub(crate) fn since_last_releases<'t, S: Default>(
     repo: &Repository,
     head: Oid,
@@ -365,8 +367,8 @@ pub(crate) fn since_last_releases<'t, S: Default>(
 }
 
 /// One walk for the packages `which`, from the boundaries in `results`; returns those whose
-/// boundary HEAD does not contain. Commits outside every package are reported when `which` holds
-/// every package.
+/// boundary HEAD does not contain. Commits outside every package are marked so when `which` holds
+/// every package (`report_outside`).
 fn walk_packages<'t, S>(
     repo: &Repository,
     head: Oid,
@@ -381,10 +383,11 @@ fn walk_packages<'t, S>(
     let mut attributor = Attributor::new(repo, &filters)?;
     let reached = history::walk_ranges(repo, head, &since, |commit| {
         let changed = attributor.changed(commit.parent_tree, commit.tree)?;
-        let outside = changed.is_empty();
-        if outside && !report_outside {
-            return Ok(());
-        }
+        // Every commit of the ranges is visited, those that change none of the packages too: an
+        // empty commit may name a package in a `Release-As:` footer. The second walk sees only
+        // some packages, so there a commit that changes none of them is not known to be outside
+        // every package (and the first walk has reported those that are).
+        let outside = report_outside && changed.is_empty();
         // Per package (by index into `results`): whether its range holds the commit, and changes.
         let mut held: Vec<Option<bool>> = vec![None; results.len()];
         for (k, &i) in which.iter().enumerate() {

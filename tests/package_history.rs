@@ -209,6 +209,28 @@ mod release_as {
         repo.vbump(["next"]).expect(0, "", "");
     }
 
+    /// `api`'s highest tag is on a branch HEAD does not contain, so its commits are counted from
+    /// the highest tag HEAD does contain. A footer naming `api`'s tag counts there as anywhere
+    /// else: in an empty commit, and in a commit that changes only another package.
+    #[test]
+    fn a_footer_naming_the_package_s_tag_counts_when_its_highest_tag_is_on_another_branch() {
+        let repo = two_tagged_packages();
+        repo.git(["switch", "--quiet", "-c", "maintenance"]);
+        repo.file("api/index.js", "hotfix\n").commit("fix: api hotfix").annotated_tag("api--v1.1.0");
+        repo.git(["switch", "--quiet", "main"]);
+        repo.commit("chore: release api 3\n\nRelease-As: api--v3.0.0");
+        repo.vbump(["next"]).expect(0, "api 3.0.0\n", "");
+        repo.file("cli/main.js", "1\n").commit("fix: cli flags\n\nRelease-As: api--v4.0.0");
+        repo.vbump(["next"]).expect(0, "api 4.0.0\ncli 1.0.1\n", "");
+        let plan = repo.vbump(["plan", "--format", "json"]);
+        let plan: serde_json::Value = serde_json::from_str(&plan.stdout).unwrap();
+        assert_eq!(plan["packages"][0]["previous"]["tag"], "api--v1.0.0", "the highest tag HEAD contains");
+        assert_eq!(plan["packages"][0]["bump"]["by"], "release-as");
+        repo.vbump(["release"]).code(0);
+        repo.assert_released("api--v4.0.0", false);
+        repo.assert_released("cli--v1.0.1", false);
+    }
+
     #[test]
     fn a_footer_below_the_package_s_version_is_refused_before_any_change() {
         let repo = TestRepo::new();
