@@ -28,13 +28,22 @@ pub(crate) struct Package {
     pub changelog: Option<PathBuf>,
     /// Its version locations; empty when it has none (its version lives in its tags only).
     pub locations: Vec<LocationSpec>,
+    /// It is a Claude Code plugin: a marketplace entry or a plugin manifest says so.
+    pub plugin: bool,
 }
 
 impl Package {
-    /// The warning for a package with no version anywhere, `None` when it has one: Claude Code
+    /// The warning for a plugin with no version anywhere, `None` when it has one: Claude Code
     /// caches such a plugin under `unknown/` and never updates it.
+    ///
+    /// Any other package without a version location gets no warning: its version lives in its
+    /// tags only, which is how Go modules and packages versioned from tags at build time (hatch-vcs,
+    /// setuptools-scm) are released, and vbump releases it fully (next version, tag, GitHub
+    /// Release). Nothing downstream keeps it at a stale version, so a warning on every plan and
+    /// check would only teach users to ignore warnings. `vbump init` says it in the `[[package]]`
+    /// it writes ("its version lives in its tags only"), and says what detection left alone.
     pub(crate) fn cache_trap(&self) -> Option<String> {
-        self.locations.is_empty().then(|| {
+        (self.plugin && self.locations.is_empty()).then(|| {
             format!(
                 "package `{}` ({}) has no version anywhere: Claude Code caches such a plugin under \
                  `unknown/` and never updates it; add a \"version\" to its plugin.json",
@@ -82,6 +91,7 @@ impl Packages {
                 };
                 list.push(Package {
                     name: package.name.clone(),
+                    plugin: is_claude_plugin(root, catalog.as_ref(), package.filter.path()),
                     filter: package.filter.clone(),
                     tag: package.tag.clone(),
                     tag_template: package.tag_template.clone(),
@@ -112,8 +122,8 @@ impl Packages {
         Ok(Some(Packages { list, marketplace, notes, skipped }))
     }
 
-    /// Everything the user should know before a plan: each plugin with no version anywhere,
-    /// then the notes.
+    /// Everything the user should know about the packages (`vbump init` says it): each plugin
+    /// with no version anywhere, then the notes.
     pub(crate) fn warnings(&self) -> Vec<String> {
         self.list.iter().filter_map(Package::cache_trap).chain(self.notes.iter().cloned()).collect()
     }
@@ -177,6 +187,7 @@ fn from_catalog(root: &Path, catalog: &Catalog, skipped: &mut Vec<Skipped>) -> R
             .map_err(|e| e.in_file(catalog::MARKETPLACE))?;
         list.push(Package {
             name: plugin.name.clone(),
+            plugin: true,
             filter,
             tag,
             tag_template: template.clone(),
@@ -236,6 +247,14 @@ fn current_values(root: &Path, specs: &[LocationSpec]) -> Vec<semver::Version> {
 fn current_value(root: &Path, spec: &LocationSpec) -> Option<semver::Version> {
     let files = crate::edit::VersionFiles::read(root, std::slice::from_ref(spec)).ok()?;
     files.versions().ok()?.into_iter().next().map(|(_, version)| version)
+}
+
+/// Whether the `[[package]]` in `folder` is a Claude Code plugin: the marketplace lists it, or it
+/// has a plugin manifest (`.claude-plugin/plugin.json`, or `plugin.json` in a plugin folder).
+fn is_claude_plugin(root: &Path, catalog: Option<&Catalog>, folder: &str) -> bool {
+    catalog.is_some_and(|catalog| catalog.plugins.iter().any(|p| p.folder == folder))
+        || root.join(folder).join(".claude-plugin/plugin.json").is_file()
+        || (!folder.is_empty() && root.join(folder).join("plugin.json").is_file())
 }
 
 /// A folder as messages show it (`.` for the root).

@@ -231,6 +231,38 @@ fn configured_packages_are_checked_by_their_declared_locations() {
     );
 }
 
+/// A `[[package]]` that is no Claude Code plugin and has no version file keeps its version in its
+/// tags only, as a Go module does (Go reads a module's versions from its tags). That is no mistake:
+/// it is released by its tags, and nothing warns. The warning about Claude Code's `unknown/` cache
+/// is for plugins, here `lint`, whose plugin.json has no version.
+#[test]
+fn a_package_that_is_no_plugin_keeps_its_version_in_its_tags_without_a_warning() {
+    let repo = TestRepo::new();
+    repo.file("vbump.toml", "[[package]]\npath = \"tools/gen\"\n\n[[package]]\npath = \"plugins/lint\"\n")
+        .file("tools/gen/go.mod", "module example.com/tools/gen\n\ngo 1.22\n")
+        .file("tools/gen/main.go", "package main\n")
+        .file("plugins/lint/.claude-plugin/plugin.json", "{\n  \"name\": \"lint\"\n}\n")
+        .commit("chore: init")
+        .annotated_tag("gen--v1.2.0")
+        .annotated_tag("lint--v0.3.0");
+    repo.file("tools/gen/main.go", "package main\n\nfunc main() {}\n").commit("fix: gen exits cleanly");
+    let lint_warning = "package `lint` (plugins/lint) has no version anywhere: Claude Code caches such a plugin \
+                        under `unknown/` and never updates it; add a \"version\" to its plugin.json";
+    let gen_only = repo.vbump(["check", "--package", "gen"]);
+    assert_eq!((gen_only.code, gen_only.stderr.as_str()), (0, ""), "{}", gen_only.stdout);
+    let both = repo.vbump(["check"]);
+    assert_eq!((both.code, both.stderr), (0, format!("vbump: warning: {lint_warning}\n")), "{}", both.stdout);
+    repo.vbump(["next", "--package", "gen"]).expect(0, "gen 1.2.1\n", "");
+    repo.vbump(["next"]).expect(0, "gen 1.2.1\n", &format!("vbump: warning: {lint_warning}\n"));
+    let files = repo.state();
+    repo.vbump(["release", "--package", "gen"]).code(0);
+    repo.assert_released("gen--v1.2.1", false);
+    let after = repo.state();
+    let changed: Vec<&String> =
+        after.keys().filter(|k| k.starts_with("file:") && files.get(*k) != after.get(*k)).collect();
+    assert!(changed.is_empty(), "a package with no version file has no file to change: {changed:?}");
+}
+
 #[test]
 fn an_entry_version_that_is_not_a_string_is_exit_2_at_its_place() {
     let repo = TestRepo::new();

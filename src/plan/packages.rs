@@ -106,7 +106,9 @@ pub(crate) fn build(
     }
     let stable = since_last_stable(repo, head.commit, selected, &tags, &walked, &reader)?;
 
-    let mut warnings = packages.warnings();
+    // What concerns the planned packages (`--package` leaves the others out), then all of them.
+    let mut warnings: Vec<String> =
+        selected.iter().filter_map(|p| p.cache_trap()).chain(packages.notes.iter().cloned()).collect();
     warnings.extend(footer_warnings);
     let mut plans = Vec::with_capacity(selected.len());
     for (((package, walked), tags), stable) in selected.iter().zip(walked).zip(&tags).zip(stable) {
