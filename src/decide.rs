@@ -14,6 +14,7 @@ use semver::Version;
 
 use crate::bump::{self, Existing, Level, Rules};
 use crate::error::{Error, Result};
+use crate::tags::TagScheme;
 
 /// What the history says.
 #[derive(Debug, Clone)]
@@ -158,18 +159,40 @@ fn promote_hint(previous: &Version) -> Option<String> {
     })
 }
 
+/// Where a repository names the form of its release tags, for the hint of a refused downgrade.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TagSetting {
+    /// `tag-prefix` (single-package mode).
+    Prefix,
+    /// The `tag` template of a `[[package]]`.
+    PackageTemplate,
+}
+
 /// Never a downgrade: `next` must be above every version in `existing` (the version files' values
-/// and the release tags HEAD contains). The error names the highest offender and what to do.
-pub(crate) fn never_lower(next: &Version, existing: &[Existing], tag_prefix: &str) -> Result<()> {
+/// and the release tags HEAD contains). The error names the highest offender and what to do;
+/// `tag` names the release tags, `setting` where another form of them is declared.
+pub(crate) fn never_lower(
+    next: &Version,
+    existing: &[Existing],
+    tag: &TagScheme,
+    setting: TagSetting,
+) -> Result<()> {
     let Some(offender) = bump::not_above(next, existing) else { return Ok(()) };
     let held = &offender.version;
     let relation = if held == next { "equal to" } else { "lower than" };
+    let another_form = match setting {
+        TagSetting::Prefix => "set `tag-prefix` in vbump.toml if its tags use another prefix",
+        TagSetting::PackageTemplate => {
+            "set `tag` in its `[[package]]` in vbump.toml if its tags use another form"
+        }
+    };
     Err(Error::input(format!(
         "the next version {next} would be {relation} {held}, which {} already holds; vbump never writes a version that is not higher",
         offender.place
     ))
     .hint(format!(
-        "if {held} was released, tag the commit that released it (`git tag {tag_prefix}{held} <commit>`) so vbump counts from it; or set `tag-prefix` in vbump.toml if its tags use another prefix; or ask for a higher version with `--bump major|minor|patch` or a `Release-As:` footer"
+        "if {held} was released, tag the commit that released it (`git tag {} <commit>`) so vbump counts from it; or {another_form}; or ask for a higher version with `--bump major|minor|patch` or a `Release-As:` footer",
+        tag.format(held)
     )))
 }
 
@@ -341,14 +364,33 @@ mod tests {
             Existing { version: v("3.23.1"), place: ".claude-plugin/plugin.json:3 (`/version`)".into() },
             Existing { version: v("2.42.0"), place: "tag `v2.42.0`".into() },
         ];
-        let e = never_lower(&v("3.0.0"), &existing, "v").unwrap_err();
+        let v_tags = TagScheme::prefixed("v");
+        let e = never_lower(&v("3.0.0"), &existing, &v_tags, TagSetting::Prefix).unwrap_err();
         assert_eq!(e.exit_code(), 2);
         assert_eq!(
             e.message,
             "the next version 3.0.0 would be lower than 3.23.1, which .claude-plugin/plugin.json:3 (`/version`) already holds; vbump never writes a version that is not higher"
         );
-        assert!(e.hint.as_deref().unwrap().contains("`git tag v3.23.1 <commit>`"));
-        assert!(never_lower(&v("3.23.1"), &existing, "v").unwrap_err().message.contains("equal to 3.23.1"));
-        assert!(never_lower(&v("3.23.2"), &existing, "v").is_ok());
+        let hint = e.hint.as_deref().unwrap();
+        assert!(hint.contains("`git tag v3.23.1 <commit>`"), "{hint}");
+        assert!(hint.contains("or set `tag-prefix` in vbump.toml if its tags use another prefix;"), "{hint}");
+        let equal = never_lower(&v("3.23.1"), &existing, &v_tags, TagSetting::Prefix).unwrap_err();
+        assert!(equal.message.contains("equal to 3.23.1"));
+        assert!(never_lower(&v("3.23.2"), &existing, &v_tags, TagSetting::Prefix).is_ok());
+    }
+
+    #[test]
+    fn a_package_s_refusal_names_its_tag_and_its_template_setting() {
+        let existing =
+            [Existing { version: v("4.4.2"), place: "plugins/dev/plugin.json:3 (`/version`)".into() }];
+        let dev = TagScheme::from_template("plugins/{name}/v{version}", Some("dev")).unwrap();
+        let e = never_lower(&v("2.7.1"), &existing, &dev, TagSetting::PackageTemplate).unwrap_err();
+        let hint = e.hint.as_deref().unwrap();
+        assert!(hint.contains("`git tag plugins/dev/v4.4.2 <commit>`"), "{hint}");
+        assert!(
+            hint.contains("or set `tag` in its `[[package]]` in vbump.toml if its tags use another form;"),
+            "{hint}"
+        );
+        assert!(!hint.contains("tag-prefix"), "{hint}");
     }
 }

@@ -369,7 +369,7 @@ pub(crate) fn build(
     let tag = config.tag_name(&next);
     plan.problems.extend(existing_tag(repo, &tag));
     let existing = existing_versions(repo, config, &head, &next, &current, last)?;
-    if let Err(e) = decide::never_lower(&next, &existing, &config.tag_prefix) {
+    if let Err(e) = decide::never_lower(&next, &existing, &config.tag_scheme(), decide::TagSetting::Prefix) {
         return Err(name_other_prefixes(repo, head.commit, &config.tag_prefix, e)?);
     }
     plan.files = files.set_version(&next)?;

@@ -326,6 +326,57 @@ mod other_tag_forms {
         repo.vbump(["next"]).expect(0, "dev 1.5.0\n", "");
     }
 
+    /// `web` was released as 2.3.0 under another form (`web-v2.3.0`) after its last tag of its own
+    /// (`web--v1.0.0`): counting from that tag would write a version below its files. The refusal
+    /// names the form its later tags use and the template that matches, as single-package mode
+    /// names the `tag-prefix`; following the hint releases from the right tag.
+    #[test]
+    fn a_refused_downgrade_names_the_template_the_package_s_later_tags_use() {
+        let repo = TestRepo::new();
+        declare(&repo, &["api", "web"]);
+        manifest(&repo, "api", "1.0.0");
+        manifest(&repo, "web", "1.0.0");
+        repo.commit("chore: import").annotated_tag("api--v1.0.0").annotated_tag("web--v1.0.0");
+        manifest(&repo, "web", "2.3.0");
+        repo.commit("feat!: web routes").annotated_tag("web-v2.3.0");
+        repo.file("web/app.js", "1\n").commit("fix: web paging");
+        let state = repo.state();
+        repo.vbump(["release"])
+            .code(2)
+            .stderr_has(
+                "the next version 2.0.0 would be lower than 2.3.0, which web/package.json:3 (`/version`) already holds",
+            )
+            .stderr_has(
+                "package `web`'s tags look like `web-v2.3.0`: declare the package in vbump.toml with \
+                 `tag = \"{name}-v{version}\"` in its `[[package]]`; if 2.3.0 was released, tag the commit that \
+                 released it (`git tag web--v2.3.0 <commit>`) so vbump counts from it; or set `tag` in its \
+                 `[[package]]` in vbump.toml if its tags use another form;",
+            );
+        assert_eq!(repo.state(), state, "nothing changed");
+        repo.vbump(["next"]).code(2).stderr_has("package `web`'s tags look like `web-v2.3.0`");
+        let config =
+            "[[package]]\npath = \"api\"\n\n[[package]]\npath = \"web\"\ntag = \"{name}-v{version}\"\n";
+        repo.file("vbump.toml", config).commit("chore: web's tag template");
+        repo.vbump(["next"]).expect(0, "web 2.3.1\n", "");
+    }
+
+    /// A package whose files are ahead of its last tag, with no tag of another form naming its
+    /// folder, is refused with the refusal's own hint alone: the repository's `v*` tags are not
+    /// its releases.
+    #[test]
+    fn a_refused_downgrade_names_no_template_when_no_other_tag_names_the_package() {
+        let repo = TestRepo::new();
+        declare(&repo, &["api", "web"]);
+        manifest(&repo, "api", "1.0.0");
+        manifest(&repo, "web", "1.0.0");
+        repo.commit("chore: import").annotated_tag("api--v1.0.0").annotated_tag("web--v1.0.0").tag("v9.0.0");
+        manifest(&repo, "web", "2.3.0");
+        repo.commit("feat!: web routes");
+        let out = repo.vbump(["next"]);
+        out.code(2).stderr_has("would be lower than 2.3.0").stderr_has("hint: if 2.3.0 was released");
+        assert!(!out.stderr.contains("look like"), "{}", out.stderr);
+    }
+
     /// A new package has no tags yet: its neighbours' tags, a retired package's tags and the
     /// repository's own `v*` tags (anthropics/claude-code tags its CLI `v2.0.x` beside the
     /// marketplace) are not another form of its tags.

@@ -121,8 +121,12 @@ pub(crate) fn build(
         let facts =
             Facts { previous: &previous, last, release_as: walked.state.release_as, stable: stable.as_ref() };
         let next = next_release(request, config, package, &facts, &read, tags, head.commit)?;
-        if let Ok(released) = &next {
-            never_below_files(&released.next.version, &current, package)?;
+        if let Ok(released) = &next
+            && let Err(refused) = never_lower(&released.next.version, last, &current, package)
+        {
+            // As in single-package mode, the hint names the tag form the package's releases use.
+            let foreign = other_tags::foreign_forms(repo, head.commit, packages)?;
+            return Err(other_tags::name_form(package, &foreign, refused));
         }
         own_warnings.extend(read.warnings.iter().cloned());
         warnings.extend(own_warnings.into_iter().map(|w| format!("{}: {w}", package.name)));
@@ -332,23 +336,23 @@ fn next_release(
         _ => None,
     };
     let tag = package.tag.format(&version);
-    if let Some(tag) = facts.last {
-        let existing =
-            [bump::Existing { version: tag.version.clone(), place: format!("the tag `{}`", tag.name) }];
-        decide::never_lower(&version, &existing, package.tag.prefix())?;
-    }
     Ok(Ok(Released { next: Next { bump: Bump { level, reason, rule }, version, tag }, since_stable }))
 }
 
-/// A package's files may hold a higher version than its last tag (MadAppGang/magus: `plugins/dev/v2.7.0`
-/// tagged, plugin.json at 4.4.2): a release that would write a lower version is refused, as in
-/// single-package mode. An equal version is left to the tag rules (a merged release PR's files
-/// already say the version its tag-only run tags).
-fn never_below_files(
+/// Never a downgrade, as in single-package mode: a package's next version is above its last tag,
+/// and not below its files. They may hold a higher version than its last tag (MadAppGang/magus:
+/// `plugins/dev/v2.7.0` tagged, plugin.json at 4.4.2). An equal file version is left to the tag
+/// rules (a merged release PR's files already say the version its tag-only run tags).
+fn never_lower(
     next: &Version,
+    last: Option<&ReleaseTag>,
     current: &[(&crate::edit::Field, Version)],
     package: &Package,
 ) -> Result<()> {
+    let setting = decide::TagSetting::PackageTemplate;
+    let tag = last
+        .map(|tag| bump::Existing { version: tag.version.clone(), place: format!("the tag `{}`", tag.name) });
+    decide::never_lower(next, tag.as_slice(), &package.tag, setting)?;
     let higher: Vec<bump::Existing> = current
         .iter()
         .filter(|(_, version)| version > next)
@@ -357,7 +361,7 @@ fn never_below_files(
             place: format!("{}:{} (`{}`)", field.file.display(), field.line, field.location),
         })
         .collect();
-    decide::never_lower(next, &higher, package.tag.prefix())
+    decide::never_lower(next, &higher, &package.tag, setting)
 }
 
 /// Every released package's locations take its new version, in one edit per file; the

@@ -1,7 +1,9 @@
 //! A package with no release tag of its own template, while tags of another form name its folder
 //! (`plugins/web/v1.2.0` for the package in `plugins/web` whose template is `{name}--v{version}`):
 //! its history would be counted from the wrong place, so the plan stops and names the template
-//! that would match (issue 11's refusal of another `tag-prefix`, per package).
+//! that would match (issue 11's refusal of another `tag-prefix`, per package). A package whose
+//! next version would be lower than its files (its later releases tagged in another form) is
+//! refused by the never-lower rule, and the same forms name the template in that refusal's hint.
 //!
 //! Other tags are not "another form" of the package's: the tags of any package template's shape
 //! (another package's, or a retired package's: `linter--v1.0.0`), and tags that do not name the
@@ -33,16 +35,11 @@ pub(super) fn foreign_forms(repo: &Repository, head: Oid, packages: &Packages) -
 /// Stops when `package` (without a reachable tag of its own) has its folder named by one of the
 /// `foreign` tag forms.
 pub(super) fn refuse(package: &Package, foreign: &[PrefixTags]) -> Result<()> {
-    let folder = package.filter.path();
-    if folder.is_empty() {
-        return Ok(());
-    }
-    let named: Vec<&PrefixTags> =
-        foreign.iter().filter(|p| segment_at(&p.prefix, folder).is_some()).collect();
+    let named = naming(package, foreign);
     let Some(best) = named.first() else { return Ok(()) };
     let tags: Vec<String> = named.iter().map(|p| format!("`{}`", p.highest.name)).collect();
     let own = package.tag.format(&best.highest.version);
-    let template = template_of(&best.prefix, folder, &package.name);
+    let template = template_of(&best.prefix, package.filter.path(), &package.name);
     Err(Error::input(format!(
         "package `{}`: no release tag like `{own}` is reachable from HEAD, but {} {}",
         package.name,
@@ -55,6 +52,32 @@ pub(super) fn refuse(package: &Package, foreign: &[PrefixTags]) -> Result<()> {
         best.highest.name,
         short_sha(&best.highest.commit.to_string())
     )))
+}
+
+/// A refused downgrade of `package` (its files or tags hold a higher version than it would
+/// release): when one of the `foreign` tag forms names its folder, its releases were likely tagged
+/// that way, and the hint says so with the template that matches, before the refusal's own hint
+/// (as single-package mode names the `tag-prefix` the tags use).
+pub(super) fn name_form(package: &Package, foreign: &[PrefixTags], refused: Error) -> Error {
+    let Some(best) = naming(package, foreign).first().copied() else { return refused };
+    let template = template_of(&best.prefix, package.filter.path(), &package.name);
+    let hint = format!(
+        "package `{}`'s tags look like `{}`: declare the package in vbump.toml with `tag = \"{template}\"` in its `[[package]]`; {}",
+        package.name,
+        best.highest.name,
+        refused.hint.as_deref().unwrap_or_default()
+    );
+    refused.hint(hint)
+}
+
+/// The `foreign` forms that name `package`'s folder, highest first (none for a package at the
+/// root, whose folder no tag names).
+fn naming<'f>(package: &Package, foreign: &'f [PrefixTags]) -> Vec<&'f PrefixTags> {
+    let folder = package.filter.path();
+    if folder.is_empty() {
+        return Vec::new();
+    }
+    foreign.iter().filter(|p| segment_at(&p.prefix, folder).is_some()).collect()
 }
 
 /// Where `folder` stands in `prefix` as whole segments (between separators such as `/`, `-`, `@`).
