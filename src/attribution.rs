@@ -309,7 +309,7 @@ pub(crate) struct Visit<'m> {
     pub(crate) oid: Oid,
     pub(crate) message: &'m str,
     /// It changes no package's files at all (it is outside every package). Never set in the
-    /// second walk of [`since_last_releases`], which the first has reported them in.
+    /// second walk of [`since_last_releases`]: the first has shown those commits.
     pub(crate) outside: bool,
 }
 
@@ -329,9 +329,13 @@ pub(crate) struct InRange<'s, S> {
 /// package's files: only those commits are the package's). A package without a reachable tag
 /// counts from `untagged_start(i)` (exclusive; `None`: the whole history), asked only then.
 /// As in single-package mode, each package's highest tag is proved reachable by the walk itself;
-/// the packages whose highest tag HEAD does not contain are walked once more, from the highest tag
-/// it does contain (else their untagged start), into fresh states. That walk shows `visit` every
-/// commit of their ranges, as the first does, those that change none of their files included.
+/// the packages whose highest tag HEAD does not contain are counted once more, from the highest
+/// tag it does contain (else their untagged start), into fresh states. That second walk shows
+/// `visit` each commit as the first does: with every package whose range holds it, so that a
+/// commit of several packages is never taken for a commit of one (the packages counted already
+/// get scratch states, dropped after it), and those that change no package's files included (an
+/// empty commit may name a package in a `Release-As:` footer). It marks no commit `outside`:
+/// the first walk has.
 pub(crate) fn since_last_releases<'t, S: Default>(
     repo: &Repository,
     head: Oid,
@@ -348,10 +352,13 @@ pub(crate) fn since_last_releases<'t, S: Default>(
         };
         results.push((Walked { last, start: start.filter(|_| last.is_none()), state: S::default() }, start));
     }
-    let everyone: Vec<usize> = (0..packages.len()).collect();
-    let unreached = walk_packages(repo, head, packages, &everyone, &mut results, &mut visit, true)?;
+    let unreached = walk_packages(repo, head, packages, &mut results, &mut visit, true)?;
     if unreached.is_empty() {
         return Ok(results.into_iter().map(|(walked, _)| walked).collect());
+    }
+    let mut counted: Vec<Option<S>> = Vec::with_capacity(results.len());
+    for (i, (walked, _)) in results.iter_mut().enumerate() {
+        counted.push((!unreached.contains(&i)).then(|| std::mem::take(&mut walked.state)));
     }
     for &i in &unreached {
         let tags = packages[i].tags;
@@ -362,50 +369,47 @@ pub(crate) fn since_last_releases<'t, S: Default>(
         };
         results[i] = (Walked { last, start: start.filter(|_| last.is_none()), state: S::default() }, start);
     }
-    walk_packages(repo, head, packages, &unreached, &mut results, &mut visit, false)?;
+    walk_packages(repo, head, packages, &mut results, &mut visit, false)?;
+    for ((walked, _), counted) in results.iter_mut().zip(counted) {
+        if let Some(state) = counted {
+            walked.state = state;
+        }
+    }
     Ok(results.into_iter().map(|(walked, _)| walked).collect())
 }
 
-/// One walk for the packages `which`, from the boundaries in `results`; returns those whose
-/// boundary HEAD does not contain. Commits outside every package are marked so when `which` holds
-/// every package (`report_outside`).
+/// One walk for every package, from the boundaries in `results`; returns the packages whose
+/// boundary HEAD does not contain. Every commit of their ranges is visited, those that change no
+/// package too (an empty commit may hold a `Release-As:` footer); they are marked `outside` when
+/// `mark_outside` says so.
 fn walk_packages<'t, S>(
     repo: &Repository,
     head: Oid,
     packages: &[PackageRange<'t>],
-    which: &[usize],
     results: &mut [(Walked<'t, S>, Option<Oid>)],
     visit: &mut impl FnMut(&Visit<'_>, &mut [InRange<'_, S>]) -> Result<()>,
-    report_outside: bool,
+    mark_outside: bool,
 ) -> Result<Vec<usize>> {
-    let since: Vec<Option<Oid>> = which.iter().map(|&i| results[i].1).collect();
-    let filters: Vec<PathFilter> = which.iter().map(|&i| packages[i].filter.clone()).collect();
+    let since: Vec<Option<Oid>> = results.iter().map(|(_, since)| *since).collect();
+    let filters: Vec<PathFilter> = packages.iter().map(|p| p.filter.clone()).collect();
     let mut attributor = Attributor::new(repo, &filters)?;
     let reached = history::walk_ranges(repo, head, &since, |commit| {
         let changed = attributor.changed(commit.parent_tree, commit.tree)?;
-        // Every commit of the ranges is visited, those that change none of the packages too: an
-        // empty commit may name a package in a `Release-As:` footer. The second walk sees only
-        // some packages, so there a commit that changes none of them is not known to be outside
-        // every package (and the first walk has reported those that are).
-        let outside = report_outside && changed.is_empty();
-        // Per package (by index into `results`): whether its range holds the commit, and changes.
-        let mut held: Vec<Option<bool>> = vec![None; results.len()];
-        for (k, &i) in which.iter().enumerate() {
-            if commit.in_range(k) {
-                held[i] = Some(changed.binary_search(&k).is_ok());
-            }
-        }
+        let outside = mark_outside && changed.is_empty();
+        // The packages whose range holds the commit, and whether it changes each.
         let mut states: Vec<InRange<'_, S>> = results
             .iter_mut()
-            .zip(&held)
             .enumerate()
-            .filter_map(|(i, ((walked, _), held))| {
-                held.map(|changed| InRange { index: i, changed, state: &mut walked.state })
+            .filter(|(i, _)| commit.in_range(*i))
+            .map(|(i, (walked, _))| InRange {
+                index: i,
+                changed: changed.binary_search(&i).is_ok(),
+                state: &mut walked.state,
             })
             .collect();
         visit(&Visit { oid: commit.oid, message: commit.message, outside }, &mut states)
     })?;
-    Ok(which.iter().zip(reached).filter(|(_, reached)| !reached).map(|(&i, _)| i).collect())
+    Ok(reached.iter().enumerate().filter(|(_, reached)| !**reached).map(|(i, _)| i).collect())
 }
 
 #[cfg(test)]

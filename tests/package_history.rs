@@ -230,6 +230,28 @@ mod release_as {
         repo.assert_released("cli--v1.0.1", false);
     }
 
+    /// The second count of a package whose highest tag is on another branch sees each commit with
+    /// every package it belongs to, as the first does: a bare footer in a commit of several
+    /// packages sets none of them there either, and is warned about once.
+    #[test]
+    fn a_bare_footer_in_a_commit_of_several_packages_sets_none_when_a_highest_tag_is_on_another_branch() {
+        let repo = two_tagged_packages();
+        repo.git(["switch", "--quiet", "-c", "maintenance"]);
+        repo.file("api/index.js", "hotfix\n").commit("fix: api hotfix").annotated_tag("api--v1.1.0");
+        repo.git(["switch", "--quiet", "main"]);
+        repo.file("api/index.js", "1\n").file("cli/main.js", "1\n").commit("fix: both\n\nRelease-As: 2.0.0");
+        let sha = repo.rev("HEAD");
+        repo.vbump(["next"]).expect(
+            0,
+            "api 1.0.1\ncli 1.0.1\n",
+            &format!(
+                "vbump: warning: commit {} says `Release-As: 2.0.0` and changes several packages (api, cli): \
+                 it sets no package's version; name the package by its tag, e.g. `Release-As: api--v2.0.0`\n",
+                &sha[..7]
+            ),
+        );
+    }
+
     #[test]
     fn a_footer_below_the_package_s_version_is_refused_before_any_change() {
         let repo = TestRepo::new();

@@ -45,10 +45,13 @@ pub(super) fn read(
         return;
     }
     let Some(version) = crate::plan::release_as_version(value) else {
-        warnings.push(format!(
-            "commit {} says `Release-As: {value}`, which is neither a semantic version nor a package's tag; the footer is ignored",
-            short_sha(sha)
-        ));
+        warn_once(
+            warnings,
+            format!(
+                "commit {} says `Release-As: {value}`, which is neither a semantic version nor a package's tag; the footer is ignored",
+                short_sha(sha)
+            ),
+        );
         return;
     };
     let changed: Vec<usize> = states.iter().filter(|p| p.changed).map(|p| p.index).collect();
@@ -71,11 +74,14 @@ pub(super) fn read(
                 Some(package) => format!("`Release-As: {}`", package.tag.format(&version)),
                 None => "the package's tag".to_string(),
             };
-            warnings.push(format!(
-                "commit {} says `Release-As: {version}` and {what}: it sets no package's version; \
-                 name the package by its tag, e.g. {fix}",
-                short_sha(sha)
-            ));
+            warn_once(
+                warnings,
+                format!(
+                    "commit {} says `Release-As: {version}` and {what}: it sets no package's version; \
+                     name the package by its tag, e.g. {fix}",
+                    short_sha(sha)
+                ),
+            );
         }
     }
 }
@@ -84,5 +90,13 @@ pub(super) fn read(
 fn raise(state: &mut PackageRead, version: Version, sha: &str) {
     if state.release_as.as_ref().is_none_or(|(highest, _)| version > *highest) {
         state.release_as = Some((version, sha.to_string()));
+    }
+}
+
+/// Adds a warning unless it is there: the history of a package whose highest tag is on another
+/// branch is walked twice, and its commits are read again.
+fn warn_once(warnings: &mut Vec<String>, warning: String) {
+    if !warnings.contains(&warning) {
+        warnings.push(warning);
     }
 }
