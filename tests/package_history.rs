@@ -172,11 +172,9 @@ mod release_as {
         assert!(repo.read_text("api/package.json").contains("\"version\": \"2.0.0\""));
     }
 
-    /// One version for packages with unrelated version lines would be a downgrade for one and a
-    /// leap for another: a bare footer in a commit of several packages sets none of them.
-    #[test]
-    fn a_bare_footer_in_a_commit_of_several_packages_sets_none_and_says_how_to_name_one() {
-        let repo = two_tagged_packages();
+    /// A commit of `api` and `cli` with a bare `Release-As: 2.0.0`: it sets neither, and the plan
+    /// says once how to name one.
+    fn a_bare_footer_of_both_sets_neither(repo: &TestRepo) {
         repo.file("api/index.js", "1\n").file("cli/main.js", "1\n").commit("fix: both\n\nRelease-As: 2.0.0");
         let sha = repo.rev("HEAD");
         repo.vbump(["next"]).expect(
@@ -188,6 +186,22 @@ mod release_as {
                 &sha[..7]
             ),
         );
+    }
+
+    /// `api--v1.1.0` on a maintenance branch HEAD does not contain: `api` is counted from the
+    /// highest tag HEAD does contain, in a second walk.
+    fn api_released_on_another_branch(repo: &TestRepo) {
+        repo.git(["switch", "--quiet", "-c", "maintenance"]);
+        repo.file("api/index.js", "hotfix\n").commit("fix: api hotfix").annotated_tag("api--v1.1.0");
+        repo.git(["switch", "--quiet", "main"]);
+    }
+
+    /// One version for packages with unrelated version lines would be a downgrade for one and a
+    /// leap for another: a bare footer in a commit of several packages sets none of them.
+    #[test]
+    fn a_bare_footer_in_a_commit_of_several_packages_sets_none_and_says_how_to_name_one() {
+        let repo = two_tagged_packages();
+        a_bare_footer_of_both_sets_neither(&repo);
     }
 
     /// The package's own tag names it: in a commit of several packages, or in an empty commit
@@ -214,9 +228,7 @@ mod release_as {
     #[test]
     fn a_footer_naming_the_package_s_tag_counts_when_its_highest_tag_is_on_another_branch() {
         let repo = two_tagged_packages();
-        repo.git(["switch", "--quiet", "-c", "maintenance"]);
-        repo.file("api/index.js", "hotfix\n").commit("fix: api hotfix").annotated_tag("api--v1.1.0");
-        repo.git(["switch", "--quiet", "main"]);
+        api_released_on_another_branch(&repo);
         repo.commit("chore: release api 3\n\nRelease-As: api--v3.0.0");
         repo.vbump(["next"]).expect(0, "api 3.0.0\n", "");
         repo.file("cli/main.js", "1\n").commit("fix: cli flags\n\nRelease-As: api--v4.0.0");
@@ -236,20 +248,8 @@ mod release_as {
     #[test]
     fn a_bare_footer_in_a_commit_of_several_packages_sets_none_when_a_highest_tag_is_on_another_branch() {
         let repo = two_tagged_packages();
-        repo.git(["switch", "--quiet", "-c", "maintenance"]);
-        repo.file("api/index.js", "hotfix\n").commit("fix: api hotfix").annotated_tag("api--v1.1.0");
-        repo.git(["switch", "--quiet", "main"]);
-        repo.file("api/index.js", "1\n").file("cli/main.js", "1\n").commit("fix: both\n\nRelease-As: 2.0.0");
-        let sha = repo.rev("HEAD");
-        repo.vbump(["next"]).expect(
-            0,
-            "api 1.0.1\ncli 1.0.1\n",
-            &format!(
-                "vbump: warning: commit {} says `Release-As: 2.0.0` and changes several packages (api, cli): \
-                 it sets no package's version; name the package by its tag, e.g. `Release-As: api--v2.0.0`\n",
-                &sha[..7]
-            ),
-        );
+        api_released_on_another_branch(&repo);
+        a_bare_footer_of_both_sets_neither(&repo);
     }
 
     #[test]
@@ -348,19 +348,27 @@ mod other_tag_forms {
         repo.vbump(["next"]).expect(0, "dev 1.5.0\n", "");
     }
 
-    /// `web` was released as 2.3.0 under another form (`web-v2.3.0`) after its last tag of its own
-    /// (`web--v1.0.0`): counting from that tag would write a version below its files. The refusal
-    /// names the form its later tags use and the template that matches, as single-package mode
-    /// names the `tag-prefix`; following the hint releases from the right tag.
-    #[test]
-    fn a_refused_downgrade_names_the_template_the_package_s_later_tags_use() {
+    /// `api` and `web` tagged 1.0.0 (plus `extra_tag` there), then `web`'s files raised to 2.3.0
+    /// by a breaking change: counting from `web--v1.0.0` would write 2.0.0, below its files.
+    fn web_ahead_of_its_last_tag(extra_tag: &str) -> TestRepo {
         let repo = TestRepo::new();
         declare(&repo, &["api", "web"]);
         manifest(&repo, "api", "1.0.0");
         manifest(&repo, "web", "1.0.0");
-        repo.commit("chore: import").annotated_tag("api--v1.0.0").annotated_tag("web--v1.0.0");
+        repo.commit("chore: import").annotated_tag("api--v1.0.0").annotated_tag("web--v1.0.0").tag(extra_tag);
         manifest(&repo, "web", "2.3.0");
-        repo.commit("feat!: web routes").annotated_tag("web-v2.3.0");
+        repo.commit("feat!: web routes");
+        repo
+    }
+
+    /// `web` was released as 2.3.0 under another form (`web-v2.3.0`) after its last tag of its own
+    /// (`web--v1.0.0`). The refusal names the form its later tags use and the template that
+    /// matches, as single-package mode names the `tag-prefix`; following the hint releases from
+    /// the right tag.
+    #[test]
+    fn a_refused_downgrade_names_the_template_the_package_s_later_tags_use() {
+        let repo = web_ahead_of_its_last_tag("v0.1.0");
+        repo.tag("web-v2.3.0");
         repo.file("web/app.js", "1\n").commit("fix: web paging");
         let state = repo.state();
         repo.vbump(["release"])
@@ -387,13 +395,7 @@ mod other_tag_forms {
     /// its releases.
     #[test]
     fn a_refused_downgrade_names_no_template_when_no_other_tag_names_the_package() {
-        let repo = TestRepo::new();
-        declare(&repo, &["api", "web"]);
-        manifest(&repo, "api", "1.0.0");
-        manifest(&repo, "web", "1.0.0");
-        repo.commit("chore: import").annotated_tag("api--v1.0.0").annotated_tag("web--v1.0.0").tag("v9.0.0");
-        manifest(&repo, "web", "2.3.0");
-        repo.commit("feat!: web routes");
+        let repo = web_ahead_of_its_last_tag("v9.0.0");
         let out = repo.vbump(["next"]);
         out.code(2).stderr_has("would be lower than 2.3.0").stderr_has("hint: if 2.3.0 was released");
         assert!(!out.stderr.contains("look like"), "{}", out.stderr);
