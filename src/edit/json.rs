@@ -4,14 +4,19 @@
 //! grammar, nesting limit, and no duplicate member names, because a reader that keeps the last
 //! one and an editor that edits the first would disagree). Then the pointer is followed with
 //! `serde_json::value::RawValue`: each step splits only the object or array on the path into
-//! borrowed slices of the original text, so a slice's address gives its byte offset.
+//! borrowed slices of the original text, so a slice's address gives its byte offset. A document
+//! keeps the splits it made: reading the entries of a catalog one pointer at a time
+//! (`/plugins/[name=x]/version` for 300 plugins) splits its `plugins` array once, not once per
+//! pointer.
 //!
 //! A string value that contains escapes (`"1.2.\u0033"`) is read decoded, and an edit replaces the
 //! whole literal between the quotes: a version never needs escaping, so the new literal is plain.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::rc::Rc;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
@@ -19,11 +24,16 @@ use serde_json::value::RawValue;
 use super::pointer::{Pointer, Segment, array_index, escape};
 use super::{Found, Located};
 
-/// A validated JSON text.
-#[derive(Debug, Clone, Copy)]
+/// A validated JSON text. Clones (and the documents [`Json::elements_at`] returns) share the
+/// splits made so far.
+#[derive(Debug, Clone)]
 pub struct Json<'a> {
     text: &'a str,
+    splits: Rc<Splits<'a>>,
 }
+
+/// The objects and arrays split so far, by the address of their first byte.
+type Splits<'a> = RefCell<HashMap<usize, Rc<Children<'a>>>>;
 
 /// Validates `text` as strict JSON without duplicate keys; the error points at the problem.
 pub fn parse(text: &str) -> Result<Json<'_>, Located> {
@@ -39,7 +49,7 @@ pub fn parse(text: &str) -> Result<Json<'_>, Located> {
         }
         return Err(located);
     }
-    Ok(Json { text })
+    Ok(Json { text, splits: Rc::default() })
 }
 
 /// serde_json's message without its own " at line L column C" suffix (the place says it).
@@ -160,9 +170,19 @@ impl<'de> de::Deserialize<'de> for Members<'de> {
 }
 
 /// A value on the pointer's path: its text (a slice of the document) and its kind.
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 struct Node<'a> {
     raw: &'a str,
+}
+
+/// What an object or array holds, split from its text once.
+#[derive(Debug)]
+enum Children<'a> {
+    /// An object's members in document order.
+    Members(Vec<(Name<'a>, Node<'a>)>),
+    Elements(Vec<Node<'a>>),
+    /// Neither an object nor an array.
+    Scalar,
 }
 
 impl<'a> Node<'a> {
@@ -177,26 +197,31 @@ impl<'a> Node<'a> {
         }
     }
 
-    fn members(self) -> Option<Vec<(Name<'a>, Node<'a>)>> {
-        if !self.raw.starts_with('{') {
-            return None;
-        }
-        // The document was validated, so a slice of it parses.
-        let members: Members<'a> = serde_json::from_str(self.raw).ok()?;
-        Some(members.0.into_iter().map(|(name, raw)| (name, Node { raw: raw.get() })).collect())
+    /// The members or elements of this value. The document was validated, so a slice of it parses.
+    fn split(self) -> Children<'a> {
+        let split = match self.raw.as_bytes().first() {
+            Some(b'{') => serde_json::from_str::<Members<'a>>(self.raw).ok().map(|members| {
+                Children::Members(
+                    members.0.into_iter().map(|(name, raw)| (name, Node { raw: raw.get() })).collect(),
+                )
+            }),
+            Some(b'[') => serde_json::from_str::<Vec<&'a RawValue>>(self.raw).ok().map(|elements| {
+                Children::Elements(elements.into_iter().map(|raw| Node { raw: raw.get() }).collect())
+            }),
+            _ => None,
+        };
+        split.unwrap_or(Children::Scalar)
     }
 
-    fn elements(self) -> Option<Vec<Node<'a>>> {
-        if !self.raw.starts_with('[') {
-            return None;
+    /// The decoded string, when this is one. A literal without escapes is its own text (the
+    /// document was validated), so only one with a backslash is decoded.
+    fn string(self) -> Option<Cow<'a, str>> {
+        let literal = self.raw.strip_prefix('"')?.strip_suffix('"')?;
+        if literal.contains('\\') {
+            serde_json::from_str::<String>(self.raw).ok().map(Cow::Owned)
+        } else {
+            Some(Cow::Borrowed(literal))
         }
-        let elements: Vec<&'a RawValue> = serde_json::from_str(self.raw).ok()?;
-        Some(elements.into_iter().map(|raw| Node { raw: raw.get() }).collect())
-    }
-
-    /// The decoded string, when this is one.
-    fn string(self) -> Option<String> {
-        if self.raw.starts_with('"') { serde_json::from_str(self.raw).ok() } else { None }
     }
 }
 
@@ -216,7 +241,7 @@ impl<'a> Json<'a> {
         match node.string() {
             Some(value) => {
                 let start = self.offset(node);
-                Ok(Found { span: start + 1..start + node.raw.len() - 1, value })
+                Ok(Found { span: start + 1..start + node.raw.len() - 1, value: value.into_owned() })
             }
             None => {
                 Err(Located::new(self.offset(node), format!("the value is {}, not a string", node.kind()))
@@ -237,13 +262,25 @@ impl<'a> Json<'a> {
 
     /// The decoded string at `pointer`, if there is one.
     pub fn get_string(&self, pointer: &Pointer) -> Option<String> {
-        self.walk(pointer).ok().and_then(Node::string)
+        self.walk(pointer).ok().and_then(Node::string).map(Cow::into_owned)
     }
 
     /// The elements of the array at `pointer`, each as a document of its own (`None`: no array).
     pub fn elements_at(&self, pointer: &Pointer) -> Option<Vec<Json<'a>>> {
-        let elements = self.walk(pointer).ok().and_then(Node::elements)?;
-        Some(elements.into_iter().map(|node| Json { text: node.raw }).collect())
+        let node = self.walk(pointer).ok()?;
+        let Children::Elements(elements) = &*self.children(node) else { return None };
+        Some(elements.iter().map(|node| Json { text: node.raw, splits: Rc::clone(&self.splits) }).collect())
+    }
+
+    /// The members or elements of `node`, split once per document.
+    fn children(&self, node: Node<'a>) -> Rc<Children<'a>> {
+        let key = node.raw.as_ptr() as usize;
+        if let Some(children) = self.splits.borrow().get(&key) {
+            return Rc::clone(children);
+        }
+        let children = Rc::new(node.split());
+        self.splits.borrow_mut().insert(key, Rc::clone(&children));
+        children
     }
 
     fn walk(&self, pointer: &Pointer) -> Result<Node<'a>, Located> {
@@ -253,10 +290,9 @@ impl<'a> Json<'a> {
         for segment in &pointer.segments {
             let here = if walked.is_empty() { "(the document)".to_string() } else { walked.clone() };
             current = match segment {
-                Segment::Key(key) => {
-                    if let Some(members) = current.members() {
-                        let Some((_, node)) = members.into_iter().find(|(name, _)| name.0 == key.as_str())
-                        else {
+                Segment::Key(key) => match &*self.children(current) {
+                    Children::Members(members) => {
+                        let Some(&(_, node)) = members.iter().find(|(name, _)| name.0 == key.as_str()) else {
                             return Err(Located::new(
                                 self.offset(current),
                                 format!("no member `{key}` in the object at `{here}`"),
@@ -265,7 +301,8 @@ impl<'a> Json<'a> {
                         walked.push('/');
                         walked.push_str(&escape(key));
                         node
-                    } else if let Some(elements) = current.elements() {
+                    }
+                    Children::Elements(elements) => {
                         let Some(index) = array_index(key) else {
                             return Err(Located::new(
                                 self.offset(current),
@@ -290,15 +327,16 @@ impl<'a> Json<'a> {
                         walked.push('/');
                         walked.push_str(key);
                         node
-                    } else {
+                    }
+                    Children::Scalar => {
                         return Err(Located::new(
                             self.offset(current),
                             format!("`{here}` is {}, so it has no member `{key}`", current.kind()),
                         ));
                     }
-                }
+                },
                 Segment::Select { member, value } => {
-                    let Some(elements) = current.elements() else {
+                    let Children::Elements(elements) = &*self.children(current) else {
                         return Err(Located::new(
                             self.offset(current),
                             format!(
@@ -308,12 +346,12 @@ impl<'a> Json<'a> {
                         ));
                     };
                     let matches: Vec<Node<'a>> = elements
-                        .into_iter()
-                        .filter(|element| {
-                            element.members().is_some_and(|members| {
-                                members.iter().any(|(name, v)| {
-                                    name.0 == member.as_str() && v.string().is_some_and(|s| s == *value)
-                                })
+                        .iter()
+                        .copied()
+                        .filter(|&element| {
+                            let Children::Members(members) = &*self.children(element) else { return false };
+                            members.iter().any(|(name, v)| {
+                                name.0 == member.as_str() && v.string().is_some_and(|s| s == value.as_str())
                             })
                         })
                         .collect();
