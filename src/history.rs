@@ -64,7 +64,12 @@ pub(crate) fn release_tags_of(repo: &Repository, schemes: &[&TagScheme]) -> Resu
             let Some(version) = scheme.parse(name) else { continue };
             // A tag of a tree or a blob is no release.
             if commit.is_none() {
-                let Ok(peeled) = reference.peel_to_commit() else { break };
+                // From the target the listing read: peeling the reference would read it again.
+                let peeled = match reference.target() {
+                    Some(target) => repo.find_object(target, None).and_then(|object| object.peel_to_commit()),
+                    None => reference.peel_to_commit(),
+                };
+                let Ok(peeled) = peeled else { break };
                 commit = Some(peeled.id());
             }
             let Some(commit) = commit else { break };

@@ -110,9 +110,21 @@ impl TagScheme {
 pub(crate) fn template_in_use<'t>(tags: impl IntoIterator<Item = &'t str>, names: &[&str]) -> Option<String> {
     let mut packages_of: std::collections::BTreeMap<String, std::collections::BTreeSet<usize>> =
         Default::default();
+    // Which names each tag contains, in one pass over the tag (600 tags × 300 names were 180,000
+    // substring searches); only those are tried as templates.
+    let searchable: Vec<usize> = (0..names.len()).filter(|&i| !names[i].is_empty()).collect();
+    // Building fails only past the automaton's size limits: then every name is tried.
+    let automaton = aho_corasick::AhoCorasick::new(searchable.iter().map(|&i| names[i])).ok();
+    let mut contained = std::collections::BTreeSet::new();
     for tag in tags {
-        for (index, name) in names.iter().enumerate() {
-            for template in templates_of(tag, name) {
+        contained.clear();
+        match &automaton {
+            Some(automaton) => contained
+                .extend(automaton.find_overlapping_iter(tag).map(|m| searchable[m.pattern().as_usize()])),
+            None => contained.extend(searchable.iter().copied()),
+        }
+        for &index in &contained {
+            for template in templates_of(tag, names[index]) {
                 packages_of.entry(template).or_default().insert(index);
             }
         }
