@@ -12,6 +12,7 @@
 //! The marketplace's own version (`metadata.version`, else a top-level `version`) belongs to no
 //! plugin; [`MarketplaceVersion`] says what a release does to it.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use semver::Version;
@@ -20,8 +21,9 @@ use crate::config::{LocationSpec, MarketplaceVersion};
 use crate::edit;
 use crate::edit::json;
 use crate::edit::pointer::{self, Segment};
-use crate::error::{Error, Place, Result, line_column};
+use crate::error::{Error, Place, Result};
 use crate::locations;
+use crate::worktree::WorkTree;
 
 /// Where a plugin marketplace lists its plugins.
 pub(crate) const MARKETPLACE: &str = ".claude-plugin/marketplace.json";
@@ -59,7 +61,12 @@ pub(crate) struct Plugin {
 impl Catalog {
     /// Reads the marketplace at `root`, `None` when there is none.
     pub(crate) fn read(root: &Path) -> Result<Option<Catalog>> {
-        let Some(text) = edit::read_text(root, Path::new(MARKETPLACE))? else { return Ok(None) };
+        Catalog::read_in(&WorkTree::new(root))
+    }
+
+    /// Like [`Catalog::read`], through `tree`.
+    pub(crate) fn read_in(tree: &WorkTree) -> Result<Option<Catalog>> {
+        let Some(text) = edit::read_text_in(tree, Path::new(MARKETPLACE))? else { return Ok(None) };
         let doc = json::parse(&text).map_err(|e| {
             Error::input(e.message)
                 .at(Place::of_offset(MARKETPLACE, text.as_bytes(), e.offset))
@@ -110,19 +117,43 @@ impl Catalog {
     }
 }
 
-/// The line of the marketplace entry named `name` (of its `name` member), where an annotation
-/// about that plugin points; `None` without a marketplace or such an entry.
-pub(crate) fn entry_line(root: &Path, name: &str) -> Result<Option<usize>> {
-    let Some(text) = edit::read_text(root, Path::new(MARKETPLACE))? else { return Ok(None) };
-    let Ok(doc) = json::parse(&text) else { return Ok(None) };
-    let entry_name = pointer::Pointer {
-        segments: vec![
-            Segment::Key("plugins".to_string()),
-            Segment::Select { member: "name".to_string(), value: name.to_string() },
-            Segment::Key("name".to_string()),
-        ],
-    };
-    Ok(doc.string_at(&entry_name).ok().map(|found| line_column(text.as_bytes(), found.span.start).0))
+/// The line of each named marketplace entry (of its `name` member), where an annotation about
+/// that plugin points; empty without a marketplace. The marketplace is parsed once for all.
+pub(crate) fn entry_lines(tree: &WorkTree) -> Result<HashMap<String, usize>> {
+    let mut lines = HashMap::new();
+    let Some(text) = edit::read_text_in(tree, Path::new(MARKETPLACE))? else { return Ok(lines) };
+    let Ok(doc) = json::parse(&text) else { return Ok(lines) };
+    let plugins = pointer::Pointer { segments: vec![Segment::Key("plugins".to_string())] };
+    let name = pointer::Pointer { segments: vec![Segment::Key("name".to_string())] };
+    let entry_names: Vec<String> = doc
+        .elements_at(&plugins)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|entry| entry.get_string(&name))
+        .collect();
+    // Selected by name from the document, for offsets in it (the document splits `plugins` once).
+    let mut names: Vec<(usize, String)> = entry_names
+        .into_iter()
+        .filter_map(|value| {
+            let entry_name = pointer::Pointer {
+                segments: vec![
+                    Segment::Key("plugins".to_string()),
+                    Segment::Select { member: "name".to_string(), value },
+                    Segment::Key("name".to_string()),
+                ],
+            };
+            doc.string_at(&entry_name).ok().map(|found| (found.span.start, found.value))
+        })
+        .collect();
+    // Lines in one pass over the text.
+    names.sort();
+    let (mut line, mut counted) = (1, 0);
+    for (offset, name) in names {
+        line += text.as_bytes()[counted..offset].iter().filter(|&&b| b == b'\n').count();
+        counted = offset;
+        lines.entry(name).or_insert(line);
+    }
+    Ok(lines)
 }
 
 /// The policy for the marketplace's own version: as configured, else `follow` when it equals the

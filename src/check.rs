@@ -19,6 +19,7 @@ use crate::edit::{Field, VersionFiles};
 use crate::error::{Error, Result};
 use crate::package::{self, Package, Packages};
 use crate::workspace::{Target, Workspace};
+use crate::worktree::WorkTree;
 
 /// One sentence of the report, and the place it is about when it has one (a GitHub annotation
 /// points there). Serialised as its text: `file:line: message`.
@@ -159,9 +160,11 @@ impl Checked {
 /// differs from the files a problem.
 pub(crate) fn check(target: &Target, names: &[String], strict: bool) -> Result<Checked> {
     let workspace = Workspace::open(target)?;
-    if let Some(packages) = Packages::resolve(&workspace.root, &workspace.config)? {
+    // Detection, the marketplace policy and the check read the same files: each is read once.
+    let tree = WorkTree::new(&workspace.root);
+    if let Some(packages) = Packages::resolve_in(&tree, &workspace.config)? {
         let selected = packages.select(names)?;
-        return Ok(Checked::Packages(check_packages(&workspace, &packages, &selected, strict)?));
+        return Ok(Checked::Packages(check_packages(&workspace, &tree, &packages, &selected, strict)?));
     }
     package::refuse_selection(names)?;
     let resolved = crate::locations::resolve_noted(&workspace.root, &workspace.config)?;
@@ -185,6 +188,7 @@ fn no_locations() -> Error {
 /// marketplace holds one entry of each plugin), and the tags are listed once.
 fn check_packages(
     workspace: &Workspace,
+    tree: &WorkTree,
     packages: &Packages,
     selected: &[&Package],
     strict: bool,
@@ -192,12 +196,14 @@ fn check_packages(
     let mut specs: Vec<LocationSpec> = selected.iter().flat_map(|p| p.locations.iter().cloned()).collect();
     let own = packages.marketplace.as_ref();
     specs.extend(own.map(|m| m.location.clone()));
-    let files = VersionFiles::read(&workspace.root, &specs)?;
+    let files = VersionFiles::read_in(tree, &specs)?;
     let schemes: Vec<_> = selected.iter().map(|p| &p.tag).collect();
     let tags = workspace.last_releases(&schemes)?;
 
     let mut reports = Vec::with_capacity(selected.len());
     let (mut first_spec, mut first_field) = (0, 0);
+    // The marketplace line of each entry, read when a warning first points at one.
+    let mut entry_lines = None;
     for (package, tag) in selected.iter().zip(tags) {
         let end_spec = first_spec + package.locations.len();
         let end_field = (first_field..files.fields().len())
@@ -210,7 +216,10 @@ fn check_packages(
         }
         // It names the package itself.
         if let Some(trap) = package.cache_trap() {
-            let line = catalog::entry_line(&workspace.root, &package.name)?;
+            if entry_lines.is_none() {
+                entry_lines = Some(catalog::entry_lines(tree)?);
+            }
+            let line = entry_lines.as_ref().and_then(|lines| lines.get(&package.name).copied());
             report.warnings.push(match line {
                 Some(line) => Finding::at(catalog::MARKETPLACE, line, trap),
                 None => Finding::nowhere(trap),

@@ -4,7 +4,7 @@
 //! The crate has three layers, and each imports only the ones below it:
 //! - **read-only** (reads the repository and files, never writes): `config`, `history`, `commits`,
 //!   `commit_types`, `bump`, `decide`, `edit`, `locations`, `plan`, `check`, `notes`, `lint`,
-//!   `refname`, `workspace`.
+//!   `refname`, `workspace`, `worktree`.
 //!   Given a repository and settings they produce a `plan::Plan`.
 //! - **effects**: `transaction` applies a release with one commit point, `vcs` talks to git
 //!   remotes, `forge` talks to GitHub, `actions` writes the Actions runner's files, `fsutil` and
@@ -38,6 +38,7 @@ pub(crate) mod refname;
 pub(crate) mod tags;
 pub(crate) mod text;
 pub(crate) mod workspace;
+pub(crate) mod worktree;
 
 // Effects.
 pub(crate) mod actions;

@@ -14,6 +14,7 @@ use crate::history;
 use crate::locations::{self, Skipped};
 use crate::path_filter::PathFilter;
 use crate::tags::{self, TagScheme};
+use crate::worktree::WorkTree;
 
 pub(crate) mod start;
 
@@ -79,7 +80,15 @@ pub(crate) struct Packages {
 impl Packages {
     /// The packages of the repository at `root`, `None` in single-package mode.
     pub(crate) fn resolve(root: &Path, config: &Config) -> Result<Option<Packages>> {
-        let catalog = Catalog::read(root)?;
+        Packages::resolve_in(&WorkTree::new(root), config)
+    }
+
+    /// Like [`Packages::resolve`], reading the work tree through `tree` (whose files the caller
+    /// reads again).
+    pub(crate) fn resolve_in(tree: &WorkTree, config: &Config) -> Result<Option<Packages>> {
+        let root = tree.root();
+        let catalog = Catalog::read_in(tree)?;
+        let detector = locations::Detector::new(tree);
         let mut notes = Vec::new();
         let mut skipped = Vec::new();
         let list = if !config.packages.is_empty() {
@@ -87,7 +96,7 @@ impl Packages {
             for package in &config.packages {
                 let locations = match &package.locations {
                     Some(locations) => locations.clone(),
-                    None => detect_in(root, package.filter.path(), &mut skipped)?,
+                    None => detect_in(&detector, package.filter.path(), &mut skipped)?,
                 };
                 list.push(Package {
                     name: package.name.clone(),
@@ -102,7 +111,7 @@ impl Packages {
             list
         } else {
             match &catalog {
-                Some(catalog) if catalog.is_multi() => from_catalog(root, catalog, &mut skipped)?,
+                Some(catalog) if catalog.is_multi() => from_catalog(root, &detector, catalog, &mut skipped)?,
                 _ => return Ok(None),
             }
         };
@@ -112,7 +121,7 @@ impl Packages {
             Some((location, value)) => {
                 let specs: Vec<LocationSpec> =
                     list.iter().flat_map(|p| p.locations.iter().cloned()).collect();
-                let current = current_values(root, &specs);
+                let current = current_values(tree, &specs);
                 let (policy, note) =
                     catalog::marketplace_policy(config.marketplace_version, Some(&value), &current);
                 notes.extend(note);
@@ -162,7 +171,12 @@ pub(crate) fn refuse_selection(names: &[String]) -> Result<()> {
 
 /// The packages of a marketplace listing several local plugins. A plugin at the repository root
 /// owns what no other plugin's folder holds.
-fn from_catalog(root: &Path, catalog: &Catalog, skipped: &mut Vec<Skipped>) -> Result<Vec<Package>> {
+fn from_catalog(
+    root: &Path,
+    detector: &locations::Detector,
+    catalog: &Catalog,
+    skipped: &mut Vec<Skipped>,
+) -> Result<Vec<Package>> {
     let folders: Vec<&str> = catalog.plugins.iter().map(|p| p.folder.as_str()).collect();
     let template = template_in_use(root, catalog)?;
     let mut list = Vec::with_capacity(catalog.plugins.len());
@@ -192,7 +206,7 @@ fn from_catalog(root: &Path, catalog: &Catalog, skipped: &mut Vec<Skipped>) -> R
             tag,
             tag_template: template.clone(),
             changelog: None,
-            locations: detect_in(root, &plugin.folder, skipped)?,
+            locations: detect_in(detector, &plugin.folder, skipped)?,
         });
     }
     Ok(list)
@@ -212,8 +226,12 @@ fn template_in_use(root: &Path, catalog: &Catalog) -> Result<String> {
 /// The version locations of the package in `folder`, as detection finds them (its marketplace
 /// entry, its plugin manifests, its other manifests; files named relative to the root). What it
 /// left alone is added to `skipped`.
-fn detect_in(root: &Path, folder: &str, skipped: &mut Vec<Skipped>) -> Result<Vec<LocationSpec>> {
-    let detection = locations::detect(root, Path::new(folder))?;
+fn detect_in(
+    detector: &locations::Detector,
+    folder: &str,
+    skipped: &mut Vec<Skipped>,
+) -> Result<Vec<LocationSpec>> {
+    let detection = detector.detect(Path::new(folder))?;
     for seen in detection.skipped {
         if !skipped.contains(&seen) {
             skipped.push(seen);
@@ -225,9 +243,9 @@ fn detect_in(root: &Path, folder: &str, skipped: &mut Vec<Skipped>) -> Result<Ve
 /// The versions the locations hold today, one per location that reads as one. The files are read
 /// once for all locations (a catalog's marketplace holds every package's entry); only when that
 /// fails is each location read on its own, so that one unreadable location hides only itself.
-fn current_values(root: &Path, specs: &[LocationSpec]) -> Vec<semver::Version> {
-    let Ok(files) = crate::edit::VersionFiles::read(root, specs) else {
-        return specs.iter().filter_map(|spec| current_value(root, spec)).collect();
+fn current_values(tree: &WorkTree, specs: &[LocationSpec]) -> Vec<semver::Version> {
+    let Ok(files) = crate::edit::VersionFiles::read_in(tree, specs) else {
+        return specs.iter().filter_map(|spec| current_value(tree, spec)).collect();
     };
     // Per location: its first field's version, or `None` once any of its values is no version
     // (as reading it alone would say).
@@ -244,8 +262,8 @@ fn current_values(root: &Path, specs: &[LocationSpec]) -> Vec<semver::Version> {
 }
 
 /// The version a location holds today, when it reads as one.
-fn current_value(root: &Path, spec: &LocationSpec) -> Option<semver::Version> {
-    let files = crate::edit::VersionFiles::read(root, std::slice::from_ref(spec)).ok()?;
+fn current_value(tree: &WorkTree, spec: &LocationSpec) -> Option<semver::Version> {
+    let files = crate::edit::VersionFiles::read_in(tree, std::slice::from_ref(spec)).ok()?;
     files.versions().ok()?.into_iter().next().map(|(_, version)| version)
 }
 

@@ -10,12 +10,15 @@ pub mod pointer;
 pub mod regex;
 pub mod toml;
 
+use std::cell::OnceCell;
+use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
 use serde::Serialize;
 
 use crate::config::{LocationSpec, Selector};
-use crate::error::{Error, Place, Result, line_column};
+use crate::error::{Error, Place, Result};
+use crate::worktree::{FileBytes, WorkTree};
 
 /// One version value found in a file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -178,10 +181,15 @@ impl VersionFiles {
     /// Reads every location's file (each file once) and finds every field. Errors (exit 2) name
     /// the file:line:column and the location.
     pub fn read(root: &Path, specs: &[LocationSpec]) -> Result<VersionFiles> {
+        VersionFiles::read_in(&WorkTree::new(root), specs)
+    }
+
+    /// Like [`VersionFiles::read`], through `tree`: files it has read already are not read again.
+    pub(crate) fn read_in(tree: &WorkTree, specs: &[LocationSpec]) -> Result<VersionFiles> {
         VersionFiles::build(specs, |spec| {
             check_inside(spec)?;
-            check_no_link(root, spec)?;
-            read_regular(root, &spec.file)
+            check_no_link(tree, spec)?;
+            Ok(tree.read(&spec.file)?.map(|read| FileBytes::clone(&read)))
         })
     }
 
@@ -194,37 +202,53 @@ impl VersionFiles {
             Ok(contents
                 .iter()
                 .find(|(path, _)| *path == spec.file)
-                .map(|(_, bytes)| OnDisk { bytes: bytes.clone(), read_only: false }))
+                .map(|(_, bytes)| FileBytes { bytes: bytes.clone(), read_only: false }))
         })
     }
 
     /// Finds every field; `source` gives a location's file bytes, `None` when it does not exist.
+    /// Each file is read once, then parsed once for all the locations in it (a catalog's
+    /// marketplace holds one location per plugin).
     fn build(
         specs: &[LocationSpec],
-        mut source: impl FnMut(&LocationSpec) -> Result<Option<OnDisk>>,
+        mut source: impl FnMut(&LocationSpec) -> Result<Option<FileBytes>>,
     ) -> Result<VersionFiles> {
         let mut files: Vec<SourceFile> = Vec::new();
-        let mut fields = Vec::new();
-        let mut origins = Vec::new();
-        for (spec_index, spec) in specs.iter().enumerate() {
-            let file_index = match files.iter().position(|f| f.path == spec.file) {
-                Some(index) => index,
+        // Each file's index in `files`, by its components as `Path` equality sees them (`a/./b` is
+        // `a/b`). Comparing with every file read so far made 600 locations in 300 files a tenth of
+        // `vbump check`.
+        let mut index_of: HashMap<PathBuf, usize> = HashMap::new();
+        // For each location: the index of its file, `None` for an optional one that is missing.
+        let mut file_of: Vec<Option<usize>> = Vec::with_capacity(specs.len());
+        for spec in specs {
+            let key: PathBuf = spec.file.components().collect();
+            let file_index = match index_of.get(&key) {
+                Some(&index) => Some(index),
                 None => match source(spec)? {
                     Some(read) => {
                         files.push(source_file(&spec.file, read)?);
-                        files.len() - 1
+                        index_of.insert(key, files.len() - 1);
+                        Some(files.len() - 1)
                     }
-                    None if spec.optional => continue,
+                    None if spec.optional => None,
                     None => return Err(missing(spec)),
                 },
             };
-            let file = &files[file_index];
+            file_of.push(file_index);
+        }
+
+        let parsed: Vec<ParsedFile<'_>> = files.iter().map(ParsedFile::new).collect();
+        let mut fields = Vec::new();
+        let mut origins = Vec::new();
+        for (spec_index, (spec, file_index)) in specs.iter().zip(&file_of).enumerate() {
+            let Some(file_index) = *file_index else { continue };
+            let file = &parsed[file_index];
             for found in find_all(file, spec)? {
-                let span = found.span.start + file.bom..found.span.end + file.bom;
+                let span = found.span.start + file.source.bom..found.span.end + file.source.bom;
                 fields.push(Field {
                     file: spec.file.clone(),
                     location: selector_text(&spec.selector).to_string(),
-                    line: line_column(&file.bytes, span.start).0,
+                    line: file.line_of(span.start),
                     value: found.value,
                     scheme: Scheme::of(&spec.file),
                     span,
@@ -363,6 +387,7 @@ impl VersionFiles {
             bom: file.bom,
             read_only: file.read_only,
         };
+        let edited = ParsedFile::new(&edited);
         let mut spec_indexes: Vec<(usize, &str)> =
             fields.iter().map(|(i, new)| (self.origins[*i].1, new.as_str())).collect();
         spec_indexes.dedup();
@@ -444,21 +469,15 @@ fn check_inside(spec: &LocationSpec) -> Result<()> {
 /// A location's file, and the folders on its way, must not be symbolic links: git commits the link,
 /// not the file it points to, so a release would commit nothing while editing a file elsewhere
 /// (even outside the repository).
-fn check_no_link(root: &Path, spec: &LocationSpec) -> Result<()> {
-    let mut path = root.to_path_buf();
-    for component in spec.file.components() {
-        path.push(component);
-        if std::fs::symlink_metadata(&path).is_ok_and(|meta| meta.file_type().is_symlink()) {
-            let link = path.strip_prefix(root).unwrap_or(&path).display().to_string();
-            return Err(Error::input(format!(
-                "version file `{}` goes through the symbolic link `{link}`",
-                spec.file.display()
-            ))
-            .at(declared(spec))
-            .hint("configure the file the link points to (`[[location]] file = ...` in vbump.toml)"));
-        }
-    }
-    Ok(())
+fn check_no_link(tree: &WorkTree, spec: &LocationSpec) -> Result<()> {
+    let Some(link) = tree.link_on_the_way(&spec.file) else { return Ok(()) };
+    Err(Error::input(format!(
+        "version file `{}` goes through the symbolic link `{}`",
+        spec.file.display(),
+        link.display()
+    ))
+    .at(declared(spec))
+    .hint("configure the file the link points to (`[[location]] file = ...` in vbump.toml)"))
 }
 
 fn missing(spec: &LocationSpec) -> Error {
@@ -471,44 +490,22 @@ fn missing(spec: &LocationSpec) -> Error {
     .hint("fix the path, or add `optional = true` to the location if the file may be absent")
 }
 
-/// A file's bytes as read, and whether its permissions forbid writing.
-#[derive(Debug, Clone)]
-struct OnDisk {
-    bytes: Vec<u8>,
-    read_only: bool,
-}
-
-/// Reads `root/file` when it is a regular file; `None` when it does not exist. A FIFO, socket or
-/// device is an error: reading a FIFO would block forever, and vbump could not replace one.
-fn read_regular(root: &Path, file: &Path) -> Result<Option<OnDisk>> {
-    let path = root.join(file);
-    let meta = match std::fs::metadata(&path) {
-        Ok(meta) => meta,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(Error::input(format!("cannot read version file: {e}")).in_file(file)),
-    };
-    if !meta.is_file() {
-        let kind = if meta.is_dir() { "a folder" } else { "not a regular file (a FIFO, socket or device)" };
-        return Err(Error::input(format!("the version file is {kind}"))
-            .in_file(file)
-            .hint("point the location at a regular file"));
-    }
-    match std::fs::read(&path) {
-        Ok(bytes) => Ok(Some(OnDisk { bytes, read_only: meta.permissions().readonly() })),
-        Err(e) => Err(Error::input(format!("cannot read version file: {e}")).in_file(file)),
-    }
-}
-
 /// The text of `root/file` for detection: a regular file's UTF-8 text without its byte order mark;
 /// `None` when the file does not exist. The same checks as for a version file.
 pub fn read_text(root: &Path, file: &Path) -> Result<Option<String>> {
-    let Some(read) = read_regular(root, file)? else { return Ok(None) };
+    let Some(read) = crate::worktree::read_regular(root, file)? else { return Ok(None) };
     Ok(Some(source_file(file, read)?.text().to_string()))
 }
 
+/// Like [`read_text`], through `tree` (each file read once per tree).
+pub(crate) fn read_text_in(tree: &WorkTree, file: &Path) -> Result<Option<String>> {
+    let Some(read) = tree.read(file)? else { return Ok(None) };
+    Ok(Some(source_file(file, FileBytes::clone(&read))?.text().to_string()))
+}
+
 /// Checks the bytes are UTF-8 (after an optional byte order mark).
-fn source_file(path: &Path, read: OnDisk) -> Result<SourceFile> {
-    let OnDisk { bytes, read_only } = read;
+fn source_file(path: &Path, read: FileBytes) -> Result<SourceFile> {
+    let FileBytes { bytes, read_only } = read;
     let bom = if bytes.starts_with(BOM) { BOM.len() } else { 0 };
     if let Err(e) = std::str::from_utf8(&bytes[bom..]) {
         return Err(Error::input("the version file is not UTF-8 text")
@@ -518,9 +515,32 @@ fn source_file(path: &Path, read: OnDisk) -> Result<SourceFile> {
     Ok(SourceFile { path: path.to_path_buf(), bytes, bom, read_only })
 }
 
+/// A version file and its text as each editor parses it, each parse made once, on first use.
+struct ParsedFile<'f> {
+    source: &'f SourceFile,
+    json: OnceCell<std::result::Result<json::Json<'f>, Located>>,
+    toml: OnceCell<std::result::Result<toml_edit::Document<&'f str>, Located>>,
+    /// The offset of every newline, for line numbers.
+    newlines: OnceCell<Vec<usize>>,
+}
+
+impl<'f> ParsedFile<'f> {
+    fn new(source: &'f SourceFile) -> ParsedFile<'f> {
+        ParsedFile { source, json: OnceCell::new(), toml: OnceCell::new(), newlines: OnceCell::new() }
+    }
+
+    /// The 1-based line of a byte offset of the file (its byte order mark included).
+    fn line_of(&self, offset: usize) -> usize {
+        let newlines = self.newlines.get_or_init(|| {
+            self.source.bytes.iter().enumerate().filter(|&(_, &b)| b == b'\n').map(|(i, _)| i).collect()
+        });
+        newlines.partition_point(|&newline| newline < offset) + 1
+    }
+}
+
 /// Finds every field `spec` names in `file`: one, or several for `regex` with `all = true`.
-fn find_all(file: &SourceFile, spec: &LocationSpec) -> Result<Vec<Found>> {
-    let text = file.text();
+fn find_all(file: &ParsedFile<'_>, spec: &LocationSpec) -> Result<Vec<Found>> {
+    let text = file.source.text();
     let config_error = |message: String| {
         Error::input(message)
             .at(spec.declared_at.clone().unwrap_or_else(|| Place::file(&spec.file)))
@@ -529,22 +549,28 @@ fn find_all(file: &SourceFile, spec: &LocationSpec) -> Result<Vec<Found>> {
     let found = match &spec.selector {
         Selector::Json(pointer) => {
             let pointer = pointer::Pointer::parse(pointer).map_err(|e| config_error(e.0))?;
-            json::parse(text).and_then(|root| json::find(&root, &pointer)).map(|f| vec![f])
+            let doc = file.json.get_or_init(|| json::parse(text));
+            doc.clone().and_then(|root| json::find(&root, &pointer)).map(|f| vec![f])
         }
         Selector::Toml(path) => {
             let keys = toml::parse_path(path).map_err(config_error)?;
-            toml::parse(text).and_then(|doc| toml::find(&doc, &keys)).map(|f| vec![f])
+            let doc = file.toml.get_or_init(|| toml::parse(text));
+            match doc {
+                Ok(doc) => toml::find(doc, &keys).map(|f| vec![f]),
+                Err(located) => Err(located.clone()),
+            }
         }
         Selector::Regex { pattern, all } => {
             let regex = regex::compile(pattern).map_err(config_error)?;
             regex::find(text, &regex, *all)
         }
     };
+    let source = file.source;
     found.map_err(|located| {
         let place = if located.placed {
-            Place::of_offset(&file.path, &file.bytes, file.bom + located.offset)
+            Place::of_offset(&source.path, &source.bytes, source.bom + located.offset)
         } else {
-            Place::file(&file.path)
+            Place::file(&source.path)
         };
         let hint = located.hint.unwrap_or_else(|| match &spec.declared_at {
             Some(declared) => format!("fix the file, or the location declared at {declared}"),

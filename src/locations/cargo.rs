@@ -162,10 +162,7 @@ fn members(
     for pattern in strings("members") {
         if let Some(parent) = pattern.strip_suffix("/*") {
             let parent = super::normalise(&folder.join(parent));
-            let Ok(entries) = std::fs::read_dir(scan.root.join(&parent)) else { continue };
-            let mut names: Vec<PathBuf> = entries.flatten().map(|e| parent.join(e.file_name())).collect();
-            names.sort();
-            folders.extend(names);
+            folders.extend(scan.subfolders(&parent).into_iter().map(|name| parent.join(name)));
         } else if pattern.contains(['*', '?', '[']) {
             scan.skip(
                 file,

@@ -33,13 +33,17 @@ mod release_please;
 mod subfolders;
 mod tauri;
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
+use std::rc::Rc;
 
 use serde::Serialize;
 
 use crate::config::{Config, LocationSpec, Selector};
 use crate::edit::{self, Scheme, json, pointer, toml};
 use crate::error::{Error, Place, Result};
+use crate::worktree::{Kind, WorkTree};
 
 /// What detection found in one package folder.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -104,21 +108,42 @@ pub(crate) fn resolve_noted(root: &Path, config: &Config) -> Result<Resolved> {
 /// Detects the version locations of the package in `package` (relative to `root`; `""` is the
 /// repository root). Files are named relative to `root`.
 pub fn detect(root: &Path, package: &Path) -> Result<Detection> {
-    let mut scan = Scan::new(root, package);
-    // Manifests that define the package first: they establish its name and version.
-    plugins::manifests(&mut scan)?;
-    plugins::marketplaces(&mut scan)?;
-    npm::package(&mut scan)?;
-    cargo::crate_or_workspace(&mut scan, Path::new(""))?;
-    python::project(&mut scan)?;
-    tauri::app(&mut scan)?;
-    // Then copies no manifest names, kept when they equal the package's version.
-    plain::version_file(&mut scan)?;
-    npm::mcp_server(&mut scan)?;
-    plugins::pinned_commands(&mut scan)?;
-    release_please::extra_files(&mut scan)?;
-    subfolders::manifests(&mut scan)?;
-    Ok(Detection { locations: scan.found.into_iter().map(|d| d.spec).collect(), skipped: scan.skipped })
+    Detector::new(&WorkTree::new(root)).detect(package)
+}
+
+/// Detection in one work tree, for any number of packages: each folder is listed once and the
+/// root's catalogs are read once for all of them (a catalog of 300 plugins reads its marketplace
+/// once, not once per plugin).
+pub(crate) struct Detector<'t> {
+    tree: &'t WorkTree,
+    /// The root's catalogs' local entries, by file (`None`: no such catalog).
+    catalogs: RefCell<HashMap<PathBuf, Option<Rc<plugins::Entries>>>>,
+}
+
+impl<'t> Detector<'t> {
+    pub(crate) fn new(tree: &'t WorkTree) -> Detector<'t> {
+        Detector { tree, catalogs: RefCell::default() }
+    }
+
+    /// Detects the version locations of the package in `package` (relative to the root; `""` is
+    /// the root). Files are named relative to the root.
+    pub(crate) fn detect(&self, package: &Path) -> Result<Detection> {
+        let mut scan = Scan::new(self, package);
+        // Manifests that define the package first: they establish its name and version.
+        plugins::manifests(&mut scan)?;
+        plugins::marketplaces(&mut scan)?;
+        npm::package(&mut scan)?;
+        cargo::crate_or_workspace(&mut scan, Path::new(""))?;
+        python::project(&mut scan)?;
+        tauri::app(&mut scan)?;
+        // Then copies no manifest names, kept when they equal the package's version.
+        plain::version_file(&mut scan)?;
+        npm::mcp_server(&mut scan)?;
+        plugins::pinned_commands(&mut scan)?;
+        release_please::extra_files(&mut scan)?;
+        subfolders::manifests(&mut scan)?;
+        Ok(Detection { locations: scan.found.into_iter().map(|d| d.spec).collect(), skipped: scan.skipped })
+    }
 }
 
 /// One detected location and the value it holds today.
@@ -138,7 +163,7 @@ struct Identity {
 
 /// Detection state for one package folder.
 struct Scan<'a> {
-    root: &'a Path,
+    detector: &'a Detector<'a>,
     /// The package folder, relative to the root (empty for the root).
     dir: PathBuf,
     found: Vec<Detected>,
@@ -147,8 +172,8 @@ struct Scan<'a> {
 }
 
 impl<'a> Scan<'a> {
-    fn new(root: &'a Path, dir: &Path) -> Scan<'a> {
-        Scan { root, dir: normalise(dir), found: Vec::new(), skipped: Vec::new(), plugin: None }
+    fn new(detector: &'a Detector<'a>, dir: &Path) -> Scan<'a> {
+        Scan { detector, dir: normalise(dir), found: Vec::new(), skipped: Vec::new(), plugin: None }
     }
 
     /// `file` (relative to the package folder) relative to the root.
@@ -158,11 +183,22 @@ impl<'a> Scan<'a> {
 
     /// A file's text (relative to the root); `None` when it does not exist.
     fn read(&self, file: &Path) -> Result<Option<String>> {
-        edit::read_text(self.root, file)
+        edit::read_text_in(self.detector.tree, file)
     }
 
     fn is_file(&self, file: &Path) -> bool {
-        self.root.join(file).is_file()
+        self.detector.tree.is_file(file)
+    }
+
+    /// The sub-folders of `folder` (relative to the root), sorted by name.
+    fn subfolders(&self, folder: &Path) -> Vec<String> {
+        self.detector.tree.subfolders(folder)
+    }
+
+    /// The names of the files (and links) in `folder` (relative to the root), sorted.
+    fn file_names(&self, folder: &Path) -> Vec<String> {
+        let entries = self.detector.tree.entries(folder);
+        entries.into_iter().filter(|(_, kind)| *kind != Kind::Folder).map(|(name, _)| name).collect()
     }
 
     fn is_detected(&self, file: &Path) -> bool {

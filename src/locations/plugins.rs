@@ -12,7 +12,9 @@
 //! catalog's `/version` or `/metadata/version` are all detected. A catalog of several plugins is
 //! left to per-package detection (each plugin folder is a package of its own).
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use super::{Identity, Scan, display, json_selector, json_string, json_version, parse_json, regex_selector};
 use crate::edit::{json, pointer};
@@ -72,99 +74,150 @@ fn manifests_of(scan: &mut Scan<'_>, folder: &Path) -> Result<()> {
     Ok(())
 }
 
+/// A catalog's `plugins[]` entries with a local source, resolved once per catalog file.
+pub(crate) struct Entries {
+    /// In the catalog's order.
+    local: Vec<LocalEntry>,
+    /// Each plugin folder's entries (indices into `local`).
+    by_folder: HashMap<PathBuf, Vec<usize>>,
+}
+
 /// A `plugins[]` entry with a local source.
 struct LocalEntry {
-    index: usize,
-    name: Option<String>,
     /// The plugin folder relative to the repository root, normalised (`""` is the root).
     folder: PathBuf,
     version: Option<String>,
+    /// Where its version is: by name when no other entry has the name, else by index.
+    pointer: String,
+}
+
+impl Entries {
+    /// The local entries of the catalog `file` (parsed as `doc`) whose root folder is
+    /// `catalog_root`.
+    fn read(doc: &json::Json<'_>, text: &str, file: &Path, catalog_root: &Path) -> Result<Entries> {
+        let plugin_root = json_string(doc, "/metadata/pluginRoot");
+        let plugins = doc.elements_at(&super::json_pointer("/plugins")).unwrap_or_default();
+        let names: Vec<Option<String>> = plugins.iter().map(|entry| json_string(entry, "/name")).collect();
+        let mut uses: HashMap<&str, usize> = HashMap::new();
+        for name in names.iter().flatten() {
+            *uses.entry(name.as_str()).or_default() += 1;
+        }
+        let mut local = Vec::new();
+        for (index, entry) in plugins.iter().enumerate() {
+            let source = match json_string(entry, "/source") {
+                Some(source) => Some(source),
+                // Codex: {"source": "local", "path": "./plugins/x"}.
+                None if json_string(entry, "/source/source").as_deref() == Some("local") => {
+                    json_string(entry, "/source/path")
+                }
+                None => None,
+            };
+            let Some(source) = source else { continue };
+            let Some(folder) = resolve_source(&source, plugin_root.as_deref()) else { continue };
+            let pointer = match &names[index] {
+                Some(name) if uses[name.as_str()] == 1 => {
+                    format!("/plugins/[name={}]/version", pointer::escape(name))
+                }
+                _ => format!("/plugins/{index}/version"),
+            };
+            local.push(LocalEntry {
+                folder: super::normalise(&catalog_root.join(folder)),
+                version: entry_version(doc, entry, text, file, index)?,
+                pointer,
+            });
+        }
+        let mut by_folder: HashMap<PathBuf, Vec<usize>> = HashMap::new();
+        for (i, entry) in local.iter().enumerate() {
+            by_folder.entry(entry.folder.clone()).or_default().push(i);
+        }
+        Ok(Entries { local, by_folder })
+    }
 }
 
 /// Catalogs in the package folder, and (for a package below the root) the root's catalogs'
-/// entries for it.
+/// entries for it. The root's catalogs are read once for every package detected together.
 pub(super) fn marketplaces(scan: &mut Scan<'_>) -> Result<()> {
-    let mut roots = vec![scan.dir.clone()];
-    if scan.dir != Path::new("") {
-        roots.push(PathBuf::new());
+    for catalog in CATALOGS {
+        let file = scan.path(catalog);
+        let Some(text) = scan.read(&file)? else { continue };
+        let doc = parse_json(&text, &file)?;
+        let entries = Entries::read(&doc, &text, &file, &scan.dir)?;
+        own_catalog(scan, &file, &doc, &text, &entries)?;
     }
-    for root in roots {
+    if scan.dir != Path::new("") {
         for catalog in CATALOGS {
-            let file = super::normalise(&root.join(catalog));
-            let Some(text) = scan.read(&file)? else { continue };
-            marketplace(scan, &root, &file, &text)?;
+            let file = PathBuf::from(catalog);
+            if let Some(entries) = root_catalog(scan, &file)? {
+                claim(scan, &file, &entries, false);
+            }
         }
     }
     Ok(())
 }
 
-fn marketplace(scan: &mut Scan<'_>, catalog_root: &Path, file: &Path, text: &str) -> Result<()> {
-    let doc = parse_json(text, file)?;
-    let plugin_root = json_string(&doc, "/metadata/pluginRoot");
-    let plugins = doc.elements_at(&super::json_pointer("/plugins")).unwrap_or_default();
-    let names: Vec<Option<String>> = plugins.iter().map(|entry| json_string(entry, "/name")).collect();
-    let mut local = Vec::new();
-    for (index, entry) in plugins.iter().enumerate() {
-        let source = match json_string(entry, "/source") {
-            Some(source) => Some(source),
-            // Codex: {"source": "local", "path": "./plugins/x"}.
-            None if json_string(entry, "/source/source").as_deref() == Some("local") => {
-                json_string(entry, "/source/path")
-            }
-            None => None,
-        };
-        let Some(source) = source else { continue };
-        let Some(folder) = resolve_source(&source, plugin_root.as_deref()) else { continue };
-        let version = entry_version(&doc, entry, text, file, index)?;
-        local.push(LocalEntry {
-            index,
-            name: names[index].clone(),
-            folder: catalog_root.join(folder),
-            version,
-        });
+/// The entries of the root's catalog `file`, read on first use; `None` when there is none.
+fn root_catalog(scan: &Scan<'_>, file: &Path) -> Result<Option<Rc<Entries>>> {
+    if let Some(known) = scan.detector.catalogs.borrow().get(file) {
+        return Ok(known.clone());
     }
-    let entry_pointer = |entry: &LocalEntry| match &entry.name {
-        Some(name) if names.iter().filter(|n| n.as_deref() == Some(name)).count() == 1 => {
-            format!("/plugins/[name={}]/version", pointer::escape(name))
+    let entries = match scan.read(file)? {
+        None => None,
+        Some(text) => {
+            let doc = parse_json(&text, file)?;
+            Some(Rc::new(Entries::read(&doc, &text, file, Path::new(""))?))
         }
-        _ => format!("/plugins/{}/version", entry.index),
     };
-    let package = scan.dir.clone();
-    let at_package_root = catalog_root == package;
-    if let ([single], true) = (local.as_slice(), at_package_root) {
-        let single_folder = super::normalise(&single.folder);
-        for own in ["/version", "/metadata/version"] {
-            if let Some(version) = json_version(&doc, text, file, own)? {
-                scan.add(file, json_selector(own), &version, true);
-            }
-        }
-        if let Some(version) = &single.version {
-            scan.add(file, json_selector(&entry_pointer(single)), version, true);
-        }
-        if single_folder != package {
-            manifests_of(scan, &single_folder)?;
-        }
+    scan.detector.catalogs.borrow_mut().insert(file.to_path_buf(), entries.clone());
+    Ok(entries)
+}
+
+/// A catalog in the package folder. When it lists exactly one local plugin, that plugin is the
+/// package: the catalog's own version, the entry, and the plugin's manifests are all its own.
+fn own_catalog(
+    scan: &mut Scan<'_>,
+    file: &Path,
+    doc: &json::Json<'_>,
+    text: &str,
+    entries: &Entries,
+) -> Result<()> {
+    let [single] = entries.local.as_slice() else {
+        claim(scan, file, entries, true);
         return Ok(());
-    }
-    let mut others = 0;
-    for entry in &local {
-        if super::normalise(&entry.folder) != package {
-            others += 1;
-            continue;
+    };
+    for own in ["/version", "/metadata/version"] {
+        if let Some(version) = json_version(doc, text, file, own)? {
+            scan.add(file, json_selector(own), &version, true);
         }
+    }
+    if let Some(version) = &single.version {
+        scan.add(file, json_selector(&single.pointer), version, true);
+    }
+    if single.folder != scan.dir {
+        manifests_of(scan, &single.folder.clone())?;
+    }
+    Ok(())
+}
+
+/// The versions of the catalog entries whose folder is the package folder. In the package's own
+/// catalog (`at_package_root`), entries of plugins in subfolders are reported as left alone.
+fn claim(scan: &mut Scan<'_>, file: &Path, entries: &Entries, at_package_root: bool) {
+    let package = scan.dir.clone();
+    let mine = entries.by_folder.get(&package).map_or(&[][..], Vec::as_slice);
+    for &i in mine {
+        let entry = &entries.local[i];
         if let Some(version) = &entry.version {
-            scan.add(file, json_selector(&entry_pointer(entry)), version, true);
+            scan.add(file, json_selector(&entry.pointer), version, true);
         }
     }
+    let others = entries.local.len() - mine.len();
     if others > 0 && at_package_root {
-        let what = format!("{} plugins", local.len());
+        let what = format!("{} plugins", entries.local.len());
         let why = format!(
             "{others} of them live in subfolders; each plugin folder is a package of its own with its own version (the catalog's `/metadata/version`, if any, is not a plugin's), so nothing here follows {}",
             if package == Path::new("") { "the repository".to_string() } else { display(&package) }
         );
         scan.skip(file, what, why);
     }
-    Ok(())
 }
 
 /// The `version` of the entry at `index` of `plugins`, read inside the entry: a walk from the

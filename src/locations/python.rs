@@ -259,15 +259,11 @@ fn requirement_pins(scan: &mut Scan<'_>, name: &str) -> Result<()> {
     let mut folders = vec![scan.dir.clone()];
     folders.extend(super::subfolders::folders(scan));
     for folder in folders {
-        let Ok(entries) = std::fs::read_dir(scan.root.join(&folder)) else { continue };
-        let mut files: Vec<PathBuf> = entries
-            .flatten()
-            .map(|e| e.file_name().to_string_lossy().to_string())
-            .filter(|n| n.starts_with("requirements") && n.ends_with(".txt"))
-            .map(|n| folder.join(n))
-            .collect();
-        files.sort();
-        for file in files {
+        let files = scan
+            .file_names(&folder)
+            .into_iter()
+            .filter(|n| n.starts_with("requirements") && n.ends_with(".txt"));
+        for file in files.map(|n| folder.join(n)) {
             let Some(text) = scan.read(&file)? else { continue };
             let values: Vec<&str> =
                 regex.captures_iter(&text).filter_map(|c| c.name("version")).map(|m| m.as_str()).collect();

@@ -78,18 +78,15 @@ pub(super) fn folders(scan: &Scan<'_>) -> Vec<PathBuf> {
 
 /// The sub-folders of `folder` that may hold a copy.
 fn children(scan: &Scan<'_>, folder: &Path) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(scan.root.join(folder)) else { return Vec::new() };
     let mut out = Vec::new();
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().to_string();
-        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-        if !is_dir || name.starts_with('.') || IGNORED.contains(&name.as_str()) {
+    for name in scan.subfolders(folder) {
+        if name.starts_with('.') || IGNORED.contains(&name.as_str()) {
             continue;
         }
         let child = folder.join(&name);
         let is_plugin = super::plugins::MANIFESTS[..super::plugins::MANIFESTS.len() - 1]
             .iter()
-            .any(|m| scan.root.join(&child).join(m).is_file());
+            .any(|m| scan.is_file(&child.join(m)));
         if !is_plugin {
             out.push(child);
         }

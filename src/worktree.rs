@@ -1,0 +1,268 @@
+//! The work tree as one command reads it: each folder listed once, each file read once, and
+//! every lookup answered from its folder's listing before the file system is asked.
+//!
+//! Detection probes about a hundred candidate paths in each package folder (nine agents'
+//! manifest folders, every ecosystem's manifests, one and two folders down), and nearly all of
+//! them do not exist; then the check reads the files detection found, and the marketplace policy
+//! reads them again. A catalog of 300 plugins made that 37,000 `stat` calls (31,000 failing) and
+//! each manifest read four times. A probe answered from a listing costs no system call: a folder
+//! is read once, and a folder its parent's listing lacks is never read at all. The listing also
+//! says which entries are symbolic links, which version files must not go through. Lookups are
+//! exact (`Cargo.toml`, not `cargo.toml`), as in git, also on file systems that ignore case.
+//!
+//! A [`WorkTree`] is a snapshot for a phase that writes nothing (detection, `vbump check`, the
+//! policy pass); a release reads its files afresh. Whatever a listing cannot answer (a symbolic
+//! link, a folder that cannot be listed) is asked of the file system, as without it.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::ffi::OsString;
+use std::path::{Component, Path, PathBuf};
+use std::rc::Rc;
+
+use crate::error::{Error, Result};
+
+/// What a listing says an entry is (without following symbolic links).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Kind {
+    File,
+    Folder,
+    /// A symbolic link, or an entry whose kind could not be read: ask the file system.
+    Other,
+}
+
+/// A folder as far as the listings know.
+#[derive(Debug, Clone)]
+enum Folder {
+    /// Its entries by name, sorted.
+    Listed(Rc<BTreeMap<String, Kind>>),
+    /// It does not exist (or is no folder).
+    Absent,
+    /// It could not be listed (permissions, a name that is not UTF-8): ask the file system.
+    Unknown,
+}
+
+/// The listings and files read so far, for one root.
+#[derive(Debug)]
+pub(crate) struct WorkTree {
+    root: PathBuf,
+    /// The files read, by path relative to the root (`None`: it does not exist).
+    files: RefCell<HashMap<OsString, Option<Rc<FileBytes>>>>,
+    /// By the folder's path (normalised, so equal paths are equal strings: hashing a `Path` walks
+    /// its components, which cost more than the listings themselves).
+    folders: RefCell<HashMap<OsString, Folder>>,
+}
+
+impl WorkTree {
+    pub(crate) fn new(root: &Path) -> WorkTree {
+        WorkTree { root: root.to_path_buf(), files: RefCell::default(), folders: RefCell::default() }
+    }
+
+    /// The bytes of `file` (relative to the root) when it is a regular file, read once; `None` when
+    /// it does not exist. See [`read_regular`] for what is refused.
+    pub(crate) fn read(&self, file: &Path) -> Result<Option<Rc<FileBytes>>> {
+        if let Some(known) = self.files.borrow().get(file.as_os_str()) {
+            return Ok(known.clone());
+        }
+        let read = if self.may_exist(file) { read_regular(&self.root, file)?.map(Rc::new) } else { None };
+        self.files.borrow_mut().insert(file.as_os_str().to_owned(), read.clone());
+        Ok(read)
+    }
+
+    /// The first part of `file` (relative to the root) that is a symbolic link, if one is.
+    pub(crate) fn link_on_the_way(&self, file: &Path) -> Option<PathBuf> {
+        let mut path = PathBuf::new();
+        for component in file.components() {
+            path.push(component);
+            let is_link = match self.entry(&path) {
+                // A listing read without following links: a file or folder there is no link.
+                Some(Some(Kind::File | Kind::Folder)) | Some(None) => false,
+                Some(Some(Kind::Other)) | None => std::fs::symlink_metadata(self.root.join(&path))
+                    .is_ok_and(|meta| meta.file_type().is_symlink()),
+            };
+            if is_link {
+                return Some(path);
+            }
+        }
+        None
+    }
+
+    pub(crate) fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// False when the listings show that `file` (relative to the root) does not exist; true when it
+    /// exists or they cannot tell.
+    pub(crate) fn may_exist(&self, file: &Path) -> bool {
+        match self.entry(file) {
+            Some(kind) => kind.is_some(),
+            None => true,
+        }
+    }
+
+    /// True when `file` (relative to the root) is a regular file, or a link to one.
+    pub(crate) fn is_file(&self, file: &Path) -> bool {
+        match self.entry(file) {
+            Some(Some(Kind::File)) => true,
+            Some(None | Some(Kind::Folder)) => false,
+            Some(Some(Kind::Other)) | None => self.root.join(file).is_file(),
+        }
+    }
+
+    /// The entries of `folder` (relative to the root), sorted by name, each with its kind; empty
+    /// when it does not exist or cannot be listed.
+    pub(crate) fn entries(&self, folder: &Path) -> Vec<(String, Kind)> {
+        match self.folder(folder) {
+            Folder::Listed(entries) => entries.iter().map(|(name, kind)| (name.clone(), *kind)).collect(),
+            Folder::Absent => Vec::new(),
+            // A name that is not UTF-8, or an entry that cannot be read: what can be read, lossily.
+            Folder::Unknown => {
+                let Ok(entries) = std::fs::read_dir(self.root.join(folder)) else { return Vec::new() };
+                let mut entries: Vec<(String, Kind)> = entries
+                    .flatten()
+                    .map(|entry| (entry.file_name().to_string_lossy().into_owned(), Kind::Other))
+                    .collect();
+                entries.sort();
+                entries
+            }
+        }
+    }
+
+    /// The sub-folders of `folder` (links to folders included), sorted by name.
+    pub(crate) fn subfolders(&self, folder: &Path) -> Vec<String> {
+        self.entries(folder)
+            .into_iter()
+            .filter(|(name, kind)| match kind {
+                Kind::Folder => true,
+                Kind::File => false,
+                Kind::Other => self.root.join(folder).join(name).is_dir(),
+            })
+            .map(|(name, _)| name)
+            .collect()
+    }
+
+    /// What the listing of `file`'s folder says about it: `Some(None)` when it is not there,
+    /// `None` when the listings cannot tell.
+    fn entry(&self, file: &Path) -> Option<Option<Kind>> {
+        let (Some(parent), Some(name)) = (file.parent(), file.file_name()) else { return None };
+        if !file.components().all(|c| matches!(c, Component::Normal(_))) {
+            return None;
+        }
+        match self.folder(parent) {
+            Folder::Listed(entries) => Some(name.to_str().and_then(|name| entries.get(name).copied())),
+            Folder::Absent => Some(None),
+            Folder::Unknown => None,
+        }
+    }
+
+    /// The listing of `folder`, read on first use. A folder missing from its parent's listing is
+    /// absent without asking.
+    fn folder(&self, folder: &Path) -> Folder {
+        if let Some(known) = self.folders.borrow().get(folder.as_os_str()) {
+            return known.clone();
+        }
+        let known = match self.entry(folder) {
+            Some(None | Some(Kind::File)) => Folder::Absent,
+            Some(Some(Kind::Folder | Kind::Other)) | None => self.list(folder),
+        };
+        self.folders.borrow_mut().insert(folder.as_os_str().to_owned(), known.clone());
+        known
+    }
+
+    fn list(&self, folder: &Path) -> Folder {
+        let entries = match std::fs::read_dir(self.root.join(folder)) {
+            Ok(entries) => entries,
+            Err(e)
+                if matches!(e.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory) =>
+            {
+                return Folder::Absent;
+            }
+            Err(_) => return Folder::Unknown,
+        };
+        let mut listing = BTreeMap::new();
+        for entry in entries {
+            let Ok(entry) = entry else { return Folder::Unknown };
+            // A name that is not UTF-8 cannot be looked up by the `&str` names detection uses.
+            let Ok(name) = entry.file_name().into_string() else { return Folder::Unknown };
+            let kind = match entry.file_type() {
+                Ok(t) if t.is_file() => Kind::File,
+                Ok(t) if t.is_dir() => Kind::Folder,
+                _ => Kind::Other,
+            };
+            listing.insert(name, kind);
+        }
+        Folder::Listed(Rc::new(listing))
+    }
+}
+
+/// A file's bytes as read, and whether its permissions forbid writing.
+#[derive(Debug, Clone)]
+pub(crate) struct FileBytes {
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) read_only: bool,
+}
+
+/// Reads `root/file` when it is a regular file; `None` when it does not exist. A FIFO, socket or
+/// device is an error: reading a FIFO would block forever, and vbump could not replace one.
+pub(crate) fn read_regular(root: &Path, file: &Path) -> Result<Option<FileBytes>> {
+    let path = root.join(file);
+    let meta = match std::fs::metadata(&path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::input(format!("cannot read version file: {e}")).in_file(file)),
+    };
+    if !meta.is_file() {
+        let kind = if meta.is_dir() { "a folder" } else { "not a regular file (a FIFO, socket or device)" };
+        return Err(Error::input(format!("the version file is {kind}"))
+            .in_file(file)
+            .hint("point the location at a regular file"));
+    }
+    match std::fs::read(&path) {
+        Ok(bytes) => Ok(Some(FileBytes { bytes, read_only: meta.permissions().readonly() })),
+        Err(e) => Err(Error::input(format!("cannot read version file: {e}")).in_file(file)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listings_answer_for_files_folders_and_what_is_missing() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("a/b")).unwrap();
+        std::fs::write(dir.path().join("a/file.json"), "{}").unwrap();
+        let tree = WorkTree::new(dir.path());
+        assert!(tree.is_file(Path::new("a/file.json")));
+        assert!(!tree.is_file(Path::new("a/b")));
+        assert!(tree.may_exist(Path::new("a/b")));
+        assert!(!tree.may_exist(Path::new("a/missing.json")));
+        // Below a missing folder, and below a file: nothing, without listing anything more.
+        assert!(!tree.may_exist(Path::new("x/y/z.json")));
+        assert!(!tree.may_exist(Path::new("a/file.json/z.json")));
+        assert_eq!(tree.subfolders(Path::new("a")), ["b"]);
+        assert_eq!(
+            tree.entries(Path::new("a")),
+            [("b".to_string(), Kind::Folder), ("file.json".to_string(), Kind::File)]
+        );
+        assert!(tree.entries(Path::new("nowhere")).is_empty());
+        // A path the listings cannot name is left to the file system.
+        assert!(tree.may_exist(Path::new("a/../a/file.json")));
+        assert!(tree.may_exist(Path::new("")));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_are_followed_by_asking_the_file_system() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("real")).unwrap();
+        std::fs::write(dir.path().join("real/plugin.json"), "{}").unwrap();
+        std::os::unix::fs::symlink(dir.path().join("real"), dir.path().join("linked")).unwrap();
+        std::os::unix::fs::symlink(dir.path().join("real/plugin.json"), dir.path().join("file-link"))
+            .unwrap();
+        let tree = WorkTree::new(dir.path());
+        assert!(tree.is_file(Path::new("linked/plugin.json")));
+        assert!(tree.is_file(Path::new("file-link")));
+        assert_eq!(tree.subfolders(Path::new("")), ["linked", "real"]);
+    }
+}
