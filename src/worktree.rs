@@ -17,7 +17,7 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::ffi::OsString;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use crate::error::{Error, Result};
@@ -144,12 +144,9 @@ impl WorkTree {
     /// What the listing of `file`'s folder says about it: `Some(None)` when it is not there,
     /// `None` when the listings cannot tell.
     fn entry(&self, file: &Path) -> Option<Option<Kind>> {
-        let (Some(parent), Some(name)) = (file.parent(), file.file_name()) else { return None };
-        if !file.components().all(|c| matches!(c, Component::Normal(_))) {
-            return None;
-        }
+        let (parent, name) = split_clean(file)?;
         match self.folder(parent) {
-            Folder::Listed(entries) => Some(name.to_str().and_then(|name| entries.get(name).copied())),
+            Folder::Listed(entries) => Some(entries.get(name).copied()),
             Folder::Absent => Some(None),
             Folder::Unknown => None,
         }
@@ -193,6 +190,29 @@ impl WorkTree {
         }
         Folder::Listed(Rc::new(listing))
     }
+}
+
+/// True when `path` is relative and every part of it is a name: no `.`, `..`, empty part, root
+/// or drive (no `:` at all, which only costs a name with a colon the slower way). Such a path
+/// names one entry by a chain of listings, and is `normalise`d already.
+pub(crate) fn is_clean(path: &Path) -> bool {
+    path.to_str().is_some_and(|text| {
+        text.is_empty() || (!text.contains(':') && text.split(std::path::is_separator).all(is_name))
+    })
+}
+
+/// A clean, non-empty path (see [`is_clean`]) as its folder and its name.
+fn split_clean(path: &Path) -> Option<(&Path, &str)> {
+    let text = path.to_str()?;
+    let (parent, name) = match text.rfind(std::path::is_separator) {
+        Some(at) => (&text[..at], &text[at + 1..]),
+        None => ("", text),
+    };
+    (is_name(name) && is_clean(Path::new(parent))).then_some((Path::new(parent), name))
+}
+
+fn is_name(part: &str) -> bool {
+    !matches!(part, "" | "." | "..")
 }
 
 /// A file's bytes as read, and whether its permissions forbid writing.

@@ -271,6 +271,11 @@ fn parse_any(value: &str) -> Option<semver::Version> {
 
 /// `a/./b/../c` as `a/c`, with `/` separators.
 fn normalise(path: &Path) -> PathBuf {
+    // Nearly every path detection builds is a clean folder joined with a constant file name:
+    // taken as it is (walking components costs more than the probe it names).
+    if crate::worktree::is_clean(path) {
+        return path.to_path_buf();
+    }
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {
