@@ -86,17 +86,18 @@ impl Packages {
     /// Like [`Packages::resolve`], reading the work tree through `tree` (whose files the caller
     /// reads again).
     pub(crate) fn resolve_in(tree: &WorkTree, config: &Config) -> Result<Option<Packages>> {
-        let root = tree.root();
         let catalog = Catalog::read_in(tree)?;
-        let detector = locations::Detector::new(tree);
         let mut notes = Vec::new();
         let mut skipped = Vec::new();
         let list = if !config.packages.is_empty() {
+            let undeclared: Vec<&str> =
+                config.packages.iter().filter(|p| p.locations.is_none()).map(|p| p.filter.path()).collect();
+            let mut detected = detect_each(tree, &undeclared, &mut skipped)?.into_iter();
             let mut list = Vec::with_capacity(config.packages.len());
             for package in &config.packages {
                 let locations = match &package.locations {
                     Some(locations) => locations.clone(),
-                    None => detect_in(&detector, package.filter.path(), &mut skipped)?,
+                    None => detected.next().unwrap_or_default(),
                 };
                 list.push(Package {
                     name: package.name.clone(),
@@ -111,7 +112,7 @@ impl Packages {
             list
         } else {
             match &catalog {
-                Some(catalog) if catalog.is_multi() => from_catalog(root, &detector, catalog, &mut skipped)?,
+                Some(catalog) if catalog.is_multi() => from_catalog(tree, catalog, &mut skipped)?,
                 _ => return Ok(None),
             }
         };
@@ -171,14 +172,9 @@ pub(crate) fn refuse_selection(names: &[String]) -> Result<()> {
 
 /// The packages of a marketplace listing several local plugins. A plugin at the repository root
 /// owns what no other plugin's folder holds.
-fn from_catalog(
-    root: &Path,
-    detector: &locations::Detector,
-    catalog: &Catalog,
-    skipped: &mut Vec<Skipped>,
-) -> Result<Vec<Package>> {
+fn from_catalog(tree: &WorkTree, catalog: &Catalog, skipped: &mut Vec<Skipped>) -> Result<Vec<Package>> {
     let folders: Vec<&str> = catalog.plugins.iter().map(|p| p.folder.as_str()).collect();
-    let template = template_in_use(root, catalog)?;
+    let template = template_in_use(tree.root(), catalog)?;
     let mut list = Vec::with_capacity(catalog.plugins.len());
     for (i, plugin) in catalog.plugins.iter().enumerate() {
         if let Some(first) = catalog.plugins[..i].iter().find(|p| p.name == plugin.name) {
@@ -206,8 +202,12 @@ fn from_catalog(
             tag,
             tag_template: template.clone(),
             changelog: None,
-            locations: detect_in(detector, &plugin.folder, skipped)?,
+            locations: Vec::new(),
         });
+    }
+    // Detection reads the files; the catalog's own mistakes above are reported before it.
+    for (package, locations) in list.iter_mut().zip(detect_each(tree, &folders, skipped)?) {
+        package.locations = locations;
     }
     Ok(list)
 }
@@ -223,21 +223,25 @@ fn template_in_use(root: &Path, catalog: &Catalog) -> Result<String> {
     Ok(tags::template_in_use(tag_names.iter().map(String::as_str), &names).unwrap_or_else(default))
 }
 
-/// The version locations of the package in `folder`, as detection finds them (its marketplace
-/// entry, its plugin manifests, its other manifests; files named relative to the root). What it
-/// left alone is added to `skipped`.
-fn detect_in(
-    detector: &locations::Detector,
-    folder: &str,
+/// The version locations of the package in each of `folders`, as detection finds them (its
+/// marketplace entry, its plugin manifests, its other manifests; files named relative to the
+/// root). What it left alone is added to `skipped`, each thing once.
+fn detect_each(
+    tree: &WorkTree,
+    folders: &[&str],
     skipped: &mut Vec<Skipped>,
-) -> Result<Vec<LocationSpec>> {
-    let detection = detector.detect(Path::new(folder))?;
-    for seen in detection.skipped {
-        if !skipped.contains(&seen) {
-            skipped.push(seen);
+) -> Result<Vec<Vec<LocationSpec>>> {
+    let paths: Vec<&Path> = folders.iter().map(Path::new).collect();
+    let mut each = Vec::with_capacity(folders.len());
+    for detection in locations::detect_all(tree, &paths)? {
+        for seen in detection.skipped {
+            if !skipped.contains(&seen) {
+                skipped.push(seen);
+            }
         }
+        each.push(detection.locations);
     }
-    Ok(detection.locations)
+    Ok(each)
 }
 
 /// The versions the locations hold today, one per location that reads as one. The files are read

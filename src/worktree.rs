@@ -10,7 +10,8 @@
 //! says which entries are symbolic links, which version files must not go through. Lookups are
 //! exact (`Cargo.toml`, not `cargo.toml`), as in git, also on file systems that ignore case.
 //!
-//! A [`WorkTree`] is a snapshot for a phase that writes nothing (detection, `vbump check`, the
+//! A [`WorkTree`] belongs to one thread; one filled on another thread is merged with
+//! [`WorkTree::absorb`]. It is a snapshot for a phase that writes nothing (detection, `vbump check`, the
 //! policy pass); a release reads its files afresh. Whatever a listing cannot answer (a symbolic
 //! link, a folder that cannot be listed) is asked of the file system, as without it.
 
@@ -18,7 +19,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::Arc;
 
 use crate::error::{Error, Result};
 
@@ -35,7 +36,7 @@ pub(crate) enum Kind {
 #[derive(Debug, Clone)]
 enum Folder {
     /// Its entries by name, sorted.
-    Listed(Rc<BTreeMap<String, Kind>>),
+    Listed(Arc<BTreeMap<String, Kind>>),
     /// It does not exist (or is no folder).
     Absent,
     /// It could not be listed (permissions, a name that is not UTF-8): ask the file system.
@@ -47,7 +48,7 @@ enum Folder {
 pub(crate) struct WorkTree {
     root: PathBuf,
     /// The files read, by path relative to the root (`None`: it does not exist).
-    files: RefCell<HashMap<OsString, Option<Rc<FileBytes>>>>,
+    files: RefCell<HashMap<OsString, Option<Arc<FileBytes>>>>,
     /// By the folder's path (normalised, so equal paths are equal strings: hashing a `Path` walks
     /// its components, which cost more than the listings themselves).
     folders: RefCell<HashMap<OsString, Folder>>,
@@ -60,11 +61,11 @@ impl WorkTree {
 
     /// The bytes of `file` (relative to the root) when it is a regular file, read once; `None` when
     /// it does not exist. See [`read_regular`] for what is refused.
-    pub(crate) fn read(&self, file: &Path) -> Result<Option<Rc<FileBytes>>> {
+    pub(crate) fn read(&self, file: &Path) -> Result<Option<Arc<FileBytes>>> {
         if let Some(known) = self.files.borrow().get(file.as_os_str()) {
             return Ok(known.clone());
         }
-        let read = if self.may_exist(file) { read_regular(&self.root, file)?.map(Rc::new) } else { None };
+        let read = if self.may_exist(file) { read_regular(&self.root, file)?.map(Arc::new) } else { None };
         self.files.borrow_mut().insert(file.as_os_str().to_owned(), read.clone());
         Ok(read)
     }
@@ -89,6 +90,20 @@ impl WorkTree {
 
     pub(crate) fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// Takes over what `other` (a work tree of the same root, filled on another thread) has read
+    /// and `self` has not.
+    pub(crate) fn absorb(&self, other: WorkTree) {
+        debug_assert_eq!(self.root, other.root);
+        let mut files = self.files.borrow_mut();
+        for (file, read) in other.files.into_inner() {
+            files.entry(file).or_insert(read);
+        }
+        let mut folders = self.folders.borrow_mut();
+        for (folder, listing) in other.folders.into_inner() {
+            folders.entry(folder).or_insert(listing);
+        }
     }
 
     /// False when the listings show that `file` (relative to the root) does not exist; true when it
@@ -159,7 +174,9 @@ impl WorkTree {
             return known.clone();
         }
         let known = match self.entry(folder) {
-            Some(None | Some(Kind::File)) => Folder::Absent,
+            // Not kept: the parent's listing says it again at the cost of a lookup, and most
+            // probes are of folders that do not exist (`.codex-plugin/` in every subfolder).
+            Some(None | Some(Kind::File)) => return Folder::Absent,
             Some(Some(Kind::Folder | Kind::Other)) | None => self.list(folder),
         };
         self.folders.borrow_mut().insert(folder.as_os_str().to_owned(), known.clone());
@@ -188,7 +205,7 @@ impl WorkTree {
             };
             listing.insert(name, kind);
         }
-        Folder::Listed(Rc::new(listing))
+        Folder::Listed(Arc::new(listing))
     }
 }
 

@@ -111,23 +111,72 @@ pub fn detect(root: &Path, package: &Path) -> Result<Detection> {
     Detector::new(&WorkTree::new(root)).detect(package)
 }
 
+/// Detects the packages in `folders` (relative to the tree's root), in that order, with one
+/// [`Detector`]: the result of [`Detector::detect`] for each, the first error (in `folders` order)
+/// included.
+///
+/// A catalog of hundreds of plugins spends most of its detection listing folders, which the file
+/// system does as well from several threads. From [`PARALLEL_FROM`] folders on, they are split
+/// into consecutive runs detected on up to [`MAX_THREADS`] threads, each with a work tree of its own
+/// that `tree` takes over afterwards. Detection of one folder depends on no other, so the split
+/// changes nothing but the time.
+pub(crate) fn detect_all(tree: &WorkTree, folders: &[&Path]) -> Result<Vec<Detection>> {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let threads = cores.min(MAX_THREADS).min(folders.len() / PARALLEL_FROM).max(1);
+    if threads == 1 {
+        let detector = Detector::new(tree);
+        return folders.iter().map(|folder| detector.detect(folder)).collect();
+    }
+    let root = tree.root();
+    let runs: Vec<(Result<Vec<Detection>>, WorkTree)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = folders
+            .chunks(folders.len().div_ceil(threads))
+            .map(|run| {
+                scope.spawn(move || {
+                    let own = WorkTree::new(root);
+                    let detector = Detector::new(&own);
+                    let detected = run.iter().map(|folder| detector.detect(folder)).collect();
+                    drop(detector);
+                    (detected, own)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    });
+    let mut detections = Vec::with_capacity(folders.len());
+    for (detected, own) in runs {
+        tree.absorb(own);
+        detections.extend(detected?);
+    }
+    Ok(detections)
+}
+
+/// Folders per thread below which [`detect_all`] does not start one: a thread costs about as much
+/// as detecting a few plugin folders.
+const PARALLEL_FROM: usize = 32;
+/// Threads [`detect_all`] uses at most; past a few, the file system is the limit.
+const MAX_THREADS: usize = 4;
+
 /// Detection in one work tree, for any number of packages: each folder is listed once and the
 /// root's catalogs are read once for all of them (a catalog of 300 plugins reads its marketplace
 /// once, not once per plugin).
-pub(crate) struct Detector<'t> {
+struct Detector<'t> {
     tree: &'t WorkTree,
     /// The root's catalogs' local entries, by file (`None`: no such catalog).
     catalogs: RefCell<HashMap<PathBuf, Option<Rc<plugins::Entries>>>>,
 }
 
 impl<'t> Detector<'t> {
-    pub(crate) fn new(tree: &'t WorkTree) -> Detector<'t> {
+    fn new(tree: &'t WorkTree) -> Detector<'t> {
         Detector { tree, catalogs: RefCell::default() }
     }
 
     /// Detects the version locations of the package in `package` (relative to the root; `""` is
     /// the root). Files are named relative to the root.
-    pub(crate) fn detect(&self, package: &Path) -> Result<Detection> {
+    fn detect(&self, package: &Path) -> Result<Detection> {
         let mut scan = Scan::new(self, package);
         // Manifests that define the package first: they establish its name and version.
         plugins::manifests(&mut scan)?;
