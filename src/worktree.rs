@@ -303,3 +303,140 @@ mod tests {
         assert_eq!(tree.subfolders(Path::new("")), ["linked", "real"]);
     }
 }
+
+/// The shapes a listing cannot answer alone (links, FIFOs, names that are not UTF-8, paths with
+/// `.` or `..`), and the snapshot a tree is. Not covered: a folder that cannot be listed or
+/// searched (permissions), because the tests run as root, who can list and search every folder.
+#[cfg(all(test, unix))]
+mod edge_cases {
+    use std::os::unix::fs::symlink;
+
+    use super::*;
+
+    fn write(root: &Path, file: &str, text: &str) {
+        let path = root.join(file);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    fn text(read: Result<Option<Rc<FileBytes>>>) -> Option<String> {
+        read.unwrap().map(|file| String::from_utf8(file.bytes.clone()).unwrap())
+    }
+
+    #[test]
+    fn the_first_linked_part_of_a_path_is_named_and_reading_goes_through_it() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "real/.claude-plugin/plugin.json", "{}");
+        symlink(dir.path().join("real"), dir.path().join("linked")).unwrap();
+        symlink(dir.path().join("real/.claude-plugin/plugin.json"), dir.path().join("real/file-link"))
+            .unwrap();
+        let tree = WorkTree::new(dir.path());
+        assert_eq!(tree.link_on_the_way(Path::new("real/.claude-plugin/plugin.json")), None);
+        assert_eq!(
+            tree.link_on_the_way(Path::new("linked/.claude-plugin/plugin.json")),
+            Some(PathBuf::from("linked"))
+        );
+        assert_eq!(tree.link_on_the_way(Path::new("real/file-link")), Some(PathBuf::from("real/file-link")));
+        assert_eq!(tree.link_on_the_way(Path::new("missing/plugin.json")), None);
+        // Asked after the listings were read: still a link.
+        assert!(tree.link_on_the_way(Path::new("./linked/.claude-plugin/plugin.json")).is_some());
+        // The listing does not follow links; reading does (detection reads through a link, and the
+        // version file check refuses it by the name above).
+        assert!(tree.entries(Path::new("")).contains(&("linked".to_string(), Kind::Other)));
+        assert_eq!(text(tree.read(Path::new("linked/.claude-plugin/plugin.json"))).as_deref(), Some("{}"));
+        assert!(tree.is_file(Path::new("real/file-link")));
+    }
+
+    #[test]
+    fn a_dangling_link_is_absent_and_a_link_loop_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        symlink(dir.path().join("nowhere"), dir.path().join("dangling")).unwrap();
+        symlink(dir.path().join("loop"), dir.path().join("loop")).unwrap();
+        let tree = WorkTree::new(dir.path());
+        assert!(tree.may_exist(Path::new("dangling")));
+        assert!(!tree.is_file(Path::new("dangling")));
+        assert_eq!(text(tree.read(Path::new("dangling"))), None);
+        assert!(!tree.is_file(Path::new("loop/plugin.json")));
+        let error = tree.read(Path::new("loop/plugin.json")).unwrap_err();
+        assert!(error.message.starts_with("cannot read version file: "), "{}", error.message);
+        assert!(tree.subfolders(Path::new("")).is_empty());
+    }
+
+    #[test]
+    fn a_fifo_is_refused_without_being_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let status =
+            std::process::Command::new("mkfifo").arg(dir.path().join("package.json")).status().unwrap();
+        assert!(status.success());
+        let tree = WorkTree::new(dir.path());
+        assert_eq!(tree.entries(Path::new("")), [("package.json".to_string(), Kind::Other)]);
+        assert!(!tree.is_file(Path::new("package.json")));
+        // Opening a FIFO for reading would block this test forever.
+        let error = tree.read(Path::new("package.json")).unwrap_err();
+        assert_eq!(error.message, "the version file is not a regular file (a FIFO, socket or device)");
+    }
+
+    #[test]
+    fn a_name_that_is_not_utf8_leaves_only_its_own_folder_to_the_file_system() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "odd/plugin.json", "{\"version\": \"1.0.0\"}");
+        write(dir.path(), "odd/sub/package.json", "{}");
+        write(dir.path(), "plain/plugin.json", "{}");
+        std::fs::write(dir.path().join("odd").join(std::ffi::OsStr::from_bytes(b"caf\xe9.txt")), "").unwrap();
+        std::fs::create_dir(dir.path().join("odd").join(std::ffi::OsStr::from_bytes(b"z\xff"))).unwrap();
+        let tree = WorkTree::new(dir.path());
+        assert!(tree.is_file(Path::new("odd/plugin.json")));
+        assert!(!tree.is_file(Path::new("odd/missing.json")));
+        assert_eq!(
+            text(tree.read(Path::new("odd/plugin.json"))).as_deref(),
+            Some("{\"version\": \"1.0.0\"}")
+        );
+        assert_eq!(text(tree.read(Path::new("odd/missing.json"))), None);
+        assert!(tree.is_file(Path::new("odd/sub/package.json")));
+        // The odd names are listed lossily; a folder named so cannot be entered by that name.
+        assert_eq!(tree.subfolders(Path::new("odd")), ["sub"]);
+        assert!(tree.entries(Path::new("odd")).iter().any(|(name, _)| name == "caf\u{fffd}.txt"));
+        // Its neighbours are listed as usual.
+        assert!(!tree.may_exist(Path::new("plain/missing.json")));
+        assert!(tree.is_file(Path::new("plain/plugin.json")));
+    }
+
+    #[test]
+    fn a_path_below_a_regular_file_does_not_exist() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "a.json", "{}");
+        let tree = WorkTree::new(dir.path());
+        assert!(!tree.may_exist(Path::new("a.json/x.json")));
+        assert_eq!(text(tree.read(Path::new("a.json/x.json"))), None);
+        assert!(tree.subfolders(Path::new("a.json")).is_empty());
+    }
+
+    #[test]
+    fn paths_with_dot_or_dot_dot_read_the_same_file() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "sub/a.json", "{}");
+        let tree = WorkTree::new(dir.path());
+        for path in ["sub/a.json", "./sub/a.json", "sub/./a.json", "sub/../sub/a.json"] {
+            assert_eq!(text(tree.read(Path::new(path))).as_deref(), Some("{}"), "{path}");
+            assert!(tree.is_file(Path::new(path)), "{path}");
+        }
+        assert_eq!(text(tree.read(Path::new("./sub/missing.json"))), None);
+    }
+
+    #[test]
+    fn a_tree_answers_as_first_read_and_a_new_tree_sees_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "a.json", "1");
+        let tree = WorkTree::new(dir.path());
+        assert_eq!(text(tree.read(Path::new("a.json"))).as_deref(), Some("1"));
+        assert!(!tree.may_exist(Path::new("b.json")));
+        write(dir.path(), "a.json", "2");
+        write(dir.path(), "b.json", "new");
+        assert_eq!(text(tree.read(Path::new("a.json"))).as_deref(), Some("1"));
+        assert_eq!(text(tree.read(Path::new("b.json"))), None);
+        let fresh = WorkTree::new(dir.path());
+        assert_eq!(text(fresh.read(Path::new("a.json"))).as_deref(), Some("2"));
+        assert_eq!(text(fresh.read(Path::new("b.json"))).as_deref(), Some("new"));
+    }
+}
