@@ -250,3 +250,28 @@ mod tests {
         );
     }
 }
+
+/// Which names a tag contains is found in one pass; these pin that every name counts, also one
+/// that starts where a longer one does or lies inside it.
+#[cfg(test)]
+mod names_in_tags {
+    use super::*;
+
+    #[test]
+    fn a_name_inside_another_name_counts_for_both_packages() {
+        // `dev` and `devtools` both match at the start of `devtools/v1.0.0`; only if both are
+        // found does `{name}/v{version}` name two packages and beat the decoy.
+        let tags = ["devtools/v1.0.0", "dev/v1.0.0", "release-dev-v1.0.0"];
+        assert_eq!(template_in_use(tags, &["dev", "devtools"]).as_deref(), Some("{name}/v{version}"));
+        // Inside: `tools` is found only within `devtools`, and only then does `dev{name}/v{version}`
+        // name two packages.
+        let tags = ["devtools/v1.0.0", "devdevtools/v1.0.0", "a-tools-v1.0.0"];
+        assert_eq!(template_in_use(tags, &["tools", "devtools"]).as_deref(), Some("dev{name}/v{version}"));
+    }
+
+    #[test]
+    fn an_empty_name_names_no_template() {
+        assert_eq!(template_in_use(["v1.0.0", "x/v1.0.0"], &[""]), None);
+        assert_eq!(template_in_use(["x/v1.0.0"], &["", "x"]).as_deref(), Some("{name}/v{version}"));
+    }
+}
