@@ -49,5 +49,6 @@ mod set;
 mod set_packages;
 mod shallow;
 mod token;
+mod tree_shapes;
 mod workflow_commands;
 mod written_files;
