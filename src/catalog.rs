@@ -132,6 +132,8 @@ pub(crate) fn entry_lines(tree: &WorkTree) -> Result<HashMap<String, usize>> {
         .filter_map(|entry| entry.get_string(&name))
         .collect();
     // Selected by name from the document, for offsets in it (the document splits `plugins` once).
+    // A name two entries share selects neither, and gets no line: such a catalog is refused
+    // before any warning points into it.
     let mut names: Vec<(usize, String)> = entry_names
         .into_iter()
         .filter_map(|value| {

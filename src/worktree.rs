@@ -18,7 +18,7 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::ffi::OsString;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use crate::error::{Error, Result};
@@ -41,6 +41,16 @@ enum Folder {
     Absent,
     /// It could not be listed (permissions, a name that is not UTF-8): ask the file system.
     Unknown,
+}
+
+/// Whether a link to a folder counts as a sub-folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Links {
+    /// It does: the folder a Cargo workspace names (`members = ["crates/*"]`) may be a link.
+    Follow,
+    /// It does not: git commits the link, not what it points to, so nothing behind it is ours to
+    /// edit (detection's search for copies of the version).
+    Skip,
 }
 
 /// The listings and files read so far, for one root.
@@ -70,15 +80,26 @@ impl WorkTree {
         Ok(read)
     }
 
+    /// Like [`WorkTree::read`] for a file the user named (a configured location): a listing's
+    /// "not there" is confirmed by the file system, which may find `Package.json` for
+    /// `package.json` where it ignores case. Detection's guesses need no such confirmation.
+    pub(crate) fn read_named(&self, file: &Path) -> Result<Option<Arc<FileBytes>>> {
+        match self.read(file)? {
+            Some(read) => Ok(Some(read)),
+            None => Ok(read_regular(&self.root, file)?.map(Arc::new)),
+        }
+    }
+
     /// The first part of `file` (relative to the root) that is a symbolic link, if one is.
     pub(crate) fn link_on_the_way(&self, file: &Path) -> Option<PathBuf> {
         let mut path = PathBuf::new();
-        for component in file.components() {
+        for component in file.components().filter(|c| *c != Component::CurDir) {
             path.push(component);
             let is_link = match self.entry(&path) {
                 // A listing read without following links: a file or folder there is no link.
-                Some(Some(Kind::File | Kind::Folder)) | Some(None) => false,
-                Some(Some(Kind::Other)) | None => std::fs::symlink_metadata(self.root.join(&path))
+                Some(Some(Kind::File | Kind::Folder)) => false,
+                // Not listed under that exact name, or not listable: the file system says.
+                Some(Some(Kind::Other) | None) | None => std::fs::symlink_metadata(self.root.join(&path))
                     .is_ok_and(|meta| meta.file_type().is_symlink()),
             };
             if is_link {
@@ -143,14 +164,20 @@ impl WorkTree {
         }
     }
 
-    /// The sub-folders of `folder` (links to folders included), sorted by name.
-    pub(crate) fn subfolders(&self, folder: &Path) -> Vec<String> {
+    /// The sub-folders of `folder`, sorted by name; links to folders too with [`Links::Follow`].
+    pub(crate) fn subfolders(&self, folder: &Path, links: Links) -> Vec<String> {
         self.entries(folder)
             .into_iter()
             .filter(|(name, kind)| match kind {
                 Kind::Folder => true,
                 Kind::File => false,
-                Kind::Other => self.root.join(folder).join(name).is_dir(),
+                Kind::Other => {
+                    let path = self.root.join(folder).join(name);
+                    match links {
+                        Links::Follow => path.is_dir(),
+                        Links::Skip => std::fs::symlink_metadata(path).is_ok_and(|meta| meta.is_dir()),
+                    }
+                }
             })
             .map(|(name, _)| name)
             .collect()
@@ -245,7 +272,10 @@ pub(crate) fn read_regular(root: &Path, file: &Path) -> Result<Option<FileBytes>
     let path = root.join(file);
     let meta = match std::fs::metadata(&path) {
         Ok(meta) => meta,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        // Below a file (`a.json/x.json`) nothing can exist either.
+        Err(e) if matches!(e.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory) => {
+            return Ok(None);
+        }
         Err(e) => return Err(Error::input(format!("cannot read version file: {e}")).in_file(file)),
     };
     if !meta.is_file() {
@@ -265,6 +295,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_named_file_the_listing_lacks_is_looked_for_on_disk() {
+        // Stands for a file system that ignores case (`Package.json` named as `package.json`):
+        // the listing says "not there", and only a file the user named is looked for anyway.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("a")).unwrap();
+        let tree = WorkTree::new(dir.path());
+        assert!(!tree.may_exist(Path::new("a/late.json")));
+        std::fs::write(dir.path().join("a/late.json"), "{}").unwrap();
+        assert!(tree.read(Path::new("a/late.json")).unwrap().is_none());
+        assert_eq!(tree.read_named(Path::new("a/late.json")).unwrap().unwrap().bytes, b"{}");
+        assert!(tree.read_named(Path::new("a/none.json")).unwrap().is_none());
+    }
+
+    #[test]
     fn listings_answer_for_files_folders_and_what_is_missing() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("a/b")).unwrap();
@@ -277,7 +321,7 @@ mod tests {
         // Below a missing folder, and below a file: nothing, without listing anything more.
         assert!(!tree.may_exist(Path::new("x/y/z.json")));
         assert!(!tree.may_exist(Path::new("a/file.json/z.json")));
-        assert_eq!(tree.subfolders(Path::new("a")), ["b"]);
+        assert_eq!(tree.subfolders(Path::new("a"), Links::Follow), ["b"]);
         assert_eq!(
             tree.entries(Path::new("a")),
             [("b".to_string(), Kind::Folder), ("file.json".to_string(), Kind::File)]
@@ -300,7 +344,8 @@ mod tests {
         let tree = WorkTree::new(dir.path());
         assert!(tree.is_file(Path::new("linked/plugin.json")));
         assert!(tree.is_file(Path::new("file-link")));
-        assert_eq!(tree.subfolders(Path::new("")), ["linked", "real"]);
+        assert_eq!(tree.subfolders(Path::new(""), Links::Follow), ["linked", "real"]);
+        assert_eq!(tree.subfolders(Path::new(""), Links::Skip), ["real"]);
     }
 }
 
@@ -319,7 +364,7 @@ mod edge_cases {
         std::fs::write(path, text).unwrap();
     }
 
-    fn text(read: Result<Option<Rc<FileBytes>>>) -> Option<String> {
+    fn text(read: Result<Option<Arc<FileBytes>>>) -> Option<String> {
         read.unwrap().map(|file| String::from_utf8(file.bytes.clone()).unwrap())
     }
 
@@ -359,7 +404,7 @@ mod edge_cases {
         assert!(!tree.is_file(Path::new("loop/plugin.json")));
         let error = tree.read(Path::new("loop/plugin.json")).unwrap_err();
         assert!(error.message.starts_with("cannot read version file: "), "{}", error.message);
-        assert!(tree.subfolders(Path::new("")).is_empty());
+        assert!(tree.subfolders(Path::new(""), Links::Follow).is_empty());
     }
 
     #[test]
@@ -395,7 +440,7 @@ mod edge_cases {
         assert_eq!(text(tree.read(Path::new("odd/missing.json"))), None);
         assert!(tree.is_file(Path::new("odd/sub/package.json")));
         // The odd names are listed lossily; a folder named so cannot be entered by that name.
-        assert_eq!(tree.subfolders(Path::new("odd")), ["sub"]);
+        assert_eq!(tree.subfolders(Path::new("odd"), Links::Follow), ["sub"]);
         assert!(tree.entries(Path::new("odd")).iter().any(|(name, _)| name == "caf\u{fffd}.txt"));
         // Its neighbours are listed as usual.
         assert!(!tree.may_exist(Path::new("plain/missing.json")));
@@ -409,7 +454,7 @@ mod edge_cases {
         let tree = WorkTree::new(dir.path());
         assert!(!tree.may_exist(Path::new("a.json/x.json")));
         assert_eq!(text(tree.read(Path::new("a.json/x.json"))), None);
-        assert!(tree.subfolders(Path::new("a.json")).is_empty());
+        assert!(tree.subfolders(Path::new("a.json"), Links::Follow).is_empty());
     }
 
     #[test]

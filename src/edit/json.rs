@@ -32,7 +32,9 @@ pub struct Json<'a> {
     splits: Rc<Splits<'a>>,
 }
 
-/// The objects and arrays split so far, by the address of their first byte.
+/// The objects and arrays split so far, by the address of their first byte: two values of one
+/// document that start at the same byte are the same value (a container's first byte is its own
+/// bracket, never a member's), so the address names it.
 type Splits<'a> = RefCell<HashMap<usize, Rc<Children<'a>>>>;
 
 /// Validates `text` as strict JSON without duplicate keys; the error points at the problem.

@@ -189,7 +189,7 @@ impl VersionFiles {
         VersionFiles::build(specs, |spec| {
             check_inside(spec)?;
             check_no_link(tree, spec)?;
-            Ok(tree.read(&spec.file)?.map(|read| FileBytes::clone(&read)))
+            Ok(tree.read_named(&spec.file)?.map(|read| FileBytes::clone(&read)))
         })
     }
 
@@ -220,21 +220,30 @@ impl VersionFiles {
         let mut index_of: HashMap<PathBuf, usize> = HashMap::new();
         // For each location: the index of its file, `None` for an optional one that is missing.
         let mut file_of: Vec<Option<usize>> = Vec::with_capacity(specs.len());
+        // The first location whose file cannot be read ends the reading; the locations before it
+        // are still parsed, so that the error reported is the first in location order.
+        let mut unreadable = None;
         for spec in specs {
             let key: PathBuf = spec.file.components().collect();
             let file_index = match index_of.get(&key) {
-                Some(&index) => Some(index),
-                None => match source(spec)? {
+                Some(&index) => Ok(Some(index)),
+                None => source(spec).and_then(|read| match read {
                     Some(read) => {
                         files.push(source_file(&spec.file, read)?);
                         index_of.insert(key, files.len() - 1);
-                        Some(files.len() - 1)
+                        Ok(Some(files.len() - 1))
                     }
-                    None if spec.optional => None,
-                    None => return Err(missing(spec)),
-                },
+                    None if spec.optional => Ok(None),
+                    None => Err(missing(spec)),
+                }),
             };
-            file_of.push(file_index);
+            match file_index {
+                Ok(file_index) => file_of.push(file_index),
+                Err(error) => {
+                    unreadable = Some(error);
+                    break;
+                }
+            }
         }
 
         let parsed: Vec<ParsedFile<'_>> = files.iter().map(ParsedFile::new).collect();
@@ -255,6 +264,9 @@ impl VersionFiles {
                 });
                 origins.push((file_index, spec_index));
             }
+        }
+        if let Some(error) = unreadable {
+            return Err(error);
         }
         Ok(VersionFiles { files, specs: specs.to_vec(), fields, origins })
     }
@@ -500,19 +512,26 @@ pub fn read_text(root: &Path, file: &Path) -> Result<Option<String>> {
 /// Like [`read_text`], through `tree` (each file read once per tree).
 pub(crate) fn read_text_in(tree: &WorkTree, file: &Path) -> Result<Option<String>> {
     let Some(read) = tree.read(file)? else { return Ok(None) };
-    Ok(Some(source_file(file, FileBytes::clone(&read))?.text().to_string()))
+    let bom = checked_utf8(file, &read.bytes)?;
+    Ok(Some(String::from_utf8_lossy(&read.bytes[bom..]).into_owned()))
 }
 
 /// Checks the bytes are UTF-8 (after an optional byte order mark).
 fn source_file(path: &Path, read: FileBytes) -> Result<SourceFile> {
     let FileBytes { bytes, read_only } = read;
+    let bom = checked_utf8(path, &bytes)?;
+    Ok(SourceFile { path: path.to_path_buf(), bytes, bom, read_only })
+}
+
+/// The length of the byte order mark (0 or 3) of bytes that are UTF-8 after it.
+fn checked_utf8(path: &Path, bytes: &[u8]) -> Result<usize> {
     let bom = if bytes.starts_with(BOM) { BOM.len() } else { 0 };
     if let Err(e) = std::str::from_utf8(&bytes[bom..]) {
         return Err(Error::input("the version file is not UTF-8 text")
-            .at(Place::of_offset(path, &bytes, bom + e.valid_up_to()))
+            .at(Place::of_offset(path, bytes, bom + e.valid_up_to()))
             .hint("vbump edits UTF-8 files only; save it as UTF-8"));
     }
-    Ok(SourceFile { path: path.to_path_buf(), bytes, bom, read_only })
+    Ok(bom)
 }
 
 /// A version file and its text as each editor parses it, each parse made once, on first use.

@@ -18,6 +18,7 @@ use toml_edit::Item;
 
 use super::{Scan, parse_toml, regex_selector, toml_selector, toml_string};
 use crate::error::Result;
+use crate::worktree::Links;
 
 /// The crate or workspace in `sub` (relative to the package folder: `""`, or `src-tauri`).
 pub(super) fn crate_or_workspace(scan: &mut Scan<'_>, sub: &Path) -> Result<()> {
@@ -162,7 +163,7 @@ fn members(
     for pattern in strings("members") {
         if let Some(parent) = pattern.strip_suffix("/*") {
             let parent = super::normalise(&folder.join(parent));
-            folders.extend(scan.subfolders(&parent).into_iter().map(|name| parent.join(name)));
+            folders.extend(scan.subfolders(&parent, Links::Follow).into_iter().map(|name| parent.join(name)));
         } else if pattern.contains(['*', '?', '[']) {
             scan.skip(
                 file,

@@ -33,17 +33,14 @@ mod release_please;
 mod subfolders;
 mod tauri;
 
-use std::cell::RefCell;
-use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
-use std::rc::Rc;
 
 use serde::Serialize;
 
 use crate::config::{Config, LocationSpec, Selector};
 use crate::edit::{self, Scheme, json, pointer, toml};
 use crate::error::{Error, Place, Result};
-use crate::worktree::{Kind, WorkTree};
+use crate::worktree::{Kind, Links, WorkTree};
 
 /// What detection found in one package folder.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -165,13 +162,13 @@ const MAX_THREADS: usize = 4;
 /// once, not once per plugin).
 struct Detector<'t> {
     tree: &'t WorkTree,
-    /// The root's catalogs' local entries, by file (`None`: no such catalog).
-    catalogs: RefCell<HashMap<PathBuf, Option<Rc<plugins::Entries>>>>,
+    /// The root's catalogs, read once for every package.
+    catalogs: plugins::RootCatalogs,
 }
 
 impl<'t> Detector<'t> {
     fn new(tree: &'t WorkTree) -> Detector<'t> {
-        Detector { tree, catalogs: RefCell::default() }
+        Detector { tree, catalogs: plugins::RootCatalogs::default() }
     }
 
     /// Detects the version locations of the package in `package` (relative to the root; `""` is
@@ -240,8 +237,8 @@ impl<'a> Scan<'a> {
     }
 
     /// The sub-folders of `folder` (relative to the root), sorted by name.
-    fn subfolders(&self, folder: &Path) -> Vec<String> {
-        self.detector.tree.subfolders(folder)
+    fn subfolders(&self, folder: &Path, links: Links) -> Vec<String> {
+        self.detector.tree.subfolders(folder, links)
     }
 
     /// The names of the files (and links) in `folder` (relative to the root), sorted.

@@ -12,6 +12,7 @@
 //! catalog's `/version` or `/metadata/version` are all detected. A catalog of several plugins is
 //! left to per-package detection (each plugin folder is a package of its own).
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -75,7 +76,7 @@ fn manifests_of(scan: &mut Scan<'_>, folder: &Path) -> Result<()> {
 }
 
 /// A catalog's `plugins[]` entries with a local source, resolved once per catalog file.
-pub(crate) struct Entries {
+pub(super) struct Entries {
     /// In the catalog's order.
     local: Vec<LocalEntry>,
     /// Each plugin folder's entries (indices into `local`).
@@ -155,9 +156,15 @@ pub(super) fn marketplaces(scan: &mut Scan<'_>) -> Result<()> {
     Ok(())
 }
 
+/// The local entries of the root's catalogs, by file (`None`: no such catalog), for all the
+/// packages one detector detects.
+#[derive(Default)]
+pub(super) struct RootCatalogs(RefCell<HashMap<PathBuf, Option<Rc<Entries>>>>);
+
 /// The entries of the root's catalog `file`, read on first use; `None` when there is none.
 fn root_catalog(scan: &Scan<'_>, file: &Path) -> Result<Option<Rc<Entries>>> {
-    if let Some(known) = scan.detector.catalogs.borrow().get(file) {
+    let catalogs = &scan.detector.catalogs.0;
+    if let Some(known) = catalogs.borrow().get(file) {
         return Ok(known.clone());
     }
     let entries = match scan.read(file)? {
@@ -167,7 +174,7 @@ fn root_catalog(scan: &Scan<'_>, file: &Path) -> Result<Option<Rc<Entries>>> {
             Some(Rc::new(Entries::read(&doc, &text, file, Path::new(""))?))
         }
     };
-    scan.detector.catalogs.borrow_mut().insert(file.to_path_buf(), entries.clone());
+    catalogs.borrow_mut().insert(file.to_path_buf(), entries.clone());
     Ok(entries)
 }
 

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use super::{Scan, json_selector, json_string, parse_json, parse_toml, toml_selector, toml_string};
 use crate::error::Result;
+use crate::worktree::Links;
 
 /// Folder names that never hold the package's own copies.
 const IGNORED: &[&str] = &[
@@ -79,7 +80,7 @@ pub(super) fn folders(scan: &Scan<'_>) -> Vec<PathBuf> {
 /// The sub-folders of `folder` that may hold a copy.
 fn children(scan: &Scan<'_>, folder: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    for name in scan.subfolders(folder) {
+    for name in scan.subfolders(folder, Links::Skip) {
         if name.starts_with('.') || IGNORED.contains(&name.as_str()) {
             continue;
         }
