@@ -101,7 +101,7 @@ impl Packages {
                 };
                 list.push(Package {
                     name: package.name.clone(),
-                    plugin: is_claude_plugin(root, catalog.as_ref(), package.filter.path()),
+                    plugin: is_claude_plugin(tree, catalog.as_ref(), package.filter.path()),
                     filter: package.filter.clone(),
                     tag: package.tag.clone(),
                     tag_template: package.tag_template.clone(),
@@ -273,10 +273,11 @@ fn current_value(tree: &WorkTree, spec: &LocationSpec) -> Option<semver::Version
 
 /// Whether the `[[package]]` in `folder` is a Claude Code plugin: the marketplace lists it, or it
 /// has a plugin manifest (`.claude-plugin/plugin.json`, or `plugin.json` in a plugin folder).
-fn is_claude_plugin(root: &Path, catalog: Option<&Catalog>, folder: &str) -> bool {
+fn is_claude_plugin(tree: &WorkTree, catalog: Option<&Catalog>, folder: &str) -> bool {
+    let folder_path = Path::new(folder);
     catalog.is_some_and(|catalog| catalog.plugins.iter().any(|p| p.folder == folder))
-        || root.join(folder).join(".claude-plugin/plugin.json").is_file()
-        || (!folder.is_empty() && root.join(folder).join("plugin.json").is_file())
+        || tree.is_file(&folder_path.join(".claude-plugin").join("plugin.json"))
+        || (!folder.is_empty() && tree.is_file(&folder_path.join("plugin.json")))
 }
 
 /// A folder as messages show it (`.` for the root).
