@@ -198,7 +198,10 @@ fn check_packages(
     specs.extend(own.map(|m| m.location.clone()));
     let files = VersionFiles::read_in(tree, &specs)?;
     let schemes: Vec<_> = selected.iter().map(|p| &p.tag).collect();
-    let tags = workspace.last_releases(&schemes)?;
+    let tags = match &packages.tags {
+        Some(listed) => workspace.last_releases_in(listed, &schemes)?,
+        None => workspace.last_releases(&schemes)?,
+    };
 
     let mut reports = Vec::with_capacity(selected.len());
     let (mut first_spec, mut first_field) = (0, 0);

@@ -47,48 +47,60 @@ pub(crate) fn release_tags(repo: &Repository, prefix: &str) -> Result<Vec<Releas
     Ok(release_tags_of(repo, &[&scheme])?.pop().unwrap_or_default())
 }
 
-/// Every tag's name (`plugins/dev/v2.7.0`), release or not.
-pub(crate) fn tag_names(repo: &Repository) -> Result<Vec<String>> {
-    // Listed like `release_tags_of` lists them: `Repository::tag_names` reads each loose tag's
-    // file twice, which is most of what listing 600 tags costs.
-    let mut names = Vec::new();
-    for reference in repo.references_glob("refs/tags/*")? {
-        if let Ok(name) = reference?.shorthand() {
-            names.push(name.to_string());
-        }
-    }
-    Ok(names)
+/// Every tag of a repository, listed once: its name (`plugins/dev/v2.7.0`), release or not, and
+/// the commit it names (`None` for a tag of a tree or a blob, which is no release).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct TagList {
+    tags: Vec<(String, Option<Oid>)>,
 }
 
-/// The release tags of each scheme (one list per scheme, highest version first), read in one pass
-/// over the tags: a catalog of 300 packages lists its refs once, not 300 times.
-pub(crate) fn release_tags_of(repo: &Repository, schemes: &[&TagScheme]) -> Result<Vec<Vec<ReleaseTag>>> {
-    let mut tags = vec![Vec::new(); schemes.len()];
-    for reference in repo.references_glob("refs/tags/*")? {
-        let reference = reference?;
-        let Ok(name) = reference.shorthand() else { continue };
-        let mut commit = None;
-        for (i, scheme) in schemes.iter().enumerate() {
-            let Some(version) = scheme.parse(name) else { continue };
-            // A tag of a tree or a blob is no release.
-            if commit.is_none() {
-                // From the target the listing read: peeling the reference would read it again.
-                let peeled = match reference.target() {
-                    Some(target) => repo.find_object(target, None).and_then(|object| object.peel_to_commit()),
-                    None => reference.peel_to_commit(),
-                };
-                let Ok(peeled) = peeled else { break };
-                commit = Some(peeled.id());
-            }
-            let Some(commit) = commit else { break };
-            tags[i].push(ReleaseTag { name: name.to_string(), version, commit });
+impl TagList {
+    /// Lists the tags in one pass over the refs (`Repository::tag_names` reads each loose tag's
+    /// file twice, which is most of what listing 600 tags costs).
+    pub(crate) fn read(repo: &Repository) -> Result<TagList> {
+        let mut tags = Vec::new();
+        for reference in repo.references_glob("refs/tags/*")? {
+            let reference = reference?;
+            let Ok(name) = reference.shorthand() else { continue };
+            tags.push((name.to_string(), peeled_commit(repo, &reference).ok()));
         }
+        Ok(TagList { tags })
     }
-    for list in &mut tags {
-        // Highest precedence first; build metadata breaks ties deterministically.
-        list.sort_by(|a, b| b.version.cmp(&a.version).then_with(|| b.name.cmp(&a.name)));
+
+    pub(crate) fn names(&self) -> impl Iterator<Item = &str> {
+        self.tags.iter().map(|(name, _)| name.as_str())
     }
-    Ok(tags)
+
+    /// The release tags of each scheme (one list per scheme, highest version first): a catalog
+    /// of 300 packages reads its tags once, not 300 times.
+    pub(crate) fn release_tags(&self, schemes: &[&TagScheme]) -> Vec<Vec<ReleaseTag>> {
+        let mut tags = vec![Vec::new(); schemes.len()];
+        for (name, commit) in &self.tags {
+            let Some(commit) = *commit else { continue };
+            for (i, scheme) in schemes.iter().enumerate() {
+                if let Some(version) = scheme.parse(name) {
+                    tags[i].push(ReleaseTag { name: name.clone(), version, commit });
+                }
+            }
+        }
+        for list in &mut tags {
+            // Highest precedence first; build metadata breaks ties deterministically.
+            list.sort_by(|a, b| b.version.cmp(&a.version).then_with(|| b.name.cmp(&a.name)));
+        }
+        tags
+    }
+}
+
+/// The release tags of each scheme (one list per scheme, highest version first).
+pub(crate) fn release_tags_of(repo: &Repository, schemes: &[&TagScheme]) -> Result<Vec<Vec<ReleaseTag>>> {
+    Ok(TagList::read(repo)?.release_tags(schemes))
+}
+
+/// The commit a tag names (through an annotated tag), from the target its listing read: peeling
+/// the reference would read it again.
+fn peeled_commit(repo: &Repository, reference: &git2::Reference<'_>) -> Result<Oid> {
+    let Some(target) = reference.target() else { return Ok(reference.peel_to_commit()?.id()) };
+    Ok(repo.find_object(target, None)?.peel_to_commit()?.id())
 }
 
 /// The highest of `tags` (sorted highest first) whose commit HEAD contains.

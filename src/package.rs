@@ -75,6 +75,9 @@ pub(crate) struct Packages {
     /// What detection saw in the package folders and left alone, each with the reason (`vbump
     /// init` prints them).
     pub skipped: Vec<Skipped>,
+    /// The repository's tags, when they were read to choose a catalog's tag template: `vbump
+    /// check` finds each package's last release in them rather than listing the tags again.
+    pub tags: Option<history::TagList>,
 }
 
 impl Packages {
@@ -89,6 +92,7 @@ impl Packages {
         let catalog = Catalog::read_in(tree)?;
         let mut notes = Vec::new();
         let mut skipped = Vec::new();
+        let mut tags = None;
         let list = if !config.packages.is_empty() {
             let undeclared: Vec<&str> =
                 config.packages.iter().filter(|p| p.locations.is_none()).map(|p| p.filter.path()).collect();
@@ -112,7 +116,11 @@ impl Packages {
             list
         } else {
             match &catalog {
-                Some(catalog) if catalog.is_multi() => from_catalog(tree, catalog, &mut skipped)?,
+                Some(catalog) if catalog.is_multi() => {
+                    let (list, listed) = from_catalog(tree, catalog, &mut skipped)?;
+                    tags = listed;
+                    list
+                }
                 _ => return Ok(None),
             }
         };
@@ -129,7 +137,7 @@ impl Packages {
                 Some(MarketplaceOwnVersion { location, value, policy })
             }
         };
-        Ok(Some(Packages { list, marketplace, notes, skipped }))
+        Ok(Some(Packages { list, marketplace, notes, skipped, tags }))
     }
 
     /// Everything the user should know about the packages (`vbump init` says it): each plugin
@@ -170,11 +178,17 @@ pub(crate) fn refuse_selection(names: &[String]) -> Result<()> {
     }
 }
 
-/// The packages of a marketplace listing several local plugins. A plugin at the repository root
-/// owns what no other plugin's folder holds.
-fn from_catalog(tree: &WorkTree, catalog: &Catalog, skipped: &mut Vec<Skipped>) -> Result<Vec<Package>> {
+/// The packages of a marketplace listing several local plugins, and the repository's tags (`None`
+/// outside a repository). A plugin at the repository root owns what no other plugin's folder
+/// holds.
+fn from_catalog(
+    tree: &WorkTree,
+    catalog: &Catalog,
+    skipped: &mut Vec<Skipped>,
+) -> Result<(Vec<Package>, Option<history::TagList>)> {
     let folders: Vec<&str> = catalog.plugins.iter().map(|p| p.folder.as_str()).collect();
-    let template = template_in_use(tree.root(), catalog)?;
+    let tags = tag_list(tree.root())?;
+    let template = template_in_use(tags.as_ref(), catalog);
     let mut list = Vec::with_capacity(catalog.plugins.len());
     for (i, plugin) in catalog.plugins.iter().enumerate() {
         if let Some(first) = catalog.plugins[..i].iter().find(|p| p.name == plugin.name) {
@@ -209,18 +223,22 @@ fn from_catalog(tree: &WorkTree, catalog: &Catalog, skipped: &mut Vec<Skipped>) 
     for (package, locations) in list.iter_mut().zip(detect_each(tree, &folders, skipped)?) {
         package.locations = locations;
     }
-    Ok(list)
+    Ok((list, tags))
+}
+
+/// The tags of the repository at `root`, `None` when it is no repository.
+fn tag_list(root: &Path) -> Result<Option<history::TagList>> {
+    let Ok(repo) = git2::Repository::open(root) else { return Ok(None) };
+    Ok(Some(history::TagList::read(&repo)?))
 }
 
 /// The tag template of a catalog's packages: the one their existing tags follow
 /// (`plugins/{name}/v{version}` in MadAppGang/magus), else `{name}--v{version}`, so that releases
 /// continue the naming a catalog already has.
-fn template_in_use(root: &Path, catalog: &Catalog) -> Result<String> {
-    let default = || tags::PACKAGE_DEFAULT.to_string();
-    let Ok(repo) = git2::Repository::open(root) else { return Ok(default()) };
+fn template_in_use(tags: Option<&history::TagList>, catalog: &Catalog) -> String {
     let names: Vec<&str> = catalog.plugins.iter().map(|p| p.name.as_str()).collect();
-    let tag_names = history::tag_names(&repo)?;
-    Ok(tags::template_in_use(tag_names.iter().map(String::as_str), &names).unwrap_or_else(default))
+    tags.and_then(|tags| tags::template_in_use(tags.names(), &names))
+        .unwrap_or_else(|| tags::PACKAGE_DEFAULT.to_string())
 }
 
 /// The version locations of the package in each of `folders`, as detection finds them (its

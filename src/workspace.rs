@@ -83,6 +83,15 @@ impl Workspace {
         &self,
         schemes: &[&TagScheme],
     ) -> Result<Vec<Option<(String, semver::Version)>>> {
+        self.last_releases_in(&history::TagList::read(&self.repo)?, schemes)
+    }
+
+    /// Like [`Workspace::last_releases`], with the tags listed already.
+    pub(crate) fn last_releases_in(
+        &self,
+        tags: &history::TagList,
+        schemes: &[&TagScheme],
+    ) -> Result<Vec<Option<(String, semver::Version)>>> {
         let head = match history::head(&self.repo) {
             Ok(head) => head,
             // No commit yet: there can be no release either.
@@ -91,7 +100,7 @@ impl Workspace {
         };
         let mut last = Vec::with_capacity(schemes.len());
         let mut ancestry = history::Ancestry::new(&self.repo, head.commit)?;
-        for tags in history::release_tags_of(&self.repo, schemes)? {
+        for tags in tags.release_tags(schemes) {
             let tag = if schemes.len() == 1 {
                 history::last_release(&self.repo, head.commit, &tags)?
             } else {
