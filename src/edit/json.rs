@@ -5,9 +5,9 @@
 //! one and an editor that edits the first would disagree). Then the pointer is followed with
 //! `serde_json::value::RawValue`: each step splits only the object or array on the path into
 //! borrowed slices of the original text, so a slice's address gives its byte offset. A document
-//! keeps the splits it made: reading the entries of a catalog one pointer at a time
-//! (`/plugins/[name=x]/version` for 300 plugins) splits its `plugins` array once, not once per
-//! pointer.
+//! keeps the splits it made, and an index of each `[member=value]` selection: reading the entries
+//! of a catalog one pointer at a time (`/plugins/[name=x]/version` for 300 plugins) splits its
+//! `plugins` array once and looks each entry up, instead of going through all of them per pointer.
 //!
 //! A string value that contains escapes (`"1.2.\u0033"`) is read decoded, and an edit replaces the
 //! whole literal between the quotes: a version never needs escaping, so the new literal is plain.
@@ -25,12 +25,17 @@ use super::pointer::{Pointer, Segment, array_index, escape};
 use super::{Found, Located};
 
 /// A validated JSON text. Clones (and the documents [`Json::elements_at`] returns) share the
-/// splits made so far.
+/// splits and selection indices made so far.
 #[derive(Debug, Clone)]
 pub struct Json<'a> {
     text: &'a str,
     splits: Rc<Splits<'a>>,
+    selections: Rc<Selections<'a>>,
 }
+
+/// For an array (by address) and a member name: the indices of its elements whose member of that
+/// name is each string, so that `[name=x]` finds its element without going through them all.
+type Selections<'a> = RefCell<HashMap<(usize, String), Rc<HashMap<Cow<'a, str>, Vec<usize>>>>>;
 
 /// The objects and arrays split so far, by the address of their first byte: two values of one
 /// document that start at the same byte are the same value (a container's first byte is its own
@@ -51,7 +56,7 @@ pub fn parse(text: &str) -> Result<Json<'_>, Located> {
         }
         return Err(located);
     }
-    Ok(Json { text, splits: Rc::default() })
+    Ok(Json { text, splits: Rc::default(), selections: Rc::default() })
 }
 
 /// serde_json's message without its own " at line L column C" suffix (the place says it).
@@ -271,7 +276,38 @@ impl<'a> Json<'a> {
     pub fn elements_at(&self, pointer: &Pointer) -> Option<Vec<Json<'a>>> {
         let node = self.walk(pointer).ok()?;
         let Children::Elements(elements) = &*self.children(node) else { return None };
-        Some(elements.iter().map(|node| Json { text: node.raw, splits: Rc::clone(&self.splits) }).collect())
+        let share = |node: &Node<'a>| Json {
+            text: node.raw,
+            splits: Rc::clone(&self.splits),
+            selections: Rc::clone(&self.selections),
+        };
+        Some(elements.iter().map(share).collect())
+    }
+
+    /// The elements of the array `node` by the string value of their member `member`, indexed
+    /// once per document and member.
+    fn selection(
+        &self,
+        node: Node<'a>,
+        elements: &[Node<'a>],
+        member: &str,
+    ) -> Rc<HashMap<Cow<'a, str>, Vec<usize>>> {
+        let key = (node.raw.as_ptr() as usize, member.to_string());
+        if let Some(index) = self.selections.borrow().get(&key) {
+            return Rc::clone(index);
+        }
+        let mut index: HashMap<Cow<'a, str>, Vec<usize>> = HashMap::new();
+        for (i, &element) in elements.iter().enumerate() {
+            let Children::Members(members) = &*self.children(element) else { continue };
+            // Member names are unique (validated), so the first of that name is the one.
+            let value = members.iter().find(|(name, _)| name.0 == member).and_then(|(_, v)| v.string());
+            if let Some(value) = value {
+                index.entry(value).or_default().push(i);
+            }
+        }
+        let index = Rc::new(index);
+        self.selections.borrow_mut().insert(key, Rc::clone(&index));
+        index
     }
 
     /// The members or elements of `node`, split once per document.
@@ -347,16 +383,10 @@ impl<'a> Json<'a> {
                             ),
                         ));
                     };
-                    let matches: Vec<Node<'a>> = elements
-                        .iter()
-                        .copied()
-                        .filter(|&element| {
-                            let Children::Members(members) = &*self.children(element) else { return false };
-                            members.iter().any(|(name, v)| {
-                                name.0 == member.as_str() && v.string().is_some_and(|s| s == value.as_str())
-                            })
-                        })
-                        .collect();
+                    let by_value = self.selection(current, elements, member);
+                    let matches: Vec<Node<'a>> = by_value
+                        .get(value.as_str())
+                        .map_or(Vec::new(), |found| found.iter().map(|&i| elements[i]).collect());
                     match matches.as_slice() {
                         [one] => {
                             walked.push_str(&format!("/[{}={}]", escape(member), escape(value)));
