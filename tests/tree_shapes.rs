@@ -317,3 +317,65 @@ fn detection_and_check_of_every_real_fixture_are_as_recorded() {
     }
     insta::assert_snapshot!("real_fixtures_detection_and_check", record);
 }
+
+/// A catalog of `count` plugins `p00`, `p01`, … under `plugins/`, each at version `1.0.<i>` in
+/// its entry and its manifest; `manifest` may replace a plugin's manifest text.
+fn large_catalog(count: usize, manifest: impl Fn(usize) -> Option<String>) -> TestRepo {
+    let repo = TestRepo::new();
+    let entries: Vec<String> = (0..count)
+        .map(|i| format!(r#"{{"name": "p{i:02}", "source": "./plugins/p{i:02}", "version": "1.0.{i}"}}"#))
+        .collect();
+    repo.file(
+        ".claude-plugin/marketplace.json",
+        catalog(&entries.iter().map(String::as_str).collect::<Vec<_>>()),
+    );
+    for i in 0..count {
+        let text =
+            manifest(i).unwrap_or_else(|| format!("{{\"name\": \"p{i:02}\", \"version\": \"1.0.{i}\"}}\n"));
+        repo.file(&format!("plugins/p{i:02}/.claude-plugin/plugin.json"), text);
+    }
+    repo
+}
+
+// Seventy plugin folders are detected on several threads where the machine has several cores
+// (`locations::detect_all`); what `check` says must not show it.
+
+#[test]
+fn a_catalog_detected_on_several_threads_is_checked_in_catalog_order() {
+    let repo = large_catalog(70, |i| {
+        (i == 52).then(|| "{\n  \"name\": \"p52\",\n  \"version\": \"9.9.9\"\n}\n".into())
+    });
+    repo.commit("feat: seventy plugins");
+    let out = repo.vbump(["check", "--format", "json"]);
+    out.code(1);
+    let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let names: Vec<&str> =
+        report["packages"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+    let expected: Vec<String> = (0..70).map(|i| format!("p{i:02}")).collect();
+    assert_eq!(names, expected);
+    assert_eq!(report["packages"][69]["version"], "1.0.69");
+    assert_eq!(report["packages"][69]["locations"].as_array().unwrap().len(), 2);
+    // Both values of p52 are valid and they tie: the higher is agreed, the entry is the drift.
+    assert_eq!(
+        report["problems"],
+        serde_json::json!([
+            "p52: .claude-plugin/marketplace.json:57: `/plugins/[name=p52]/version` is 1.0.52, but the other locations say 9.9.9"
+        ])
+    );
+}
+
+#[test]
+fn of_two_broken_manifests_far_apart_in_a_large_catalog_the_first_is_named() {
+    let broken = |i| matches!(i, 5 | 64).then(|| "{\"name\": \n".to_string());
+    let repo = large_catalog(70, broken);
+    repo.commit("feat: seventy plugins");
+    repo.vbump(["check"])
+        .code(2)
+        .stderr_has("vbump: error: plugins/p05/.claude-plugin/plugin.json:2:1: invalid JSON");
+    // Alone, the later one is named: an error found on any thread is reported.
+    let repo = large_catalog(70, |i| (i == 64).then(|| "{\"name\": \n".to_string()));
+    repo.commit("feat: seventy plugins");
+    repo.vbump(["check"])
+        .code(2)
+        .stderr_has("vbump: error: plugins/p64/.claude-plugin/plugin.json:2:1: invalid JSON");
+}
