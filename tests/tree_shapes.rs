@@ -39,6 +39,16 @@ fn two_plugins_without_a_manifest() -> TestRepo {
 const LINK_HINT: &str =
     "  hint: configure the file the link points to (`[[location]] file = ...` in vbump.toml)\n";
 
+/// `check` and `plan` both refuse `a`'s manifest, naming `link` as the symbolic link on its way.
+#[track_caller]
+fn refused_by_check_and_plan(repo: &TestRepo, link: &str) {
+    let refusal = format!(
+        "vbump: error: plugins/a/.claude-plugin/plugin.json: version file `plugins/a/.claude-plugin/plugin.json` goes through the symbolic link `{link}`\n{LINK_HINT}"
+    );
+    repo.vbump(["check"]).expect(2, "", &refusal);
+    repo.vbump(["plan"]).expect(2, "", &refusal);
+}
+
 #[test]
 fn a_plugin_manifest_reached_through_a_linked_folder_is_refused_by_check_and_plan() {
     let repo = two_plugins_without_a_manifest();
@@ -46,11 +56,7 @@ fn a_plugin_manifest_reached_through_a_linked_folder_is_refused_by_check_and_pla
     std::fs::create_dir_all(repo.path().join("plugins/a")).unwrap();
     symlink("../../shared/.claude-plugin", repo.path().join("plugins/a/.claude-plugin"));
     repo.commit("feat: plugins");
-    let refusal = format!(
-        "vbump: error: plugins/a/.claude-plugin/plugin.json: version file `plugins/a/.claude-plugin/plugin.json` goes through the symbolic link `plugins/a/.claude-plugin`\n{LINK_HINT}"
-    );
-    repo.vbump(["check"]).expect(2, "", &refusal);
-    repo.vbump(["plan"]).expect(2, "", &refusal);
+    refused_by_check_and_plan(&repo, "plugins/a/.claude-plugin");
 }
 
 #[test]
@@ -60,11 +66,7 @@ fn a_plugin_folder_that_is_a_link_is_refused_at_the_folder() {
     std::fs::create_dir_all(repo.path().join("plugins")).unwrap();
     symlink("../real-a", repo.path().join("plugins/a"));
     repo.commit("feat: plugins");
-    let refusal = format!(
-        "vbump: error: plugins/a/.claude-plugin/plugin.json: version file `plugins/a/.claude-plugin/plugin.json` goes through the symbolic link `plugins/a`\n{LINK_HINT}"
-    );
-    repo.vbump(["check"]).expect(2, "", &refusal);
-    repo.vbump(["plan"]).expect(2, "", &refusal);
+    refused_by_check_and_plan(&repo, "plugins/a");
 }
 
 #[test]
@@ -74,11 +76,7 @@ fn a_plugin_manifest_that_is_itself_a_link_is_refused() {
     std::fs::create_dir_all(repo.path().join("plugins/a/.claude-plugin")).unwrap();
     symlink("../../../store/a.json", repo.path().join("plugins/a/.claude-plugin/plugin.json"));
     repo.commit("feat: plugins");
-    let refusal = format!(
-        "vbump: error: plugins/a/.claude-plugin/plugin.json: version file `plugins/a/.claude-plugin/plugin.json` goes through the symbolic link `plugins/a/.claude-plugin/plugin.json`\n{LINK_HINT}"
-    );
-    repo.vbump(["check"]).expect(2, "", &refusal);
-    repo.vbump(["plan"]).expect(2, "", &refusal);
+    refused_by_check_and_plan(&repo, "plugins/a/.claude-plugin/plugin.json");
 }
 
 #[test]
