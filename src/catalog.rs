@@ -61,7 +61,7 @@ pub(crate) struct Plugin {
 impl Catalog {
     /// Reads the marketplace at `root`, `None` when there is none.
     pub(crate) fn read(root: &Path) -> Result<Option<Catalog>> {
-        Catalog::read_in(&WorkTree::new(root))
+        Catalog::read_in(&WorkTree::unlisted(root))
     }
 
     /// Like [`Catalog::read`], through `tree`.

@@ -62,11 +62,27 @@ pub(crate) struct WorkTree {
     /// By the folder's path (normalised, so equal paths are equal strings: hashing a `Path` walks
     /// its components, which cost more than the listings themselves).
     folders: RefCell<HashMap<OsString, Folder>>,
+    /// False for a tree that lists nothing (see [`WorkTree::unlisted`]).
+    lists: bool,
 }
 
 impl WorkTree {
+    /// A tree that answers lookups from folder listings: for many lookups in the same folders
+    /// (detection, a check of every package).
     pub(crate) fn new(root: &Path) -> WorkTree {
-        WorkTree { root: root.to_path_buf(), files: RefCell::default(), folders: RefCell::default() }
+        WorkTree {
+            root: root.to_path_buf(),
+            files: RefCell::default(),
+            folders: RefCell::default(),
+            lists: true,
+        }
+    }
+
+    /// A tree that asks the file system for each lookup and lists no folder: for a few files read
+    /// once (one package's version files in a plan), where listing every folder on their way
+    /// (the root, a `plugins/` of 300 entries) costs more than the lookups.
+    pub(crate) fn unlisted(root: &Path) -> WorkTree {
+        WorkTree { lists: false, ..WorkTree::new(root) }
     }
 
     /// The bytes of `file` (relative to the root) when it is a regular file, read once; `None` when
@@ -197,6 +213,9 @@ impl WorkTree {
     /// The listing of `folder`, read on first use. A folder missing from its parent's listing is
     /// absent without asking.
     fn folder(&self, folder: &Path) -> Folder {
+        if !self.lists {
+            return Folder::Unknown;
+        }
         if let Some(known) = self.folders.borrow().get(folder.as_os_str()) {
             return known.clone();
         }
@@ -293,6 +312,23 @@ pub(crate) fn read_regular(root: &Path, file: &Path) -> Result<Option<FileBytes>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn an_unlisted_tree_asks_the_file_system_and_lists_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("real")).unwrap();
+        std::fs::write(dir.path().join("real/v.json"), "{}").unwrap();
+        std::os::unix::fs::symlink(dir.path().join("real"), dir.path().join("linked")).unwrap();
+        let tree = WorkTree::unlisted(dir.path());
+        assert!(tree.may_exist(Path::new("real/late.json")));
+        std::fs::write(dir.path().join("real/late.json"), "[]").unwrap();
+        assert_eq!(tree.read(Path::new("real/late.json")).unwrap().unwrap().bytes, b"[]");
+        assert_eq!(tree.link_on_the_way(Path::new("linked/v.json")), Some(PathBuf::from("linked")));
+        assert_eq!(tree.link_on_the_way(Path::new("real/v.json")), None);
+        assert!(tree.is_file(Path::new("linked/v.json")));
+        assert!(tree.folders.borrow().is_empty(), "no folder was listed");
+    }
 
     #[test]
     fn a_named_file_the_listing_lacks_is_looked_for_on_disk() {

@@ -181,7 +181,7 @@ impl VersionFiles {
     /// Reads every location's file (each file once) and finds every field. Errors (exit 2) name
     /// the file:line:column and the location.
     pub fn read(root: &Path, specs: &[LocationSpec]) -> Result<VersionFiles> {
-        VersionFiles::read_in(&WorkTree::new(root), specs)
+        VersionFiles::read_in(&WorkTree::unlisted(root), specs)
     }
 
     /// Like [`VersionFiles::read`], through `tree`: files it has read already are not read again.
