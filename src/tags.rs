@@ -88,17 +88,25 @@ impl TagScheme {
         &self.suffix
     }
 
-    /// True when `tag` has this scheme's template's shape with any package name in `{name}`:
-    /// `linter--v1.0.0` has the shape of `{name}--v{version}`, whichever package `linter` is (one
-    /// no longer in the catalog included).
-    pub(crate) fn shape_matches(&self, tag: &str) -> bool {
+    /// This scheme's template's shape, compiled once to test many tags: `linter--v1.0.0` has the
+    /// shape of `{name}--v{version}`, whichever package `linter` is (one no longer in the catalog
+    /// included). `None` when the template has no `{version}`.
+    pub(crate) fn shape(&self) -> Option<Shape> {
         let mut parts = self.template.split("{version}");
-        let (Some(before), Some(after)) = (parts.next(), parts.next()) else { return false };
+        let (Some(before), Some(after)) = (parts.next(), parts.next()) else { return None };
         let pattern = |text: &str| regex::escape(text).replace(r"\{name\}", ".+?");
-        let Ok(re) = regex::Regex::new(&format!("^{}(.+){}$", pattern(before), pattern(after))) else {
-            return false;
-        };
-        re.captures(tag).and_then(|c| c.get(1)).is_some_and(|v| Version::parse(v.as_str()).is_ok())
+        regex::Regex::new(&format!("^{}(.+){}$", pattern(before), pattern(after))).ok().map(Shape)
+    }
+}
+
+/// A tag template's shape with any package name in `{name}` (see [`TagScheme::shape`]).
+#[derive(Debug, Clone)]
+pub(crate) struct Shape(regex::Regex);
+
+impl Shape {
+    /// True when `tag` has this shape, with a semantic version in `{version}`.
+    pub(crate) fn matches(&self, tag: &str) -> bool {
+        self.0.captures(tag).and_then(|c| c.get(1)).is_some_and(|v| Version::parse(v.as_str()).is_ok())
     }
 }
 
@@ -190,17 +198,18 @@ mod tests {
 
     #[test]
     fn a_tag_of_any_package_has_the_template_s_shape() {
-        let scheme = TagScheme::from_template(PACKAGE_DEFAULT, Some("formatter")).unwrap();
-        assert!(scheme.shape_matches("formatter--v1.0.0"));
-        assert!(scheme.shape_matches("retired-plugin--v3.0.0-rc.1"));
-        assert!(!scheme.shape_matches("v1.0.0"));
-        assert!(!scheme.shape_matches("plugins/formatter/v1.0.0"));
-        assert!(!scheme.shape_matches("formatter--v1.0"));
-        let magus = TagScheme::from_template("plugins/{name}/v{version}", Some("dev")).unwrap();
-        assert!(magus.shape_matches("plugins/other/v2.1.0"));
-        assert!(!magus.shape_matches("other--v2.1.0"));
-        let fixed = TagScheme::from_template("fmt-v{version}", Some("fmt")).unwrap();
-        assert!(fixed.shape_matches("fmt-v0.3.0") && !fixed.shape_matches("lint-v0.3.0"));
+        let scheme = TagScheme::from_template(PACKAGE_DEFAULT, Some("formatter")).unwrap().shape().unwrap();
+        assert!(scheme.matches("formatter--v1.0.0"));
+        assert!(scheme.matches("retired-plugin--v3.0.0-rc.1"));
+        assert!(!scheme.matches("v1.0.0"));
+        assert!(!scheme.matches("plugins/formatter/v1.0.0"));
+        assert!(!scheme.matches("formatter--v1.0"));
+        let magus =
+            TagScheme::from_template("plugins/{name}/v{version}", Some("dev")).unwrap().shape().unwrap();
+        assert!(magus.matches("plugins/other/v2.1.0"));
+        assert!(!magus.matches("other--v2.1.0"));
+        let fixed = TagScheme::from_template("fmt-v{version}", Some("fmt")).unwrap().shape().unwrap();
+        assert!(fixed.matches("fmt-v0.3.0") && !fixed.matches("lint-v0.3.0"));
     }
 
     #[test]

@@ -17,19 +17,20 @@ use git2::{Oid, Repository};
 use crate::error::{Error, Result};
 use crate::history::{self, PrefixTags};
 use crate::package::{Package, Packages};
-use crate::tags::TagScheme;
+use crate::tags::Shape;
 use crate::text::short_sha;
 
 /// The reachable tag forms that are no package template's, highest first (read once per plan).
 pub(super) fn foreign_forms(repo: &Repository, head: Oid, packages: &Packages) -> Result<Vec<PrefixTags>> {
-    // One scheme per distinct template: a catalog's packages usually share one.
-    let mut shapes: Vec<&TagScheme> = Vec::new();
+    // One shape per distinct template (a catalog's packages usually share one), compiled once for
+    // every tag it is tested against.
+    let mut shapes: Vec<Shape> = Vec::new();
     for package in &packages.list {
-        if !shapes.iter().any(|s| s.shape_matches(&package.tag.format(&semver::Version::new(1, 2, 3)))) {
-            shapes.push(&package.tag);
+        if !shapes.iter().any(|s| s.matches(&package.tag.format(&semver::Version::new(1, 2, 3)))) {
+            shapes.extend(package.tag.shape());
         }
     }
-    history::reachable_prefixes_of(repo, head, |name| !shapes.iter().any(|s| s.shape_matches(name)))
+    history::reachable_prefixes_of(repo, head, |name| !shapes.iter().any(|s| s.matches(name)))
 }
 
 /// Stops when `package` (without a reachable tag of its own) has its folder named by one of the
