@@ -146,6 +146,20 @@ impl Packages {
         self.list.iter().filter_map(Package::cache_trap).chain(self.notes.iter().cloned()).collect()
     }
 
+    /// The release tags of each scheme (see [`history::release_tags_of`]): from the tags listed
+    /// when the packages were resolved, when they were, else listed now. Only for a use right
+    /// after resolving: a fetch (deepening a shallow clone) makes that listing stale.
+    pub(crate) fn release_tags(
+        &self,
+        repo: &git2::Repository,
+        schemes: &[&TagScheme],
+    ) -> Result<Vec<Vec<history::ReleaseTag>>> {
+        match &self.tags {
+            Some(tags) => Ok(tags.release_tags(schemes)),
+            None => history::release_tags_of(repo, schemes),
+        }
+    }
+
     /// The packages named in `names` (`--package`), all of them when `names` is empty. An unknown
     /// name is an error listing the known ones.
     pub(crate) fn select(&self, names: &[String]) -> Result<Vec<&Package>> {

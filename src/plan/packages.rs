@@ -47,7 +47,7 @@ pub(crate) fn build(
     }
     let head = history::head(repo)?;
     let schemes: Vec<_> = selected.iter().map(|p| &p.tag).collect();
-    let tags = history::release_tags_of(repo, &schemes)?;
+    let tags = packages.release_tags(repo, &schemes)?;
     let ranges: Vec<PackageRange<'_>> =
         selected.iter().zip(&tags).map(|(p, tags)| PackageRange { filter: &p.filter, tags }).collect();
     let reader = Reader {
