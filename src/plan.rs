@@ -386,14 +386,19 @@ pub(crate) fn build(
 /// The problem of a next tag that exists already (HEAD does not contain it, or it would be the
 /// last release): a problem, not an error, so that the release's first half goes on and a re-run
 /// of a run whose push landed can recognise that release (`release::landed`). The transaction's
-/// preflight says the same, in the same words (listed once).
+/// preflight says the same with [`tag_exists`] (listed once).
 pub(crate) fn existing_tag(repo: &Repository, tag: &str) -> Option<Error> {
     repo.find_reference(&format!("refs/tags/{tag}")).ok()?;
-    Some(Error::input(format!("tag `{tag}` exists already")).hint(format!(
+    Some(tag_exists(tag))
+}
+
+/// The problem of a tag to be made that exists already, and what to do about it.
+pub(crate) fn tag_exists(tag: &str) -> Error {
+    Error::input(format!("tag `{tag}` exists already")).hint(format!(
         "inspect it with `git show {tag}` and `git ls-remote --tags origin {tag}`: if the remote has it, \
          this version is released (run vbump on the branch's current head to finish what is missing); \
          delete it only if it exists nowhere else: `git tag -d {tag}`"
-    )))
+    ))
 }
 
 /// After a pre-release, a stable release is counted from the last stable release HEAD contains:

@@ -291,11 +291,7 @@ fn local_problems(git: &Git, store: Option<&Store>, tx: &Tx<'_>) -> Result<Vec<E
     for tag in &tx.tags {
         let tag = &tag.name;
         if rollback::resolve(git, &format!("refs/tags/{tag}")).is_some() {
-            problems.push(Error::input(format!("tag `{tag}` exists already")).hint(format!(
-                "inspect it with `git show {tag}` and `git ls-remote --tags origin {tag}`: if the remote has it, \
-                 this version is released (run vbump on the branch's current head to finish what is missing); \
-                 delete it only if it exists nowhere else: `git tag -d {tag}`"
-            )));
+            problems.push(crate::plan::tag_exists(tag));
         }
     }
     Ok(problems)
