@@ -61,16 +61,19 @@ pub(crate) fn apply(
     let (own, others): (Vec<LocationSpec>, Vec<LocationSpec>) =
         locations.iter().cloned().partition(is_own_version);
     let Some(first) = own.first() else { return Ok((locations, None)) };
-    let value = VersionFiles::read(root, std::slice::from_ref(first))?
-        .fields()
-        .first()
-        .map(|field| field.value.clone())
-        .unwrap_or_default();
-    let current: Vec<Version> = VersionFiles::read(root, &others)?
-        .fields()
-        .iter()
-        .filter_map(|field| field.scheme.parse(&field.value).ok())
-        .collect();
+    // One read for both: the marketplace's own version and the plugin's are in the same file.
+    let specs: Vec<LocationSpec> = std::iter::once(first.clone()).chain(others.iter().cloned()).collect();
+    let files = VersionFiles::read(root, &specs)?;
+    let (mut value, mut current) = (String::new(), Vec::new());
+    for (i, field) in files.fields().iter().enumerate() {
+        if files.spec_index(i) == 0 {
+            if value.is_empty() {
+                value = field.value.clone();
+            }
+        } else {
+            current.extend(field.scheme.parse(&field.value).ok());
+        }
+    }
     let plugin = edit::most_common(current.iter().cloned());
     let policy = match configured {
         Some(policy) => policy,
