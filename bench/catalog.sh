@@ -19,16 +19,10 @@ COMMITS=${COMMITS:-100000}
 RUNS=${RUNS:-5}
 REPO=$ROOT/bench/out/catalog-$PLUGINS-$COMMITS
 
-nice -n 10 cargo build --release --quiet
-VBUMP=$ROOT/target/release/vbump
+source bench/lib.sh
+build_vbump
 
-if [[ ! -d $REPO/.git ]]; then
-    mkdir -p "$REPO"
-    git -C "$REPO" init --quiet --initial-branch=main
-    python3 bench/gen_catalog.py "$PLUGINS" "$COMMITS" | git -C "$REPO" fast-import --quiet
-    git -C "$REPO" checkout --quiet main
-    git -C "$REPO" repack -a -d --quiet
-fi
+catalog_repo "$REPO" "$PLUGINS" "$COMMITS"
 cd "$REPO"
 OLDEST=plugin-000--v1.0.0
 

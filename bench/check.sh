@@ -21,17 +21,11 @@ COMMITS=${COMMITS:-1000}
 RUNS=${RUNS:-10}
 REPO=$ROOT/bench/out/check-$PLUGINS-$COMMITS
 
-nice -n 10 cargo build --release --quiet
-VBUMP=$ROOT/target/release/vbump
+source bench/lib.sh
+build_vbump
 PYTHON=$(python3 -c 'import sys; print(sys.executable)')
 
-if [[ ! -d $REPO/.git ]]; then
-    mkdir -p "$REPO"
-    git -C "$REPO" init --quiet --initial-branch=main
-    python3 bench/gen_catalog.py "$PLUGINS" "$COMMITS" | git -C "$REPO" fast-import --quiet
-    git -C "$REPO" checkout --quiet main
-    git -C "$REPO" repack -a -d --quiet
-fi
+catalog_repo "$REPO" "$PLUGINS" "$COMMITS"
 cd "$REPO"
 
 # One run: "wall_ms cpu_ms rss_kib" (the output of the command is discarded; its exit code is kept
